@@ -1,0 +1,30 @@
+#pragma once
+// The primary cache key: method, host, path and query, normalised so that requests that
+// mean the same resource share an entry, then hashed with XXH3. Built into a buffer the
+// connection owns: no allocation on the hit path.
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "util/result.hpp"
+
+namespace cachet::cache {
+
+struct KeyBuffer {
+    std::array<char, 4096> bytes;
+    std::size_t size = 0;
+    std::uint64_t hash = 0;
+    std::string_view view() const noexcept { return {bytes.data(), size}; }
+};
+
+// method: "GET" (HEAD requests are keyed as GET: a HEAD is answered from a stored GET).
+// host: the Host header as sent (lowercased, default port :80 dropped, trailing dot dropped).
+// target: origin-form request target (path and query) as sent; an absolute-form target
+// (http://host/path) contributes its host and path instead.
+// Fails with key_too_long when the key does not fit the buffer.
+Result<std::string_view> build_key(KeyBuffer& out, std::string_view method,
+                                   std::string_view host, std::string_view target);
+
+std::uint64_t hash_key(std::string_view key) noexcept;
+
+}  // namespace cachet::cache

@@ -1,0 +1,79 @@
+#pragma once
+// RFC 9111 decisions as pure functions over parsed messages and a time: no sockets, no
+// clock inside. The proxy asks these; it never inspects Cache-Control itself.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "http/cache_control.hpp"
+#include "http/header_view.hpp"
+#include "util/time.hpp"
+
+namespace cachet::cache {
+
+// Why a response was not stored; the name shows in Cache-Status `detail` and stats.
+enum class NotStored : std::uint8_t {
+    stored,              // not a refusal: the response may be stored
+    method,              // request method is not cacheable (only GET here)
+    status,              // status not cacheable by default and no explicit freshness
+    no_store,            // no-store in the request or the response
+    private_directive,   // response Cache-Control: private (shared cache)
+    authorization,       // request had Authorization and the response did not allow it
+    set_cookie,          // response carries Set-Cookie
+    vary_star,           // Vary: *
+    partial,             // 206 or Content-Range
+    too_large,           // body larger than the object limit
+    truncated,           // body ended before its declared end
+    no_freshness,        // nothing makes it fresh and nothing allows storing it stale
+};
+std::string_view name(NotStored reason) noexcept;   // "no-store", "too-large", ...
+
+// The request facts the policy needs, extracted once per request.
+struct RequestFacts {
+    std::string_view method;            // as sent, e.g. "GET"
+    bool has_authorization = false;
+    http::CacheControl cache_control;
+    bool pragma_no_cache = false;       // Pragma: no-cache with no Cache-Control
+};
+RequestFacts request_facts(std::string_view method, http::HeaderSpan headers) noexcept;
+
+struct ResponseFacts {
+    int status = 0;
+    http::CacheControl cache_control;   // from the most specific targeted field present
+    std::optional<Seconds> date;
+    std::optional<Seconds> expires;     // an invalid Expires counts as already expired (0)
+    bool expires_present = false;
+    std::optional<Seconds> last_modified;
+    std::optional<Seconds> age;         // Age header, delta-seconds; invalid ignored
+    bool has_set_cookie = false;
+    bool vary_star = false;
+    bool has_content_range = false;
+};
+ResponseFacts response_facts(int status, http::HeaderSpan headers) noexcept;
+
+struct PolicyOptions {
+    bool store_set_cookie = false;      // a response with Set-Cookie is not stored by default
+    Seconds heuristic_cap = 86400;      // upper bound on heuristic freshness
+};
+
+// Whether a shared cache may store this response (RFC 9111 §3).
+NotStored storable(const RequestFacts& request, const ResponseFacts& response,
+                   const PolicyOptions& options) noexcept;
+
+// freshness_lifetime (RFC 9111 §4.2.1, §4.2.2 heuristic). 0 when not fresh at all.
+Seconds freshness_lifetime(const ResponseFacts& response, const PolicyOptions& options) noexcept;
+
+// corrected_initial_age (RFC 9111 §4.2.3) at response_time.
+Seconds corrected_initial_age(const ResponseFacts& response, Seconds request_time,
+                              Seconds response_time) noexcept;
+
+// True when a status code is heuristically cacheable (RFC 9110 §15.1).
+bool heuristically_cacheable(int status) noexcept;
+
+// Whether a stored response with this current age and lifetime may be served for this
+// request without contacting the origin (RFC 9111 §4.2, §5.2.1 request directives).
+enum class Servable : std::uint8_t { fresh, stale, must_validate };
+Servable servable(const RequestFacts& request, const http::CacheControl& stored,
+                  Seconds current_age, Seconds lifetime) noexcept;
+
+}  // namespace cachet::cache
