@@ -1,1 +1,27 @@
-int main() { return 0; }
+// cachet: wiring only. Flags -> config -> server.
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+#include <vector>
+
+#include "config/flags.hpp"
+#include "server/server.hpp"
+
+int main(int argc, char** argv) {
+    std::vector<std::string_view> args(argv + 1, argv + argc);
+    auto parsed = cachet::config::parse_flags(args, [](const char* name) -> const char* { return std::getenv(name); });
+    if (!parsed) {
+        std::fprintf(stderr, "cachet: %s\n", parsed.error().c_str());
+        return 2;
+    }
+    using Action = cachet::config::ParsedFlags::Action;
+    if (parsed->action == Action::help) {
+        std::fputs(cachet::config::help_text().c_str(), stdout);
+        return 0;
+    }
+    if (parsed->action == Action::version) {
+        std::puts("cachet " CACHET_VERSION);
+        return 0;
+    }
+    return cachet::server::run_server(parsed->config);
+}

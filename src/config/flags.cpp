@@ -1,0 +1,248 @@
+#include "config/flags.hpp"
+
+#include <array>
+#include <charconv>
+#include <thread>
+
+#include "config/units.hpp"
+
+namespace cachet::config {
+namespace {
+
+// A setter returns an empty string when the value is valid, else what was expected.
+using Setter = std::string (*)(Config&, std::string_view);
+
+struct FlagSpec {
+    std::string_view name;      // without the leading "--"
+    const char* env;            // environment variable, or nullptr
+    std::string_view value;     // placeholder shown in --help
+    std::string_view help;
+    Setter set;
+};
+
+std::string set_listen(Config& c, std::string_view v) {
+    auto colon = v.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return "HOST:PORT, e.g. 127.0.0.1:8080";
+    std::string_view host = v.substr(0, colon);
+    std::string_view port = v.substr(colon + 1);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    unsigned p = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+    if (ec != std::errc{} || end != port.data() + port.size() || p > 65535) {
+        return "a port from 0 to 65535 after the colon";
+    }
+    c.listen_host = std::string(host);
+    c.listen_port = static_cast<std::uint16_t>(p);
+    return {};
+}
+
+std::string set_origin(Config& c, std::string_view v) {
+    auto origin = parse_origin_url(v);
+    if (!origin) return origin.error();
+    c.origin = *origin;
+    c.origin_set = true;
+    return {};
+}
+
+template <class T>
+std::string parse_count(std::string_view v, T& out, T min, T max, std::string_view expected) {
+    unsigned long long n = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc{} || end != v.data() + v.size() || n < min || n > max) {
+        return std::string(expected);
+    }
+    out = static_cast<T>(n);
+    return {};
+}
+
+std::string set_workers(Config& c, std::string_view v) {
+    return parse_count<unsigned>(v, c.workers, 0, 256, "a number of workers from 0 (one per core) to 256");
+}
+
+std::string set_size(std::size_t& out, std::string_view v, std::size_t min) {
+    auto size = parse_size(v);
+    if (!size || *size < min) return "a size like 64m, 1g or 4096 (bytes)";
+    out = *size;
+    return {};
+}
+
+std::string set_duration(Millis& out, std::string_view v) {
+    auto d = parse_duration(v);
+    if (!d || *d == 0) return "a duration like 500ms, 2s or 1m";
+    out = *d;
+    return {};
+}
+
+std::string set_bool(bool& out, std::string_view v) {
+    if (v == "true" || v == "1" || v == "yes" || v == "on") out = true;
+    else if (v == "false" || v == "0" || v == "no" || v == "off") out = false;
+    else return "true or false";
+    return {};
+}
+
+constexpr std::array kFlags = {
+    FlagSpec{"listen", "CACHET_LISTEN", "HOST:PORT",
+             "address clients connect to (default 127.0.0.1:8080; port 0 picks a free one)",
+             set_listen},
+    FlagSpec{"origin", "CACHET_ORIGIN", "URL", "origin server, e.g. http://127.0.0.1:9000 (required)",
+             set_origin},
+    FlagSpec{"workers", "CACHET_WORKERS", "N", "worker threads, each with its own loop (default: one per core)",
+             set_workers},
+    FlagSpec{"cache-size", "CACHET_CACHE_SIZE", "SIZE", "memory budget of the store (default 256m)",
+             [](Config& c, std::string_view v) { return set_size(c.cache_size, v, 1 << 20); }},
+    FlagSpec{"max-object-size", "CACHET_MAX_OBJECT_SIZE", "SIZE",
+             "larger responses are passed through, not stored (default 64m)",
+             [](Config& c, std::string_view v) { return set_size(c.max_object_size, v, 1); }},
+    FlagSpec{"connect-timeout", "CACHET_CONNECT_TIMEOUT", "DURATION",
+             "origin connect timeout (default 2s)",
+             [](Config& c, std::string_view v) { return set_duration(c.connect_timeout, v); }},
+    FlagSpec{"first-byte-timeout", "CACHET_FIRST_BYTE_TIMEOUT", "DURATION",
+             "wait for the origin's response head after sending the request (default 30s)",
+             [](Config& c, std::string_view v) { return set_duration(c.first_byte_timeout, v); }},
+    FlagSpec{"origin-idle-timeout", "CACHET_ORIGIN_IDLE_TIMEOUT", "DURATION",
+             "longest pause inside an origin response body (default 30s)",
+             [](Config& c, std::string_view v) { return set_duration(c.origin_idle_timeout, v); }},
+    FlagSpec{"client-timeout", "CACHET_CLIENT_TIMEOUT", "DURATION",
+             "idle keep-alive and slow-request timeout for clients (default 60s)",
+             [](Config& c, std::string_view v) { return set_duration(c.client_timeout, v); }},
+    FlagSpec{"coalesce-max-waiters", "CACHET_COALESCE_MAX_WAITERS", "N",
+             "concurrent misses that wait for one fill per key; more go to the origin (default 4096)",
+             [](Config& c, std::string_view v) {
+                 return parse_count<unsigned>(v, c.coalesce_max_waiters, 0, 1u << 20,
+                                              "a number from 0 to 1048576");
+             }},
+    FlagSpec{"coalesce-timeout", "CACHET_COALESCE_TIMEOUT", "DURATION",
+             "a waiter with no response head by then goes to the origin itself (default 5s)",
+             [](Config& c, std::string_view v) { return set_duration(c.coalesce_timeout, v); }},
+    FlagSpec{"origin-keepalive", "CACHET_ORIGIN_KEEPALIVE", "N",
+             "idle origin connections kept per worker (default 64)",
+             [](Config& c, std::string_view v) {
+                 return parse_count<unsigned>(v, c.origin_keepalive, 0, 65536, "a number from 0 to 65536");
+             }},
+    FlagSpec{"store-set-cookie", "CACHET_STORE_SET_COOKIE", "BOOL",
+             "store responses that carry Set-Cookie (default false)",
+             [](Config& c, std::string_view v) { return set_bool(c.store_set_cookie, v); }},
+};
+
+const FlagSpec* find_flag(std::string_view name) {
+    for (const auto& f : kFlags) {
+        if (f.name == name) return &f;
+    }
+    return nullptr;
+}
+
+std::string apply(Config& c, const FlagSpec& flag, std::string_view value, std::string_view source) {
+    std::string expected = flag.set(c, value);
+    if (expected.empty()) return {};
+    return std::string(source) + ": expected " + expected + ", got \"" + std::string(value) + "\"";
+}
+
+}  // namespace
+
+tl::expected<OriginAddress, std::string> parse_origin_url(std::string_view url) {
+    constexpr std::string_view scheme = "http://";
+    if (url.substr(0, scheme.size()) != scheme) {
+        return tl::unexpected(std::string("a URL starting with http:// (https origins are not supported)"));
+    }
+    std::string_view rest = url.substr(scheme.size());
+    auto slash = rest.find('/');
+    if (slash != std::string_view::npos) {
+        if (rest.substr(slash) != "/") {
+            return tl::unexpected(std::string("an origin without a path, e.g. http://127.0.0.1:9000"));
+        }
+        rest = rest.substr(0, slash);
+    }
+    if (rest.empty()) return tl::unexpected(std::string("a host after http://"));
+    OriginAddress origin;
+    origin.authority = std::string(rest);
+    std::string_view host = rest;
+    std::string_view port;
+    if (rest.front() == '[') {
+        auto close = rest.find(']');
+        if (close == std::string_view::npos) return tl::unexpected(std::string("a closing ] in the IPv6 address"));
+        host = rest.substr(1, close - 1);
+        if (close + 1 < rest.size()) {
+            if (rest[close + 1] != ':') return tl::unexpected(std::string("a :port after the IPv6 address"));
+            port = rest.substr(close + 2);
+        }
+    } else if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
+        host = rest.substr(0, colon);
+        port = rest.substr(colon + 1);
+    }
+    if (host.empty()) return tl::unexpected(std::string("a host after http://"));
+    origin.host = std::string(host);
+    if (!port.empty()) {
+        unsigned p = 0;
+        auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+        if (ec != std::errc{} || end != port.data() + port.size() || p == 0 || p > 65535) {
+            return tl::unexpected(std::string("a port from 1 to 65535"));
+        }
+        origin.port = static_cast<std::uint16_t>(p);
+    }
+    return origin;
+}
+
+FlagsResult parse_flags(const std::vector<std::string_view>& args, EnvLookup env) {
+    ParsedFlags parsed;
+    Config& c = parsed.config;
+    // Environment first, so flags given on the command line override it.
+    for (const auto& flag : kFlags) {
+        const char* value = env ? env(flag.env) : nullptr;
+        if (!value || !*value) continue;
+        if (auto err = apply(c, flag, value, flag.env); !err.empty()) return tl::unexpected(err);
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string_view arg = args[i];
+        if (arg == "--help" || arg == "-h") {
+            parsed.action = ParsedFlags::Action::help;
+            return parsed;
+        }
+        if (arg == "--version") {
+            parsed.action = ParsedFlags::Action::version;
+            return parsed;
+        }
+        if (arg.substr(0, 2) != "--") {
+            return tl::unexpected("unexpected argument \"" + std::string(arg) + "\" (flags start with --)");
+        }
+        std::string_view name = arg.substr(2);
+        std::string_view value;
+        bool has_value = false;
+        if (auto eq = name.find('='); eq != std::string_view::npos) {
+            value = name.substr(eq + 1);
+            name = name.substr(0, eq);
+            has_value = true;
+        }
+        const FlagSpec* flag = find_flag(name);
+        if (!flag) return tl::unexpected("unknown flag --" + std::string(name) + " (see --help)");
+        if (!has_value) {
+            if (i + 1 >= args.size()) {
+                return tl::unexpected("--" + std::string(name) + ": missing value " + std::string(flag->value));
+            }
+            value = args[++i];
+        }
+        if (auto err = apply(c, *flag, value, "--" + std::string(name)); !err.empty()) {
+            return tl::unexpected(err);
+        }
+    }
+    if (!c.origin_set) return tl::unexpected(std::string("--origin: required, e.g. --origin http://127.0.0.1:9000"));
+    if (c.workers == 0) c.workers = std::max(1u, std::thread::hardware_concurrency());
+    if (c.max_object_size > c.cache_size) c.max_object_size = c.cache_size;
+    return parsed;
+}
+
+std::string help_text() {
+    std::string text =
+        "cachet: an HTTP/1.1 caching reverse proxy\n\n"
+        "usage: cachet --origin http://HOST:PORT [flags]\n\nflags (each also read from its environment variable):\n";
+    for (const auto& f : kFlags) {
+        std::string left = "  --" + std::string(f.name) + " " + std::string(f.value);
+        if (left.size() < 34) left.resize(34, ' ');
+        text += left + std::string(f.help) + "  [" + f.env + "]\n";
+    }
+    text += "  --help                          this text\n  --version                       print the version\n";
+    return text;
+}
+
+}  // namespace cachet::config

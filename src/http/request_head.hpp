@@ -1,0 +1,32 @@
+#pragma once
+// A parsed request head: views into the connection's read buffer, valid until the buffer
+// is compacted (after the request has been dispatched). Plain data, no allocation.
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "http/header_view.hpp"
+
+namespace cachet::http {
+
+struct RequestHead {
+    static constexpr std::size_t kMaxHeaders = 96;
+
+    std::string_view method;
+    std::string_view target;      // as sent: origin-form or absolute-form
+    std::string_view host;        // Host header value ("" when absent)
+    std::uint8_t version_major = 1;
+    std::uint8_t version_minor = 1;
+    bool keep_alive = true;
+    bool has_body = false;        // Content-Length > 0 or chunked
+    bool chunked = false;
+    std::uint64_t content_length = 0;
+    bool expect_continue = false;
+    bool conditional = false;     // If-* or Range: forwarded as is, response not stored
+    std::array<HeaderView, kMaxHeaders> headers{};
+    std::uint16_t header_count = 0;
+
+    HeaderSpan header_span() const noexcept { return {headers.data(), header_count}; }
+};
+
+}  // namespace cachet::http

@@ -1,0 +1,177 @@
+#include "proxy/fill.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+namespace cachet::proxy {
+namespace {
+
+// Chunk sizes: a declared small body gets one exact chunk; streams grow in 64 KiB steps.
+constexpr std::size_t kStreamChunk = 64 * 1024;
+constexpr std::size_t kMaxExactChunk = 256 * 1024;
+
+}  // namespace
+
+FillRef Fill::create(std::string key, std::uint64_t hash, unsigned worker_count,
+                     unsigned origin_worker, Notifier& notifier) {
+    return FillRef::adopt(new Fill(std::move(key), hash, worker_count, origin_worker, notifier));
+}
+
+Fill::Fill(std::string key, std::uint64_t hash, unsigned worker_count, unsigned origin_worker,
+           Notifier& notifier)
+    : key_(std::move(key)),
+      hash_(hash),
+      origin_worker_(origin_worker),
+      notifier_(notifier),
+      worker_count_(worker_count),
+      workers_(std::make_unique<PerWorker[]>(worker_count)) {}
+
+Fill::~Fill() = default;
+
+void Fill::publish_head(FillHead head) {
+    {
+        std::lock_guard lock(mutex_);
+        assert(state_ == State::waiting);
+        head_ = std::move(head);
+        storable_ = head_.verdict == cache::NotStored::stored;
+        if (!storable_) released_ = true;
+        state_ = State::streaming;
+    }
+    notify_all();
+}
+
+void Fill::append(const char* data, std::size_t size) {
+    if (size == 0) return;
+    {
+        std::lock_guard lock(mutex_);
+        while (size > 0) {
+            if (chunks_.empty() || chunks_.back().size == chunks_.back().capacity) {
+                std::size_t capacity = kStreamChunk;
+                if (chunks_.empty() && head_.content_length && *head_.content_length > 0 &&
+                    *head_.content_length <= kMaxExactChunk) {
+                    capacity = static_cast<std::size_t>(*head_.content_length);
+                }
+                chunks_.push_back(Chunk{capacity, 0, std::make_unique<char[]>(capacity)});
+            }
+            Chunk& chunk = chunks_.back();
+            std::size_t n = std::min(size, chunk.capacity - chunk.size);
+            std::memcpy(chunk.bytes.get() + chunk.size, data, n);
+            chunk.size += n;
+            body_size_ += n;
+            data += n;
+            size -= n;
+        }
+    }
+    notify_all();
+}
+
+void Fill::refuse_storage(cache::NotStored reason) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!storable_) return;
+        storable_ = false;
+        released_ = true;
+        head_.verdict = reason;
+    }
+    notify_all();
+}
+
+void Fill::complete(cache::EntryRef entry) {
+    {
+        std::lock_guard lock(mutex_);
+        entry_ = std::move(entry);
+        state_ = State::complete;
+    }
+    notify_all();
+}
+
+void Fill::fail(Errc error) {
+    {
+        std::lock_guard lock(mutex_);
+        if (state_ == State::complete || state_ == State::failed) return;
+        error_ = error;
+        if (state_ == State::waiting) released_ = true;
+        state_ = State::failed;
+    }
+    notify_all();
+}
+
+bool Fill::storable() const {
+    std::lock_guard lock(mutex_);
+    return storable_;
+}
+
+std::uint64_t Fill::body_size() const {
+    std::lock_guard lock(mutex_);
+    return body_size_;
+}
+
+Fill::Snapshot Fill::snapshot() const {
+    std::lock_guard lock(mutex_);
+    return Snapshot{state_, error_, body_size_, released_};
+}
+
+cache::EntryRef Fill::entry() const {
+    std::lock_guard lock(mutex_);
+    return entry_;
+}
+
+void Fill::body_slices(std::uint64_t from, std::uint64_t to, std::vector<Slice>& out) const {
+    std::lock_guard lock(mutex_);
+    to = std::min(to, body_size_);
+    std::uint64_t offset = 0;
+    for (const Chunk& chunk : chunks_) {
+        if (from >= to) break;
+        std::uint64_t end = offset + chunk.size;
+        if (from < end) {
+            std::size_t start = static_cast<std::size_t>(from - offset);
+            std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(to, end) - from);
+            out.push_back(Slice{chunk.bytes.get() + start, n});
+            from += n;
+        }
+        offset = end;
+    }
+}
+
+void Fill::subscribe(unsigned worker, FillSubscriber& subscriber) {
+    PerWorker& w = workers_[worker];
+    subscriber.prev_ = nullptr;
+    subscriber.next_ = w.head;
+    if (w.head) w.head->prev_ = &subscriber;
+    w.head = &subscriber;
+    subscribers_.fetch_add(1, std::memory_order_relaxed);
+    // Set before the subscriber's first pull: any progress after this point notifies us.
+    w.subscribed.store(true, std::memory_order_seq_cst);
+}
+
+void Fill::unsubscribe(unsigned worker, FillSubscriber& subscriber) {
+    PerWorker& w = workers_[worker];
+    if (subscriber.prev_) subscriber.prev_->next_ = subscriber.next_;
+    else if (w.head == &subscriber) w.head = subscriber.next_;
+    if (subscriber.next_) subscriber.next_->prev_ = subscriber.prev_;
+    subscriber.next_ = subscriber.prev_ = nullptr;
+    subscribers_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Fill::deliver(unsigned worker) {
+    PerWorker& w = workers_[worker];
+    w.pending.store(false, std::memory_order_seq_cst);
+    // A subscriber may unsubscribe itself while it runs; read its successor first.
+    for (FillSubscriber* s = w.head; s != nullptr;) {
+        FillSubscriber* next = s->next_;
+        s->on_fill_progress();
+        s = next;
+    }
+}
+
+void Fill::notify_all() {
+    for (unsigned w = 0; w < worker_count_; ++w) {
+        PerWorker& pw = workers_[w];
+        if (!pw.subscribed.load(std::memory_order_seq_cst)) continue;
+        if (pw.pending.exchange(true, std::memory_order_seq_cst)) continue;
+        notifier_.notify(w, FillRef::share(this));
+    }
+}
+
+}  // namespace cachet::proxy

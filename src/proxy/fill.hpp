@@ -1,0 +1,157 @@
+#pragma once
+// A Fill is one origin response on its way in: the origin side (one worker) appends the
+// head and body; subscribers (client exchanges on any worker) stream it out as it arrives.
+// Concurrent misses for one key share a Fill through the InflightTable (coalescing).
+//
+// Threads and invariants:
+// - mutex_ guards state_, error_, body_size_, chunks_, storable_, released_, entry_.
+// - head_ is written once, before state_ leaves `waiting`, and is immutable after: a reader
+//   that saw state_ != waiting under the lock may read it without the lock.
+// - Body bytes below body_size_ are immutable once published; chunks never move or shrink
+//   and live until the Fill dies, so writes point straight into them (zero copy) while
+//   holding a FillRef.
+// - workers_[w].subscribers is touched only by worker w's thread. The origin side wakes
+//   worker w through Notifier (one post per burst, deduplicated by `pending`).
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cache/entry.hpp"
+#include "cache/policy.hpp"
+#include "util/errc.hpp"
+#include "util/intrusive_ptr.hpp"
+#include "util/time.hpp"
+
+namespace cachet::proxy {
+
+class Fill;
+using FillRef = IntrusivePtr<Fill>;
+
+// Wakes a worker to let its subscribers pull new bytes from a fill.
+class Notifier {
+public:
+    virtual void notify(unsigned worker, FillRef fill) = 0;
+
+protected:
+    ~Notifier() = default;
+};
+
+// The response head as clients see it, built once by the origin side.
+struct FillHead {
+    int status = 0;
+    std::string client_head;       // status line + end-to-end headers + Via, each CRLF-ended;
+                                   // no framing, Age, Cache-Status or Connection
+    std::optional<std::uint64_t> content_length;   // body length when the origin declared one
+    bool bodyless = false;         // HEAD request, 1xx/204/304: no body follows
+    std::string origin_content_length;   // for bodyless responses: the origin's value, if any
+    cache::NotStored verdict = cache::NotStored::stored;
+    cache::Freshness freshness;
+};
+
+// One subscriber of a fill on one worker (an intrusive list node owned by the subscriber).
+class FillSubscriber {
+public:
+    virtual void on_fill_progress() = 0;
+    FillSubscriber* next_ = nullptr;
+    FillSubscriber* prev_ = nullptr;
+
+protected:
+    ~FillSubscriber() = default;
+};
+
+class Fill {
+public:
+    enum class State : std::uint8_t { waiting, streaming, complete, failed };
+
+    struct Snapshot {
+        State state = State::waiting;
+        Errc error = Errc::origin_bad_response;
+        std::uint64_t body_size = 0;
+        bool released = false;     // waiters must fetch on their own (not storable / failed early)
+    };
+
+    // key is empty for a private fill (not in the inflight table, never coalesced).
+    static FillRef create(std::string key, std::uint64_t hash, unsigned worker_count,
+                          unsigned origin_worker, Notifier& notifier);
+
+    const std::string& key() const noexcept { return key_; }
+    std::uint64_t hash() const noexcept { return hash_; }
+    bool is_shared() const noexcept { return !key_.empty(); }
+    unsigned origin_worker() const noexcept { return origin_worker_; }
+
+    // --- origin side (origin_worker's thread only) ---
+    void publish_head(FillHead head);
+    void append(const char* data, std::size_t size);
+    // Stops the fill from being stored (e.g. it grew past the object limit); waiters that
+    // have no head yet are released.
+    void refuse_storage(cache::NotStored reason);
+    // The body ended completely. Returns the body bytes (copied into one entry by the
+    // caller when storable) via for_each_chunk before calling complete().
+    void complete(cache::EntryRef entry);
+    void fail(Errc error);
+    bool storable() const;
+    std::uint64_t body_size() const;
+
+    // --- subscriber side (any worker, on its own thread) ---
+    Snapshot snapshot() const;
+    const FillHead& head() const noexcept { return head_; }   // only after state != waiting
+    cache::EntryRef entry() const;
+    // Body bytes [from, to) as pointers into chunks; valid while a FillRef is held.
+    struct Slice {
+        const char* data;
+        std::size_t size;
+    };
+    void body_slices(std::uint64_t from, std::uint64_t to, std::vector<Slice>& out) const;
+    void subscribe(unsigned worker, FillSubscriber& subscriber);
+    void unsubscribe(unsigned worker, FillSubscriber& subscriber);
+    std::size_t subscriber_count() const noexcept { return subscribers_.load(std::memory_order_relaxed); }
+    // Runs every subscriber of `worker` (called on that worker when notified).
+    void deliver(unsigned worker);
+
+    void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+    void release() noexcept {
+        if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    }
+
+private:
+    Fill(std::string key, std::uint64_t hash, unsigned worker_count, unsigned origin_worker,
+         Notifier& notifier);
+    ~Fill();
+    void notify_all();
+
+    struct Chunk {
+        std::size_t capacity;
+        std::size_t size;
+        std::unique_ptr<char[]> bytes;
+    };
+    struct PerWorker {
+        std::atomic<bool> subscribed{false};
+        std::atomic<bool> pending{false};
+        FillSubscriber* head = nullptr;     // worker's thread only
+    };
+
+    std::atomic<std::uint32_t> refs_{1};
+    std::atomic<std::size_t> subscribers_{0};
+    const std::string key_;
+    const std::uint64_t hash_;
+    const unsigned origin_worker_;
+    Notifier& notifier_;
+    const unsigned worker_count_;
+    std::unique_ptr<PerWorker[]> workers_;
+
+    FillHead head_;
+    mutable std::mutex mutex_;
+    State state_ = State::waiting;
+    Errc error_ = Errc::origin_bad_response;
+    bool released_ = false;
+    bool storable_ = true;
+    std::uint64_t body_size_ = 0;
+    std::vector<Chunk> chunks_;
+    cache::EntryRef entry_;
+};
+
+}  // namespace cachet::proxy

@@ -1,0 +1,425 @@
+#include "proxy/origin_connection.hpp"
+
+#include <cassert>
+#include <charconv>
+#include <cstring>
+
+#include "cache/entry.hpp"
+#include "proxy/response_head.hpp"
+
+namespace cachet::proxy {
+namespace {
+
+OriginConnection* self(llhttp_t* p) { return static_cast<OriginConnection*>(p->data); }
+
+// Request-body bytes queued towards the origin above which the client stops being read.
+constexpr std::size_t kBodyBacklogLimit = 1 << 20;
+
+}  // namespace
+
+struct OriginConnection::BodyWrite {
+    uv_write_t req;
+    std::string bytes;
+    std::size_t body_bytes;
+    OriginConnection* connection;
+};
+
+const llhttp_settings_t& OriginConnection::parser_settings() {
+    static const llhttp_settings_t settings = [] {
+        llhttp_settings_t s;
+        llhttp_settings_init(&s);
+        s.on_status = [](llhttp_t* p, const char* at, size_t n) { return self(p)->handle_status(at, n); };
+        s.on_header_field = [](llhttp_t* p, const char* at, size_t n) {
+            return self(p)->handle_header_field(at, n);
+        };
+        s.on_header_value = [](llhttp_t* p, const char* at, size_t n) {
+            return self(p)->handle_header_value(at, n);
+        };
+        s.on_headers_complete = [](llhttp_t* p) { return self(p)->handle_headers_complete(); };
+        s.on_body = [](llhttp_t* p, const char* at, size_t n) { return self(p)->handle_body(at, n); };
+        s.on_message_complete = [](llhttp_t* p) { return self(p)->handle_message_complete(); };
+        return s;
+    }();
+    return settings;
+}
+
+OriginConnection::OriginConnection(OriginPool& pool) : pool_(pool), context_(pool.context()) {
+    uv_tcp_init(context_.loop, &tcp_);
+    uv_timer_init(context_.loop, &timer_);
+    tcp_.data = this;
+    timer_.data = this;
+    open_handles_ = 2;
+    uv_tcp_nodelay(&tcp_, 1);
+}
+
+void OriginConnection::start(OriginRequest request, FillRef fill) {
+    request_ = std::move(request);
+    fill_ = std::move(fill);
+    pending_body_.clear();
+    body_ended_ = !request_.has_body;
+    body_bytes_in_flight_ = 0;
+    reset_response_state();
+    llhttp_init(&parser_, HTTP_RESPONSE, &parser_settings());
+    parser_.data = this;
+    if (phase_ == Phase::idle) {
+        reused_ = true;
+        phase_ = Phase::exchanging;
+        begin_reading();
+        send_head();
+    } else {
+        reused_ = false;
+        connect();
+    }
+}
+
+void OriginConnection::reset_response_state() {
+    response_started_ = false;
+    head_published_ = false;
+    interim_ = false;
+    keep_alive_ = false;
+    message_done_ = false;
+    head_bytes_.clear();
+    fields_.clear();
+    in_value_ = false;
+    reason_at_ = reason_len_ = 0;
+}
+
+void OriginConnection::connect() {
+    phase_ = Phase::connecting;
+    connect_req_.data = this;
+    int rc = uv_tcp_connect(&connect_req_, &tcp_, reinterpret_cast<const sockaddr*>(&context_.origin_address),
+                            [](uv_connect_t* req, int status) {
+                                static_cast<OriginConnection*>(req->data)->handle_connect(status);
+                            });
+    if (rc != 0) {
+        fail_exchange(Errc::origin_connect_failed);
+        return;
+    }
+    arm_timer(context_.config.connect_timeout, Errc::origin_connect_timeout);
+}
+
+void OriginConnection::handle_connect(int status) {
+    if (phase_ == Phase::closing) return;
+    if (status != 0) {
+        fail_exchange(status == UV_ETIMEDOUT ? Errc::origin_connect_timeout : Errc::origin_connect_failed);
+        return;
+    }
+    phase_ = Phase::exchanging;
+    begin_reading();
+    send_head();
+    if (!pending_body_.empty()) write_bytes(std::exchange(pending_body_, {}), true);
+    if (body_ended_ && request_.has_body && request_.chunked_body) write_bytes("0\r\n\r\n", false);
+}
+
+void OriginConnection::send_head() {
+    write_bytes(request_.head, false);
+    // The response clock starts once the whole request is on its way.
+    if (body_ended_) arm_timer(context_.config.first_byte_timeout, Errc::origin_first_byte_timeout);
+    else uv_timer_stop(&timer_);
+}
+
+void OriginConnection::write_bytes(std::string bytes, bool is_body) {
+    // A miss-path allocation: the write owns its bytes until libuv is done with them.
+    auto* w = new BodyWrite{{}, std::move(bytes), 0, this};
+    if (is_body) w->body_bytes = w->bytes.size();
+    body_bytes_in_flight_ += w->body_bytes;
+    w->req.data = w;
+    uv_buf_t buf = uv_buf_init(w->bytes.data(), static_cast<unsigned>(w->bytes.size()));
+    int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1, [](uv_write_t* req, int status) {
+        auto* write = static_cast<BodyWrite*>(req->data);
+        OriginConnection* connection = write->connection;
+        std::size_t body_bytes = write->body_bytes;
+        delete write;
+        connection->handle_write_done(body_bytes, status);
+    });
+    if (rc != 0) {
+        body_bytes_in_flight_ -= w->body_bytes;
+        delete w;
+        fail_exchange(Errc::origin_reset);
+    }
+}
+
+void OriginConnection::handle_write_done(std::size_t body_bytes, int status) {
+    body_bytes_in_flight_ -= body_bytes;
+    if (status != 0 || phase_ == Phase::closing) return;   // the read side reports the failure
+    if (body_bytes > 0 && body_bytes_in_flight_ < kBodyBacklogLimit / 2 && body_source_) {
+        body_source_->on_body_drained();
+    }
+}
+
+void OriginConnection::send_body(const char* data, std::size_t size) {
+    if (size == 0 || phase_ == Phase::closing) return;
+    std::string framed;
+    if (request_.chunked_body) {
+        char prefix[24];
+        auto end = std::to_chars(prefix, prefix + sizeof prefix, size, 16).ptr;
+        framed.reserve(size + 32);
+        framed.append(prefix, end).append("\r\n").append(data, size).append("\r\n");
+    } else {
+        framed.assign(data, size);
+    }
+    if (phase_ == Phase::connecting) {
+        pending_body_ += framed;
+        body_bytes_in_flight_ += 0;
+        return;
+    }
+    write_bytes(std::move(framed), true);
+}
+
+void OriginConnection::end_body() {
+    if (body_ended_) return;
+    body_ended_ = true;
+    if (phase_ != Phase::exchanging) return;
+    if (request_.chunked_body) write_bytes("0\r\n\r\n", false);
+    arm_timer(context_.config.first_byte_timeout, Errc::origin_first_byte_timeout);
+}
+
+void OriginConnection::begin_reading() {
+    uv_read_start(
+        reinterpret_cast<uv_stream_t*>(&tcp_),
+        [](uv_handle_t* h, size_t, uv_buf_t* buf) {
+            *buf = static_cast<OriginConnection*>(h->data)->pool_.read_buffer();
+        },
+        [](uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+            auto* c = static_cast<OriginConnection*>(s->data);
+            if (c->phase_ == Phase::idle) c->handle_idle_read(n);
+            else c->handle_read(n, buf);
+        });
+}
+
+void OriginConnection::arm_timer(Millis ms, Errc on_expiry) {
+    timer_error_ = on_expiry;
+    uv_timer_start(&timer_, [](uv_timer_t* t) { static_cast<OriginConnection*>(t->data)->handle_timeout(); }, ms,
+                   0);
+}
+
+void OriginConnection::handle_timeout() {
+    if (phase_ == Phase::idle || phase_ == Phase::closing) return;
+    fail_exchange(timer_error_);
+}
+
+void OriginConnection::handle_idle_read(ssize_t nread) {
+    // An idle keep-alive connection has nothing to say: EOF, an error or stray bytes all
+    // mean it can no longer be trusted with a request.
+    if (nread == 0) return;
+    pool_.forget(*this);
+    close();
+}
+
+void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
+    if (phase_ != Phase::exchanging) return;
+    if (nread == 0) return;
+    if (nread < 0) {
+        if (nread == UV_EOF && response_started_) {
+            llhttp_errno_t err = llhttp_finish(&parser_);
+            if (phase_ != Phase::exchanging) return;
+            if (err == HPE_OK && message_done_) {   // a close-delimited body just ended
+                finish_exchange();
+                return;
+            }
+        }
+        if (!response_started_ && reused_ && request_.may_retry) {
+            {
+                // The origin closed an idle keep-alive connection as we reused it: resend
+                // on a fresh connection (RFC 9112 §9.3.1 allows retrying idempotent requests).
+                OriginPool& pool = pool_;
+                OriginRequest request = std::move(request_);
+                FillRef fill = std::move(fill_);
+                pool.forget(*this);
+                close();
+                pool.start(std::move(request), std::move(fill), true);
+                return;
+            }
+        }
+        fail_exchange(head_published_ ? Errc::origin_truncated : Errc::origin_reset);
+        return;
+    }
+    response_started_ = true;
+    if (!head_published_ && !interim_) {
+        arm_timer(context_.config.first_byte_timeout, Errc::origin_first_byte_timeout);
+    } else {
+        arm_timer(context_.config.origin_idle_timeout, Errc::origin_idle_timeout);
+    }
+    llhttp_errno_t err = llhttp_execute(&parser_, buf->base, static_cast<std::size_t>(nread));
+    if (phase_ != Phase::exchanging) return;
+    if (err == HPE_PAUSED) {
+        // Paused after the complete response: anything after it is not ours to read.
+        finish_exchange();
+        return;
+    }
+    if (err != HPE_OK) fail_exchange(head_published_ ? Errc::origin_truncated : Errc::origin_bad_response);
+}
+
+int OriginConnection::handle_status(const char* at, std::size_t size) {
+    if (reason_len_ == 0) reason_at_ = static_cast<std::uint32_t>(head_bytes_.size());
+    head_bytes_.append(at, size);
+    reason_len_ += static_cast<std::uint32_t>(size);
+    return 0;
+}
+
+int OriginConnection::handle_header_field(const char* at, std::size_t size) {
+    if (fields_.empty() || in_value_) {
+        if (fields_.size() >= 256) return -1;
+        auto offset = static_cast<std::uint32_t>(head_bytes_.size());
+        fields_.push_back(FieldOffsets{offset, 0, offset, 0});
+        in_value_ = false;
+    }
+    head_bytes_.append(at, size);
+    fields_.back().name_len += static_cast<std::uint32_t>(size);
+    fields_.back().value_at = static_cast<std::uint32_t>(head_bytes_.size());
+    return 0;
+}
+
+int OriginConnection::handle_header_value(const char* at, std::size_t size) {
+    if (fields_.empty()) return -1;
+    in_value_ = true;
+    head_bytes_.append(at, size);
+    fields_.back().value_len += static_cast<std::uint32_t>(size);
+    return head_bytes_.size() > (64u << 10) ? -1 : 0;
+}
+
+int OriginConnection::handle_headers_complete() {
+    int status = llhttp_get_status_code(&parser_);
+    if (status >= 100 && status < 200) {
+        // Interim responses (100 Continue, 103 Early Hints) are this hop's business: the
+        // client got its own 100 Continue from cachet. Skip it and parse the final response.
+        interim_ = true;
+        head_bytes_.clear();
+        fields_.clear();
+        in_value_ = false;
+        reason_at_ = reason_len_ = 0;
+        return status == 101 ? -1 : 0;
+    }
+    interim_ = false;
+    std::vector<http::HeaderView> views;   // miss path: one head per response
+    views.reserve(fields_.size());
+    bool has_content_length = false;
+    std::uint64_t content_length = 0;
+    const char* base = head_bytes_.data();
+    for (const auto& f : fields_) {
+        http::HeaderView view{{base + f.name_at, f.name_len}, {base + f.value_at, f.value_len}};
+        if (http::iequals(view.name, "content-length")) {
+            has_content_length = true;
+            std::from_chars(view.value.data(), view.value.data() + view.value.size(), content_length);
+        }
+        views.push_back(view);
+    }
+    OriginResponse response;
+    response.status = status;
+    response.reason = std::string_view(base + reason_at_, reason_len_);
+    response.headers = views;
+    response.has_content_length = has_content_length;
+    response.content_length = content_length;
+    response.chunked = (parser_.flags & F_CHUNKED) != 0;
+
+    HeadOptions options{context_.policy, context_.config.max_object_size, fill_->is_shared()};
+    FillHead head = build_fill_head(request_, response, context_.clock.now(), options);
+    bool storable = head.verdict == cache::NotStored::stored;
+    head_published_ = true;
+    fill_->publish_head(std::move(head));
+    if (!storable) context_.inflight.remove(*fill_);
+    arm_timer(context_.config.origin_idle_timeout, Errc::origin_idle_timeout);
+    return request_.head_method ? 1 : 0;
+}
+
+int OriginConnection::handle_body(const char* at, std::size_t size) {
+    fill_->append(at, size);
+    if (fill_->storable()) {
+        if (fill_->body_size() > context_.config.max_object_size) {
+            fill_->refuse_storage(cache::NotStored::too_large);
+            context_.inflight.remove(*fill_);
+        }
+    } else if (fill_->subscriber_count() == 0) {
+        // Nobody reads it and nobody will store it: stop paying for it.
+        return -1;
+    }
+    return 0;
+}
+
+int OriginConnection::handle_message_complete() {
+    if (interim_) {
+        interim_ = false;
+        return 0;
+    }
+    keep_alive_ = llhttp_should_keep_alive(&parser_) != 0;
+    message_done_ = true;
+    store_and_complete();
+    return HPE_PAUSED;
+}
+
+void OriginConnection::store_and_complete() {
+    cache::EntryRef entry;
+    FillHead const& head = fill_->head();
+    if (fill_->storable()) {
+        std::uint64_t size = fill_->body_size();
+        std::string entry_head = head.client_head;
+        entry_head.append("Content-Length: ").append(std::to_string(size)).append("\r\n");
+        cache::Entry::Spec spec;
+        spec.key = fill_->key();
+        spec.hash = fill_->hash();
+        spec.head = entry_head;
+        spec.body_size = static_cast<std::size_t>(size);
+        spec.status = head.status;
+        spec.freshness = head.freshness;
+        entry = cache::Entry::create(spec);
+        std::vector<Fill::Slice> slices;
+        fill_->body_slices(0, size, slices);
+        char* out = entry->body_data();
+        for (const auto& s : slices) {
+            std::memcpy(out, s.data, s.size);
+            out += s.size;
+        }
+        if (!context_.store.insert(entry, context_.clock.now())) entry.reset();
+    }
+    // Insert before leaving the table, so a new miss finds either the fill or the entry.
+    fill_->complete(std::move(entry));
+    context_.inflight.remove(*fill_);
+}
+
+void OriginConnection::finish_exchange() {
+    uv_timer_stop(&timer_);
+    fill_.reset();
+    detach_body_source();
+    if (!keep_alive_ || !body_ended_) {
+        pool_.forget(*this);
+        close();
+        return;
+    }
+    phase_ = Phase::idle;
+    pool_.park(*this);
+}
+
+void OriginConnection::fail_exchange(Errc error) {
+    if (fill_) {
+        fill_->fail(error);
+        context_.inflight.remove(*fill_);
+        fill_.reset();
+    }
+    detach_body_source();
+    pool_.forget(*this);
+    close();
+}
+
+void OriginConnection::close() noexcept {
+    if (phase_ == Phase::closing) return;
+    phase_ = Phase::closing;
+    if (fill_) {   // closed mid-exchange (shutdown): no waiter may hang on it
+        fill_->fail(Errc::origin_reset);
+        context_.inflight.remove(*fill_);
+        fill_.reset();
+    }
+    detach_body_source();
+    auto on_closed = [](uv_handle_t* h) { static_cast<OriginConnection*>(h->data)->handle_closed(); };
+    uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_closed);
+    uv_close(reinterpret_cast<uv_handle_t*>(&timer_), on_closed);
+}
+
+void OriginConnection::detach_body_source() noexcept {
+    if (BodySource* source = std::exchange(body_source_, nullptr)) source->on_origin_gone();
+}
+
+void OriginConnection::handle_closed() {
+    if (--open_handles_ == 0) delete this;
+}
+
+}  // namespace cachet::proxy

@@ -1,0 +1,101 @@
+#pragma once
+// One TCP connection to the origin, carrying one exchange at a time: it writes an
+// OriginRequest (and the streamed request body), parses the response with llhttp in
+// response mode and feeds the Fill. It ends its own life: close() -> close callbacks ->
+// delete; the pool only borrows it.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <llhttp.h>
+#include <uv.h>
+
+#include "proxy/fill.hpp"
+#include "proxy/origin_pool.hpp"
+#include "proxy/origin_request.hpp"
+
+namespace cachet::proxy {
+
+class OriginConnection {
+public:
+    explicit OriginConnection(OriginPool& pool);
+
+    void start(OriginRequest request, FillRef fill);
+    bool is_idle() const noexcept { return phase_ == Phase::idle; }
+    void close() noexcept;
+
+    // Request body, streamed from the client (same worker).
+    void attach_body_source(BodySource* source) noexcept { body_source_ = source; }
+    void send_body(const char* data, std::size_t size);
+    void end_body();
+    std::size_t body_backlog() const noexcept { return body_bytes_in_flight_; }
+
+private:
+    enum class Phase : std::uint8_t { fresh, connecting, exchanging, idle, closing };
+    struct BodyWrite;
+
+    ~OriginConnection() = default;   // only the close callbacks delete
+    void connect();
+    void send_head();
+    void write_bytes(std::string bytes, bool is_body);
+    void begin_reading();
+    void arm_timer(Millis ms, Errc on_expiry);
+
+    void handle_connect(int status);
+    void handle_read(ssize_t nread, const uv_buf_t* buf);
+    void handle_idle_read(ssize_t nread);
+    void handle_timeout();
+    void handle_write_done(std::size_t body_bytes, int status);
+    void handle_closed();
+
+    int handle_status(const char* at, std::size_t size);
+    int handle_header_field(const char* at, std::size_t size);
+    int handle_header_value(const char* at, std::size_t size);
+    int handle_headers_complete();
+    int handle_body(const char* at, std::size_t size);
+    int handle_message_complete();
+
+    void finish_exchange();
+    void fail_exchange(Errc error);
+    void store_and_complete();
+    void reset_response_state();
+    void detach_body_source() noexcept;
+
+    static const llhttp_settings_t& parser_settings();
+
+    OriginPool& pool_;
+    FetchContext& context_;
+    uv_tcp_t tcp_;
+    uv_timer_t timer_;
+    uv_connect_t connect_req_;
+    llhttp_t parser_;
+    Phase phase_ = Phase::fresh;
+    int open_handles_ = 0;
+    bool reused_ = false;
+    bool response_started_ = false;   // any byte of the response seen
+    bool head_published_ = false;
+    bool interim_ = false;            // parsing a 1xx response
+    bool keep_alive_ = false;
+    bool message_done_ = false;       // the final response ended
+    Errc timer_error_ = Errc::origin_connect_timeout;
+
+    OriginRequest request_;
+    FillRef fill_;
+    BodySource* body_source_ = nullptr;
+    std::string pending_body_;        // body bytes that arrived before the connection was up
+    bool body_ended_ = false;
+    std::size_t body_bytes_in_flight_ = 0;
+
+    // The response head as it arrives: field bytes appended to one string, indexed by offsets
+    // (valid across reads, unlike llhttp's pointers into each read buffer).
+    std::string head_bytes_;
+    struct FieldOffsets {
+        std::uint32_t name_at, name_len, value_at, value_len;
+    };
+    std::vector<FieldOffsets> fields_;
+    bool in_value_ = false;
+    std::uint32_t reason_at_ = 0, reason_len_ = 0;
+};
+
+}  // namespace cachet::proxy

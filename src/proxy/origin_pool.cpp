@@ -1,0 +1,46 @@
+#include "proxy/origin_pool.hpp"
+
+#include <algorithm>
+
+#include "proxy/origin_connection.hpp"
+
+namespace cachet::proxy {
+
+OriginPool::~OriginPool() = default;
+
+OriginConnection* OriginPool::start(OriginRequest request, FillRef fill, bool fresh_connection) {
+    OriginConnection* connection = nullptr;
+    if (!fresh_connection && !idle_.empty()) {
+        connection = idle_.back();   // most recently used: least likely to have timed out
+        idle_.pop_back();
+    } else {
+        connection = new OriginConnection(*this);   // owns itself; freed by its close callbacks
+    }
+    busy_.push_back(connection);
+    connection->start(std::move(request), std::move(fill));
+    return connection;
+}
+
+void OriginPool::park(OriginConnection& connection) {
+    busy_.erase(std::remove(busy_.begin(), busy_.end(), &connection), busy_.end());
+    if (closing_ || idle_.size() >= context_.config.origin_keepalive) {
+        connection.close();
+        return;
+    }
+    idle_.push_back(&connection);
+}
+
+void OriginPool::forget(OriginConnection& connection) {
+    busy_.erase(std::remove(busy_.begin(), busy_.end(), &connection), busy_.end());
+    idle_.erase(std::remove(idle_.begin(), idle_.end(), &connection), idle_.end());
+}
+
+void OriginPool::close_all() {
+    closing_ = true;
+    for (OriginConnection* c : idle_) c->close();
+    idle_.clear();
+    std::vector<OriginConnection*> busy = std::move(busy_);
+    for (OriginConnection* c : busy) c->close();
+}
+
+}  // namespace cachet::proxy

@@ -1,0 +1,78 @@
+#pragma once
+// Per-worker pool of keep-alive connections to the origin. Only its worker's thread uses
+// it. Idle connections are reused most-recently-used first, up to origin_keepalive of them.
+#include <sys/socket.h>
+
+#include <memory>
+#include <vector>
+
+#include <uv.h>
+
+#include "cachet/config.hpp"
+#include "cache/store.hpp"
+#include "proxy/fill.hpp"
+#include "proxy/inflight_table.hpp"
+#include "proxy/origin_request.hpp"
+#include "proxy/response_head.hpp"
+#include "util/loop_clock.hpp"
+
+namespace cachet::proxy {
+
+class OriginConnection;
+
+// What a fetch needs besides its request and fill; borrowed from the worker.
+struct FetchContext {
+    uv_loop_t* loop;
+    const Config& config;
+    cache::Store& store;
+    InflightTable& inflight;
+    LoopClock& clock;
+    sockaddr_storage origin_address;
+    cache::PolicyOptions policy;
+};
+
+// Receives the request body's flow control from the origin side (same worker).
+class BodySource {
+public:
+    virtual void on_body_drained() = 0;
+    // The connection no longer takes body bytes (its exchange ended or failed).
+    virtual void on_origin_gone() = 0;
+
+protected:
+    ~BodySource() = default;
+};
+
+class OriginPool {
+public:
+    explicit OriginPool(FetchContext context) : context_(std::move(context)) {}
+    ~OriginPool();
+    OriginPool(const OriginPool&) = delete;
+    OriginPool& operator=(const OriginPool&) = delete;
+
+    // Sends the request on an idle connection or a new one; the response feeds `fill`.
+    // The returned connection accepts the request body (if any) until it ends; it stays
+    // valid until the body source is detached or the fill ends.
+    OriginConnection* start(OriginRequest request, FillRef fill, bool fresh_connection = false);
+
+    // Called by a connection whose exchange ended cleanly with keep-alive.
+    void park(OriginConnection& connection);
+    void forget(OriginConnection& connection);   // it is closing
+    void close_all();
+
+    FetchContext& context() noexcept { return context_; }
+    // One read buffer for all of this worker's origin connections: libuv fills it and calls
+    // the read callback before any other read, and every byte is copied out (head bytes,
+    // fill chunks) before the callback returns.
+    uv_buf_t read_buffer() noexcept { return uv_buf_init(read_buffer_.get(), kReadBufferSize); }
+    std::size_t idle_count() const noexcept { return idle_.size(); }
+
+private:
+    static constexpr unsigned kReadBufferSize = 64 * 1024;
+    FetchContext context_;
+    std::unique_ptr<char[]> read_buffer_ = std::make_unique<char[]>(kReadBufferSize);
+    std::vector<OriginConnection*> idle_;
+    std::vector<OriginConnection*> busy_;
+    bool closing_ = false;
+};
+
+}  // namespace cachet::proxy

@@ -1,0 +1,39 @@
+#pragma once
+// The request cachet sends to the origin for one client request: hop-by-hop fields
+// removed, Via and X-Forwarded-For added, framing set for the body it will stream.
+// Built once on a miss (an allocation on the miss path, owned by the fetch).
+#include <string>
+#include <string_view>
+
+#include "cachet/config.hpp"
+#include "cache/policy.hpp"
+#include "http/request_head.hpp"
+#include "util/time.hpp"
+
+namespace cachet::proxy {
+
+struct OriginRequest {
+    std::string head;             // request line, fields, empty line
+    std::string method;
+    bool head_method = false;     // the response has no body
+    bool has_body = false;
+    bool chunked_body = false;    // the body is re-framed as chunked towards the origin
+    bool may_retry = false;       // idempotent and bodyless: safe to resend on a fresh connection
+    bool has_authorization = false;
+    http::CacheControl cache_control;
+    bool pragma_no_cache = false;
+    Seconds request_time = 0;
+
+    // The facts the storage policy needs; valid while this request lives.
+    cache::RequestFacts facts() const noexcept {
+        return cache::RequestFacts{method, has_authorization, cache_control, pragma_no_cache};
+    }
+};
+
+OriginRequest build_origin_request(const http::RequestHead& request, std::string_view client_ip,
+                                   const OriginAddress& origin, Seconds now);
+
+// The origin-form of a target: "http://host/p?q" -> "/p?q"; origin-form is returned as is.
+std::string_view origin_form(std::string_view target) noexcept;
+
+}  // namespace cachet::proxy

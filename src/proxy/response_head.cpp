@@ -1,0 +1,93 @@
+#include "proxy/response_head.hpp"
+
+#include <charconv>
+
+#include "http/hop_by_hop.hpp"
+#include "http/http_date.hpp"
+
+namespace cachet::proxy {
+namespace {
+
+bool has_field(http::HeaderSpan headers, std::string_view name) {
+    for (const auto& f : headers) {
+        if (http::iequals(f.name, name)) return true;
+    }
+    return false;
+}
+
+std::string_view find_field(http::HeaderSpan headers, std::string_view name) {
+    for (const auto& f : headers) {
+        if (http::iequals(f.name, name)) return f.value;
+    }
+    return {};
+}
+
+void append_status_line(std::string& out, int status, std::string_view reason) {
+    char digits[8];
+    auto end = std::to_chars(digits, digits + sizeof digits, status).ptr;
+    out.append("HTTP/1.1 ").append(digits, end).append(" ");
+    out.append(reason.empty() ? std::string_view("Unknown") : reason).append("\r\n");
+}
+
+// Fields the cache owns on the way out: framing is set per client, Age per hit.
+bool replaced_by_cachet(std::string_view name) {
+    return http::iequals(name, "content-length") || http::iequals(name, "age");
+}
+
+cache::NotStored verdict_for(const OriginRequest& request, const OriginResponse& response,
+                             const cache::ResponseFacts& facts, Seconds lifetime,
+                             const HeadOptions& options) {
+    if (!options.shared) return cache::NotStored::method;
+    auto verdict = cache::storable(request.facts(), facts, options.policy);
+    if (verdict != cache::NotStored::stored) return verdict;
+    // This version keeps one variant per URL: a response that varies is not stored
+    // (serving it to a request with other header values would be wrong).
+    if (has_field(response.headers, "vary")) return cache::NotStored::vary_star;
+    if (response.has_content_length && response.content_length > options.max_object_size) {
+        return cache::NotStored::too_large;
+    }
+    // Without revalidation, a response that is stale on arrival cannot be reused.
+    if (lifetime <= 0) return cache::NotStored::no_freshness;
+    return cache::NotStored::stored;
+}
+
+}  // namespace
+
+FillHead build_fill_head(const OriginRequest& request, const OriginResponse& response,
+                         Seconds response_time, const HeadOptions& options) {
+    FillHead head;
+    head.status = response.status;
+    head.bodyless = request.head_method || response.status == 204 || response.status == 304 ||
+                    (response.status >= 100 && response.status < 200);
+    if (response.has_content_length && !response.chunked) head.content_length = response.content_length;
+    if (head.bodyless) {
+        head.content_length.reset();
+        head.origin_content_length = std::string(find_field(response.headers, "content-length"));
+    }
+
+    http::ConnectionTokens connection(response.headers);
+    std::string& out = head.client_head;
+    out.reserve(256 + response.headers.size() * 48);
+    append_status_line(out, response.status, response.reason);
+    for (const auto& f : response.headers) {
+        if (http::must_strip(f.name, connection) || replaced_by_cachet(f.name)) continue;
+        out.append(f.name).append(": ").append(f.value).append("\r\n");
+    }
+    auto facts = cache::response_facts(response.status, response.headers);
+    if (!facts.date) {
+        // RFC 9110 §6.6.1: a recipient with a clock supplies Date when the origin did not.
+        auto date = http::format_http_date(response_time);
+        out.append("Date: ").append(date.data(), date.size()).append("\r\n");
+        facts.date = response_time;
+    }
+    out.append("Via: 1.1 cachet\r\n");
+
+    Seconds lifetime = cache::freshness_lifetime(facts, options.policy);
+    Seconds initial_age = cache::corrected_initial_age(facts, request.request_time, response_time);
+    head.verdict = verdict_for(request, response, facts, lifetime - initial_age, options);
+    head.freshness = cache::Freshness{response_time, initial_age, lifetime,
+                                      response_time + (lifetime - initial_age)};
+    return head;
+}
+
+}  // namespace cachet::proxy

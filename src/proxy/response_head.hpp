@@ -1,0 +1,32 @@
+#pragma once
+// Turns the origin's response head into what clients and the store see: hop-by-hop fields
+// removed, Via added, Date supplied when missing, and the storage verdict and freshness
+// asked of the policy (RFC 9111 §3, §4.2).
+#include <string_view>
+
+#include "cache/policy.hpp"
+#include "http/header_view.hpp"
+#include "proxy/fill.hpp"
+#include "proxy/origin_request.hpp"
+
+namespace cachet::proxy {
+
+struct OriginResponse {
+    int status = 0;
+    std::string_view reason;
+    http::HeaderSpan headers;
+    bool has_content_length = false;
+    std::uint64_t content_length = 0;
+    bool chunked = false;
+};
+
+struct HeadOptions {
+    cache::PolicyOptions policy;
+    std::size_t max_object_size = 0;
+    bool shared = true;   // the fill may be stored (false for a request that must not be)
+};
+
+FillHead build_fill_head(const OriginRequest& request, const OriginResponse& response,
+                         Seconds response_time, const HeadOptions& options);
+
+}  // namespace cachet::proxy

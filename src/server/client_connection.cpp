@@ -1,0 +1,469 @@
+#include "server/client_connection.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "cache/policy.hpp"
+#include "cache/store.hpp"
+#include "proxy/origin_request.hpp"
+#include "server/worker.hpp"
+
+namespace cachet::server {
+namespace {
+
+constexpr std::size_t kInitialBuffer = 16 * 1024;
+constexpr std::size_t kMaxHead = 64 * 1024;            // larger request heads get 431
+constexpr std::size_t kWriteBacklogLimit = 4u << 20;   // unsent response bytes before we stop reading
+
+// Allocation for streamed (miss-path) writes: owns its prefix and keeps the fill alive.
+struct OwnedWrite {
+    uv_write_t req;
+    ClientConnection* owner;
+    std::string bytes;
+    proxy::FillRef fill;
+    std::vector<uv_buf_t> bufs;
+};
+
+std::string peer_ip(uv_tcp_t* tcp) {
+    sockaddr_storage address{};
+    int length = sizeof address;
+    if (uv_tcp_getpeername(tcp, reinterpret_cast<sockaddr*>(&address), &length) != 0) return "unknown";
+    char text[INET6_ADDRSTRLEN] = {};
+    if (address.ss_family == AF_INET) {
+        uv_ip4_name(reinterpret_cast<sockaddr_in*>(&address), text, sizeof text);
+    } else {
+        uv_ip6_name(reinterpret_cast<sockaddr_in6*>(&address), text, sizeof text);
+    }
+    return text;
+}
+
+bool is_cacheable_method(std::string_view method) { return method == "GET" || method == "HEAD"; }
+
+// Fields whose presence makes the request's cache handling depend on the policy.
+bool is_cache_directive(std::string_view name) {
+    return http::iequals(name, "cache-control") || http::iequals(name, "pragma") ||
+           http::iequals(name, "authorization");
+}
+
+bool is_conditional(std::string_view name) {
+    return name.size() > 3 && (http::iequals(name.substr(0, 3), "if-") || http::iequals(name, "range"));
+}
+
+}  // namespace
+
+struct ParserCallbacks {
+    static ClientConnection* self(llhttp_t* p) { return static_cast<ClientConnection*>(p->data); }
+};
+
+const llhttp_settings_t& ClientConnection::parser_settings() {
+    static const llhttp_settings_t settings = [] {
+        llhttp_settings_t s;
+        llhttp_settings_init(&s);
+        using C = ParserCallbacks;
+        s.on_url = [](llhttp_t* p, const char* at, size_t n) { return C::self(p)->on_url(at, n); };
+        s.on_header_field = [](llhttp_t* p, const char* at, size_t n) { return C::self(p)->on_header_field(at, n); };
+        s.on_header_value = [](llhttp_t* p, const char* at, size_t n) { return C::self(p)->on_header_value(at, n); };
+        s.on_headers_complete = [](llhttp_t* p) { return C::self(p)->on_headers_complete(); };
+        s.on_body = [](llhttp_t* p, const char* at, size_t n) { return C::self(p)->on_body(at, n); };
+        s.on_message_complete = [](llhttp_t* p) { return C::self(p)->on_message_complete(); };
+        return s;
+    }();
+    return settings;
+}
+
+ClientConnection::ClientConnection(Worker& worker) : worker_(worker), stream_(*this) {}
+
+void ClientConnection::accept(Worker& worker, uv_stream_t* listener) {
+    auto* c = new ClientConnection(worker);   // owns itself until its close callbacks run
+    uv_tcp_init(worker.loop(), &c->tcp_);
+    c->tcp_.data = c;
+    c->stream_.init_timer(worker.loop());
+    c->open_handles_ = 2;
+    worker.add(*c);
+    if (uv_accept(listener, c->stream()) != 0) {
+        c->close();
+        return;
+    }
+    uv_tcp_nodelay(&c->tcp_, 1);
+    c->client_ip_ = peer_ip(&c->tcp_);
+    c->capacity_ = kInitialBuffer;
+    c->buffer_ = std::make_unique<char[]>(c->capacity_);
+    llhttp_init(&c->parser_, HTTP_REQUEST, &parser_settings());
+    c->parser_.data = c;
+    c->last_activity_ = worker.clock().monotonic_ms();
+    c->update_reading();
+}
+
+void ClientConnection::close() noexcept {
+    if (closing_) return;
+    closing_ = true;
+    stream_.cancel();
+    worker_.remove(*this);
+    auto on_closed = [](uv_handle_t* h) { static_cast<ClientConnection*>(h->data)->handle_closed(); };
+    uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_closed);
+    stream_.close_timer(on_closed);
+}
+
+void ClientConnection::handle_closed() {
+    if (--open_handles_ > 0) return;
+    if (batch_) delete batch_;
+    while (free_batches_) delete std::exchange(free_batches_, free_batches_->next_free);
+    delete this;
+}
+
+// ---------------------------------------------------------------- reading
+
+void ClientConnection::update_reading() {
+    if (closing_) return;
+    bool want = !peer_closed_ && !body_paused_ && end_ < capacity_ &&
+                uv_stream_get_write_queue_size(stream()) < kWriteBacklogLimit;
+    if (want == reading_) return;
+    reading_ = want;
+    if (!want) {
+        uv_read_stop(stream());
+        return;
+    }
+    uv_read_start(
+        stream(),
+        [](uv_handle_t* h, size_t, uv_buf_t* buf) { static_cast<ClientConnection*>(h->data)->handle_alloc(buf); },
+        [](uv_stream_t* s, ssize_t n, const uv_buf_t*) { static_cast<ClientConnection*>(s->data)->handle_read(n); });
+}
+
+void ClientConnection::resume_reading() noexcept {
+    body_paused_ = false;
+    update_reading();
+}
+
+void ClientConnection::handle_alloc(uv_buf_t* buf) {
+    if (begin_ == end_) {
+        begin_ = end_ = scan_from_ = 0;
+    } else if (end_ == capacity_ && begin_ > 0 && (!in_message_ || message_parsed_ || dispatched_)) {
+        // Compact between requests (or inside a body, whose bytes are already consumed):
+        // no view into the buffer is alive here.
+        std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
+        end_ -= begin_;
+        scan_from_ = scan_from_ > begin_ ? scan_from_ - begin_ : 0;
+        begin_ = 0;
+    }
+    *buf = uv_buf_init(buffer_.get() + end_, static_cast<unsigned>(capacity_ - end_));
+}
+
+void ClientConnection::handle_read(ssize_t nread) {
+    if (nread == 0) return;
+    if (nread < 0) {
+        if (nread != UV_EOF) {
+            close();
+            return;
+        }
+        peer_closed_ = true;
+        reading_ = false;
+        uv_read_stop(stream());
+        process_input();
+        finish_if_closing();
+        return;
+    }
+    end_ += static_cast<std::size_t>(nread);
+    last_activity_ = worker_.clock().monotonic_ms();
+    process_input();
+}
+
+bool ClientConnection::find_head() {
+    // Feed llhttp only complete heads, so every header view is contiguous in buffer_.
+    std::size_t from = std::max(begin_, scan_from_ >= 3 ? scan_from_ - 3 : 0);
+    std::string_view pending(buffer_.get() + from, end_ - from);
+    auto end = pending.find("\r\n\r\n");
+    if (end != std::string_view::npos) return true;
+    scan_from_ = end_;
+    if (end_ - begin_ < kMaxHead) {
+        if (end_ == capacity_ && begin_ == 0) {   // grow once the head outgrows the buffer
+            auto bigger = std::make_unique<char[]>(kMaxHead);
+            std::memcpy(bigger.get(), buffer_.get(), end_);
+            buffer_ = std::move(bigger);
+            capacity_ = kMaxHead;
+        }
+        return false;
+    }
+    send_error(431, describe(Errc::header_too_large), true);
+    return false;
+}
+
+void ClientConnection::process_input() {
+    while (!closing_ && !close_after_writes_) {
+        if (stream_.active() && !(in_message_ && !message_parsed_)) break;   // keep responses in order
+        if (!in_message_) {
+            if (begin_ == end_ || !find_head()) break;
+            in_message_ = true;
+            head_parsed_ = message_parsed_ = dispatched_ = false;
+            cache_directives_ = too_many_headers_ = in_header_value_ = false;
+            request_ = http::RequestHead{};
+        }
+        const char* start = buffer_.get() + begin_;
+        llhttp_errno_t err = llhttp_execute(&parser_, start, end_ - begin_);
+        if (err == HPE_OK) {
+            begin_ = end_;
+            if (!head_parsed_) in_message_ = false;   // only empty lines before a request
+            break;
+        }
+        if (err != HPE_PAUSED) {
+            if (err == HPE_USER && too_many_headers_) {
+                send_error(431, describe(Errc::header_too_large), true);
+            } else {
+                send_error(400, llhttp_get_error_reason(&parser_), true);
+            }
+            break;
+        }
+        begin_ = static_cast<std::size_t>(llhttp_get_error_pos(&parser_) - buffer_.get());
+        scan_from_ = begin_;
+        llhttp_resume(&parser_);
+        in_message_ = false;
+        bool keep_alive = request_.keep_alive;
+        if (!dispatched_) dispatch();
+        if (!keep_alive && !stream_.active()) {
+            close_after_writes_ = true;
+        }
+    }
+    if (!flush_hits()) return;
+    update_reading();
+    finish_if_closing();
+}
+
+bool ClientConnection::flush_hits() {
+    if (!batch_ || batch_->empty()) return true;
+    HitBatch* batch = std::exchange(batch_, nullptr);
+    ++writes_in_flight_;
+    if (batch->submit(stream()) == 0) return true;
+    --writes_in_flight_;
+    batch->clear();
+    recycle(batch);
+    close();
+    return false;
+}
+
+// ---------------------------------------------------------------- llhttp callbacks
+
+int ClientConnection::on_url(const char* at, std::size_t size) {
+    if (request_.target.empty()) request_.target = std::string_view(at, size);
+    else request_.target = std::string_view(request_.target.data(), request_.target.size() + size);
+    return 0;
+}
+
+int ClientConnection::on_header_field(const char* at, std::size_t size) {
+    if (request_.header_count == 0 || in_header_value_) {
+        if (request_.header_count == http::RequestHead::kMaxHeaders) {
+            too_many_headers_ = true;
+            return HPE_USER;
+        }
+        request_.headers[request_.header_count++] = http::HeaderView{{at, size}, {}};
+        in_header_value_ = false;
+        return 0;
+    }
+    auto& name = request_.headers[request_.header_count - 1].name;
+    name = std::string_view(name.data(), name.size() + size);
+    return 0;
+}
+
+int ClientConnection::on_header_value(const char* at, std::size_t size) {
+    auto& value = request_.headers[request_.header_count - 1].value;
+    value = value.empty() ? std::string_view(at, size) : std::string_view(value.data(), value.size() + size);
+    in_header_value_ = true;
+    return 0;
+}
+
+int ClientConnection::on_headers_complete() {
+    head_parsed_ = true;
+    request_.method = llhttp_method_name(static_cast<llhttp_method_t>(parser_.method));
+    request_.version_major = parser_.http_major;
+    request_.version_minor = parser_.http_minor;
+    request_.keep_alive = llhttp_should_keep_alive(&parser_) != 0;
+    request_.chunked = (parser_.flags & F_CHUNKED) != 0;
+    if (parser_.flags & F_CONTENT_LENGTH) request_.content_length = parser_.content_length;
+    request_.has_body = request_.chunked || request_.content_length > 0;
+    for (const auto& h : request_.header_span()) {
+        if (http::iequals(h.name, "host")) request_.host = h.value;
+        else if (http::iequals(h.name, "expect")) request_.expect_continue = http::iequals(h.value, "100-continue");
+        else if (is_cache_directive(h.name)) cache_directives_ = true;
+        else if (is_conditional(h.name)) request_.conditional = true;
+    }
+    if (request_.version_major == 1 && request_.version_minor == 1 && request_.host.empty()) {
+        return -1;   // RFC 9112 §3.2: a 1.1 request without Host is a 400
+    }
+    if (request_.has_body) {
+        // The body streams to the origin as it arrives, so the response starts now.
+        if (request_.expect_continue && request_.version_minor >= 1) write_owned("HTTP/1.1 100 Continue\r\n\r\n");
+        dispatched_ = true;
+        dispatch();
+    }
+    return 0;
+}
+
+int ClientConnection::on_body(const char* at, std::size_t size) {
+    stream_.send_body(at, size);
+    if (stream_.body_backlogged()) body_paused_ = true;
+    return 0;
+}
+
+int ClientConnection::on_message_complete() {
+    message_parsed_ = true;
+    if (request_.has_body) stream_.end_body();
+    return HPE_PAUSED;
+}
+
+// ---------------------------------------------------------------- dispatch
+
+void ClientConnection::dispatch() {
+    Worker& worker = worker_;
+    Seconds now = worker.clock().now();
+    bool head_only = request_.method == "HEAD";
+    ResponseStream::Role role = ResponseStream::Role::alone;
+    proxy::FillRef fill;
+    bool cacheable = is_cacheable_method(request_.method) && !request_.has_body && !request_.conditional;
+    if (cacheable) {
+        auto key = cache::build_key(key_, request_.method, request_.host, request_.target);
+        cacheable = key.has_value();
+    }
+    bool request_no_store = false;
+    if (cacheable) {
+        cache::RequestFacts facts;
+        if (cache_directives_) {
+            facts = cache::request_facts(request_.method, request_.header_span());
+            request_no_store = facts.cache_control.no_store;
+        }
+        cache::EntryRef entry = worker.runtime().store.lookup(key_.view(), key_.hash, now);
+        if (entry) {
+            Seconds age = entry->age(now);
+            bool fresh = entry->fresh(now);
+            if (cache_directives_) {
+                http::CacheControl stored;
+                stored.must_revalidate = true;   // this version never serves stale
+                fresh = cache::servable(facts, stored, age, entry->freshness().lifetime) ==
+                        cache::Servable::fresh;
+            }
+            if (fresh && serve_hit(entry, head_only)) return;
+        }
+        if (!head_only && !request_no_store) {
+            auto joined = worker.runtime().inflight.join(key_.view(), key_.hash, worker.index());
+            fill = std::move(joined.fill);
+            role = joined.role == proxy::InflightTable::Role::leader   ? ResponseStream::Role::leader
+                   : joined.role == proxy::InflightTable::Role::waiter ? ResponseStream::Role::waiter
+                                                                       : ResponseStream::Role::alone;
+        }
+    }
+    if (!fill) {
+        fill = proxy::Fill::create({}, 0, static_cast<unsigned>(worker.runtime().workers.size()), worker.index(),
+                                   worker.runtime());
+    }
+    start_stream(role, std::move(fill));
+}
+
+bool ClientConnection::serve_hit(const cache::EntryRef& entry, bool head_only) {
+    using Conn = HitBatch::Connection;
+    bool http10 = request_.version_minor == 0;
+    Conn connection = !request_.keep_alive || worker_.draining() ? Conn::close
+                      : http10                                  ? Conn::keep_alive_explicit
+                                                                : Conn::keep_alive_default;
+    if (connection == Conn::close) request_.keep_alive = false;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (!batch_) {
+            batch_ = free_batches_ ? std::exchange(free_batches_, free_batches_->next_free) : new HitBatch;
+            batch_->owner = this;
+            batch_->next_free = nullptr;
+        }
+        if (batch_->add(entry, entry->age(worker_.clock().now()), head_only, connection)) return true;
+        if (!flush_hits()) return true;   // full: send it and start another
+    }
+    return false;
+}
+
+void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fill) {
+    if (!flush_hits()) return;   // earlier hits go out first
+    ResponseStream::ClientInfo info;
+    info.http10 = request_.version_minor == 0;
+    info.keep_alive = request_.keep_alive && !worker_.draining();
+    info.head_request = request_.method == "HEAD";
+    info.bypass = !is_cacheable_method(request_.method);
+    auto origin_request = proxy::build_origin_request(request_, client_ip_, worker_.config().origin,
+                                                      worker_.clock().now());
+    stream_.start(role, std::move(fill), std::move(origin_request), info);
+}
+
+void ClientConnection::on_stream_done(bool keep_alive) {
+    if (in_message_ && !message_parsed_) keep_alive = false;   // its body was not read to the end
+    if (!keep_alive) close_after_writes_ = true;
+    // Continue with pipelined requests (this runs from a mailbox callback, not from llhttp).
+    process_input();
+}
+
+// ---------------------------------------------------------------- writing
+
+void ClientConnection::write_owned(std::string bytes) {
+    write_slices(std::move(bytes), {}, {}, {});
+}
+
+void ClientConnection::write_slices(std::string prefix, const std::vector<proxy::Fill::Slice>& slices,
+                                    std::string_view suffix, proxy::FillRef keep_alive) {
+    if (closing_ || !flush_hits()) return;
+    auto* w = new OwnedWrite{{}, this, std::move(prefix), std::move(keep_alive), {}};
+    w->bufs.reserve(slices.size() + 2);
+    if (!w->bytes.empty()) w->bufs.push_back(uv_buf_init(w->bytes.data(), static_cast<unsigned>(w->bytes.size())));
+    for (const auto& s : slices) w->bufs.push_back(uv_buf_init(const_cast<char*>(s.data), static_cast<unsigned>(s.size)));
+    if (!suffix.empty()) w->bufs.push_back(uv_buf_init(const_cast<char*>(suffix.data()), static_cast<unsigned>(suffix.size())));
+    w->req.data = w;
+    ++writes_in_flight_;
+    int rc = uv_write(&w->req, stream(), w->bufs.data(), static_cast<unsigned>(w->bufs.size()),
+                      [](uv_write_t* req, int status) {
+                          auto* write = static_cast<OwnedWrite*>(req->data);
+                          ClientConnection* owner = write->owner;
+                          delete write;
+                          owner->on_write_done(status);
+                      });
+    if (rc != 0) {
+        --writes_in_flight_;
+        delete w;
+        close();
+    }
+}
+
+void ClientConnection::recycle(HitBatch* batch) noexcept {
+    batch->next_free = free_batches_;
+    free_batches_ = batch;
+}
+
+void ClientConnection::on_write_done(int status) {
+    --writes_in_flight_;
+    if (closing_) return;
+    if (status != 0) {
+        close();
+        return;
+    }
+    update_reading();
+    finish_if_closing();
+}
+
+void ClientConnection::finish_if_closing() {
+    if (closing_ || writes_in_flight_ > 0 || stream_.active()) return;
+    bool done = close_after_writes_ || (peer_closed_ && !in_message_ && begin_ == end_);
+    if (peer_closed_ && !stream_.active() && !in_message_) done = true;
+    if (done) close();
+}
+
+void ClientConnection::send_error(int status, std::string_view reason, bool close_after) {
+    std::string out = "HTTP/1.1 ";
+    out += status == 431 ? "431 Request Header Fields Too Large" : "400 Bad Request";
+    if (status != 400 && status != 431) out = "HTTP/1.1 " + std::to_string(status) + " Error";
+    out += "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(reason.size() + 1) + "\r\n";
+    if (close_after) out += "Connection: close\r\n";
+    out += "\r\n";
+    out.append(reason).append("\n");
+    write_owned(std::move(out));
+    if (close_after) {
+        close_after_writes_ = true;
+        in_message_ = false;
+        begin_ = end_;
+    }
+}
+
+}  // namespace cachet::server

@@ -1,0 +1,113 @@
+#pragma once
+// One client connection on one worker: reads into its own buffer, parses requests with
+// llhttp, answers hits straight from store entries (HitBatch) and streams misses through a
+// ResponseStream. Responses leave in request order: a request is dispatched only after the
+// previous one's response has been fully queued.
+//
+// Lifetime: created by accept(), ended only by close(); the close callbacks delete it.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <llhttp.h>
+#include <uv.h>
+
+#include "cache/key.hpp"
+#include "http/request_head.hpp"
+#include "proxy/fill.hpp"
+#include "server/hit_batch.hpp"
+#include "server/response_stream.hpp"
+#include "util/errc.hpp"
+
+namespace cachet::server {
+
+class Worker;
+
+class ClientConnection {
+public:
+    static void accept(Worker& worker, uv_stream_t* listener);
+    void close() noexcept;
+
+    bool is_idle() const noexcept { return !stream_.active() && writes_in_flight_ == 0 && !in_message_; }
+    bool idle_too_long(Millis now, Millis timeout) const noexcept {
+        return !stream_.active() && now - last_activity_ > timeout;
+    }
+
+    // --- used by ResponseStream and HitBatch (same thread) ---
+    Worker& worker() noexcept { return worker_; }
+    uv_stream_t* stream() noexcept { return reinterpret_cast<uv_stream_t*>(&tcp_); }
+    void write_owned(std::string bytes);
+    void write_slices(std::string prefix, const std::vector<proxy::Fill::Slice>& slices,
+                      std::string_view suffix, proxy::FillRef keep_alive);
+    void on_stream_done(bool keep_alive);
+    void abort_now() noexcept { close(); }
+    void on_write_done(int status);
+    void recycle(HitBatch* batch) noexcept;
+    void resume_reading() noexcept;
+
+    ClientConnection* next_in_worker_ = nullptr;   // the worker's list, its thread only
+    ClientConnection* prev_in_worker_ = nullptr;
+
+private:
+    explicit ClientConnection(Worker& worker);
+    ~ClientConnection() = default;   // only the close callbacks delete
+
+    void handle_alloc(uv_buf_t* buf);
+    void handle_read(ssize_t nread);
+    void process_input();
+    bool find_head();
+    void dispatch();
+    bool serve_hit(const cache::EntryRef& entry, bool head_only);
+    void start_stream(ResponseStream::Role role, proxy::FillRef fill);
+    void send_error(int status, std::string_view reason, bool close_after);
+    bool flush_hits();   // false when the connection had to close
+    void update_reading();
+    void finish_if_closing();
+    void handle_closed();
+
+    int on_url(const char* at, std::size_t size);
+    int on_header_field(const char* at, std::size_t size);
+    int on_header_value(const char* at, std::size_t size);
+    int on_headers_complete();
+    int on_body(const char* at, std::size_t size);
+    int on_message_complete();
+    static const llhttp_settings_t& parser_settings();
+    friend struct ParserCallbacks;
+
+    Worker& worker_;
+    uv_tcp_t tcp_;
+    llhttp_t parser_;
+    int open_handles_ = 0;
+    bool closing_ = false;
+    bool close_after_writes_ = false;
+    bool peer_closed_ = false;
+    bool reading_ = false;
+    bool body_paused_ = false;        // the origin has a backlog of our request body
+    std::string client_ip_;
+    Millis last_activity_ = 0;
+
+    // Read buffer: bytes [begin_, end_) are received and not yet parsed.
+    std::unique_ptr<char[]> buffer_;
+    std::size_t capacity_ = 0;
+    std::size_t begin_ = 0;
+    std::size_t end_ = 0;
+    std::size_t scan_from_ = 0;       // where the search for the head's end resumes
+
+    // The request being parsed (views into buffer_).
+    http::RequestHead request_;
+    bool in_message_ = false;         // its head is complete and handed to llhttp
+    bool head_parsed_ = false;        // on_headers_complete ran
+    bool message_parsed_ = false;     // on_message_complete ran
+    bool dispatched_ = false;         // started its response (a request with a body)
+    bool cache_directives_ = false;   // Cache-Control, Pragma or Authorization present
+    bool in_header_value_ = false;
+    bool too_many_headers_ = false;
+
+    cache::KeyBuffer key_;
+    ResponseStream stream_;
+    HitBatch* batch_ = nullptr;       // hits of this read, not yet written
+    HitBatch* free_batches_ = nullptr;
+    unsigned writes_in_flight_ = 0;
+};
+
+}  // namespace cachet::server

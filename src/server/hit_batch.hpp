@@ -1,0 +1,44 @@
+#pragma once
+// The hit path's write: up to kMaxHits responses, each [prebuilt head][tail][body] straight
+// from store entries, leave in one uv_write (one writev). A batch is pooled per connection
+// and reused request after request: no allocation per hit in the steady state.
+//
+// Holds an EntryRef per response until the write completes, so eviction never frees
+// bytes the kernel has not copied yet.
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include <uv.h>
+
+#include "cache/entry.hpp"
+#include "util/time.hpp"
+
+namespace cachet::server {
+
+class ClientConnection;
+
+struct HitBatch {
+    static constexpr unsigned kMaxHits = 16;
+    static constexpr std::size_t kTailSize = 128;
+
+    enum class Connection : std::uint8_t { keep_alive_default, keep_alive_explicit, close };
+
+    // Adds one response; false when the batch is full.
+    bool add(cache::EntryRef entry, Seconds age, bool head_only, Connection connection) noexcept;
+    bool empty() const noexcept { return count == 0; }
+    // Hands the batch to libuv; on completion it returns to the connection's pool.
+    int submit(uv_stream_t* stream) noexcept;
+    void clear() noexcept;
+
+    uv_write_t req;
+    ClientConnection* owner = nullptr;
+    HitBatch* next_free = nullptr;
+    unsigned count = 0;
+    unsigned buf_count = 0;
+    std::array<cache::EntryRef, kMaxHits> entries;
+    std::array<std::array<char, kTailSize>, kMaxHits> tails;
+    std::array<uv_buf_t, kMaxHits * 3> bufs;
+};
+
+}  // namespace cachet::server

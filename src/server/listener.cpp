@@ -1,0 +1,55 @@
+#include "server/listener.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace cachet::server {
+namespace {
+
+std::string failure(const std::string& what, const std::string& host, std::uint16_t port) {
+    return what + " " + host + ":" + std::to_string(port) + ": " + std::strerror(errno);
+}
+
+}  // namespace
+
+tl::expected<ListenSocket, std::string> open_listen_socket(const std::string& host, std::uint16_t port) {
+    sockaddr_storage address{};
+    socklen_t length = 0;
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
+    if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(port);
+        length = sizeof *v4;
+    } else if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(port);
+        length = sizeof *v6;
+    } else {
+        return tl::unexpected("--listen: \"" + host + "\" is not a numeric IPv4 or IPv6 address");
+    }
+    int fd = ::socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return tl::unexpected(failure("socket for", host, port));
+    int on = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(fd, 4096) != 0) {
+        std::string message = failure("cannot listen on", host, port);
+        ::close(fd);
+        return tl::unexpected(message);
+    }
+    sockaddr_storage bound{};
+    socklen_t bound_length = sizeof bound;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bound_length);
+    std::uint16_t bound_port = bound.ss_family == AF_INET
+                                   ? ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port)
+                                   : ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+    return ListenSocket{fd, bound_port};
+}
+
+}  // namespace cachet::server

@@ -1,0 +1,218 @@
+#include "server/response_stream.hpp"
+
+#include <charconv>
+
+#include "proxy/origin_connection.hpp"
+#include "server/client_connection.hpp"
+#include "server/worker.hpp"
+
+namespace cachet::server {
+namespace {
+
+bool is_timeout(Errc e) {
+    return e == Errc::origin_connect_timeout || e == Errc::origin_first_byte_timeout ||
+           e == Errc::origin_idle_timeout;
+}
+
+std::string number(std::uint64_t n, int base = 10) {
+    char digits[24];
+    return std::string(digits, std::to_chars(digits, digits + sizeof digits, n, base).ptr);
+}
+
+}  // namespace
+
+void ResponseStream::init_timer(uv_loop_t* loop) {
+    uv_timer_init(loop, &wait_timer_);
+    wait_timer_.data = this;
+}
+
+void ResponseStream::close_timer(uv_close_cb on_closed) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&wait_timer_), on_closed);
+}
+
+void ResponseStream::start(Role role, proxy::FillRef fill, proxy::OriginRequest request, ClientInfo client) {
+    role_ = role;
+    fill_ = std::move(fill);
+    client_ = client;
+    head_sent_ = false;
+    body_ended_ = !request.has_body;
+    sent_ = 0;
+    keep_alive_ = client.keep_alive;
+    Worker& worker = connection_.worker();
+    fill_->subscribe(worker.index(), *this);
+    if (role == Role::waiter) {
+        request_.emplace(std::move(request));
+        uv_timer_start(&wait_timer_, [](uv_timer_t* t) {
+            auto* stream = static_cast<ResponseStream*>(t->data);
+            if (stream->active() && !stream->head_sent_) stream->go_alone();
+        }, worker.config().coalesce_timeout, 0);
+        on_fill_progress();   // the fill may have progressed before we subscribed
+        return;
+    }
+    fetch(std::move(request));
+}
+
+void ResponseStream::fetch(proxy::OriginRequest request) {
+    bool has_body = request.has_body;
+    proxy::OriginConnection* origin = connection_.worker().pool().start(std::move(request), fill_);
+    if (has_body && fill_) {
+        origin_ = origin;
+        origin_->attach_body_source(this);
+    }
+}
+
+void ResponseStream::go_alone() {
+    // A waiter that cannot use the shared fill asks the origin itself, privately.
+    uv_timer_stop(&wait_timer_);
+    proxy::OriginRequest request = std::move(*request_);
+    request_.reset();
+    Worker& worker = connection_.worker();
+    fill_->unsubscribe(worker.index(), *this);
+    fill_ = proxy::Fill::create({}, 0, static_cast<unsigned>(worker.runtime().workers.size()), worker.index(),
+                                worker.runtime());
+    role_ = Role::alone;
+    fill_->subscribe(worker.index(), *this);
+    fetch(std::move(request));
+}
+
+void ResponseStream::on_fill_progress() {
+    if (!fill_) return;
+    proxy::FillRef keep = fill_;   // this call may finish the stream
+    auto snapshot = fill_->snapshot();
+    if (!head_sent_) {
+        if (role_ == Role::waiter && snapshot.released) {
+            go_alone();
+            return;
+        }
+        if (snapshot.state == proxy::Fill::State::failed) {
+            send_error(snapshot.error);
+            return;
+        }
+        if (snapshot.state == proxy::Fill::State::waiting) return;
+        uv_timer_stop(&wait_timer_);
+        request_.reset();
+        send_head(fill_->head());
+    }
+    if (snapshot.body_size > sent_ && !client_.head_request) send_body_bytes(snapshot.body_size);
+    if (snapshot.state == proxy::Fill::State::failed) {
+        // The head is out: the only honest signal left is to close before the declared end.
+        detach();
+        connection_.abort_now();
+        return;
+    }
+    if (snapshot.state == proxy::Fill::State::complete) finish();
+}
+
+std::string ResponseStream::cache_status(const proxy::FillHead& head) const {
+    std::string s = "Cache-Status: cachet; fwd=";
+    s += client_.bypass ? "bypass" : "miss";
+    s += "; fwd-status=" + number(static_cast<std::uint64_t>(head.status));
+    if (role_ == Role::waiter) s += "; collapsed";
+    if (head.verdict == cache::NotStored::stored) {
+        s += "; stored; ttl=" + number(static_cast<std::uint64_t>(
+                                    std::max<Seconds>(0, head.freshness.lifetime - head.freshness.initial_age)));
+    } else if (!client_.bypass) {
+        s += "; detail=";
+        s += cache::name(head.verdict);
+    }
+    return s + "\r\n";
+}
+
+void ResponseStream::send_head(const proxy::FillHead& head) {
+    std::string out;   // a miss-path allocation: one head per streamed response
+    out.reserve(head.client_head.size() + 160);
+    out += head.client_head;
+    if (head.bodyless) {
+        framing_ = Framing::none;
+        if (!head.origin_content_length.empty()) out += "Content-Length: " + head.origin_content_length + "\r\n";
+    } else if (head.content_length) {
+        framing_ = Framing::length;
+        out += "Content-Length: " + number(*head.content_length) + "\r\n";
+    } else if (!client_.http10) {
+        framing_ = Framing::chunked;
+        out += "Transfer-Encoding: chunked\r\n";
+    } else {
+        framing_ = Framing::close_delimited;
+        keep_alive_ = false;
+    }
+    if (client_.head_request) framing_ = Framing::none;
+    if (head.freshness.initial_age > 0) out += "Age: " + number(static_cast<std::uint64_t>(head.freshness.initial_age)) + "\r\n";
+    out += cache_status(head);
+    if (connection_.worker().draining()) keep_alive_ = false;
+    if (!keep_alive_) out += "Connection: close\r\n";
+    else if (client_.http10) out += "Connection: keep-alive\r\n";
+    out += "\r\n";
+    head_sent_ = true;
+    connection_.write_owned(std::move(out));
+}
+
+void ResponseStream::send_body_bytes(std::uint64_t upto) {
+    if (framing_ == Framing::none) {
+        sent_ = upto;
+        return;
+    }
+    std::vector<proxy::Fill::Slice> slices;   // miss path: a few slices per delivery
+    fill_->body_slices(sent_, upto, slices);
+    std::uint64_t size = upto - sent_;
+    sent_ = upto;
+    if (framing_ == Framing::chunked) {
+        connection_.write_slices(number(size, 16) + "\r\n", slices, "\r\n", fill_);
+    } else {
+        connection_.write_slices({}, slices, {}, fill_);
+    }
+}
+
+void ResponseStream::send_error(Errc error) {
+    int status = is_timeout(error) ? 504 : 502;
+    std::string_view reason = describe(error);
+    std::string body = std::string(reason) + "\n";
+    std::string out = status == 504 ? "HTTP/1.1 504 Gateway Timeout\r\n" : "HTTP/1.1 502 Bad Gateway\r\n";
+    out += "Content-Type: text/plain\r\nContent-Length: " + number(body.size()) + "\r\n";
+    out += "Cache-Status: cachet; fwd=" + std::string(client_.bypass ? "bypass" : "miss") +
+           "; detail=\"" + std::string(reason) + "\"\r\n";
+    if (!keep_alive_) out += "Connection: close\r\n";
+    else if (client_.http10) out += "Connection: keep-alive\r\n";
+    out += "\r\n";
+    if (!client_.head_request) out += body;
+    connection_.write_owned(std::move(out));
+    finish();
+}
+
+void ResponseStream::finish() {
+    if (framing_ == Framing::chunked && head_sent_) connection_.write_owned("0\r\n\r\n");
+    framing_ = Framing::length;
+    bool keep_alive = keep_alive_;
+    detach();
+    connection_.on_stream_done(keep_alive);
+}
+
+void ResponseStream::detach() noexcept {
+    if (!fill_) return;
+    uv_timer_stop(&wait_timer_);
+    fill_->unsubscribe(connection_.worker().index(), *this);
+    fill_.reset();
+    request_.reset();
+    if (origin_) {
+        origin_->attach_body_source(nullptr);
+        origin_ = nullptr;
+    }
+}
+
+void ResponseStream::cancel() noexcept { detach(); }
+
+void ResponseStream::send_body(const char* data, std::size_t size) {
+    if (origin_) origin_->send_body(data, size);
+}
+
+void ResponseStream::end_body() {
+    body_ended_ = true;
+    if (origin_) origin_->end_body();
+}
+
+bool ResponseStream::body_backlogged() const noexcept {
+    return origin_ != nullptr && origin_->body_backlog() >= (1u << 20);
+}
+
+void ResponseStream::on_body_drained() { connection_.resume_reading(); }
+
+}  // namespace cachet::server

@@ -1,0 +1,80 @@
+#pragma once
+// Streams one Fill to one client: writes the head when it arrives, then body bytes as the
+// origin delivers them (zero copy: slices of the fill's chunks), framed for this client
+// (Content-Length, chunked, or close-delimited for HTTP/1.0). A waiter (a coalesced miss)
+// that gets no head before its deadline, or whose fill turns out not storable or fails
+// early, fetches on its own instead.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <uv.h>
+
+#include "proxy/fill.hpp"
+#include "proxy/origin_pool.hpp"
+#include "proxy/origin_request.hpp"
+
+namespace cachet::proxy {
+class OriginConnection;
+}
+
+namespace cachet::server {
+
+class ClientConnection;
+
+class ResponseStream final : public proxy::FillSubscriber, public proxy::BodySource {
+public:
+    enum class Role : std::uint8_t { leader, waiter, alone };
+
+    explicit ResponseStream(ClientConnection& connection) : connection_(connection) {}
+    void init_timer(uv_loop_t* loop);
+    void close_timer(uv_close_cb on_closed);
+
+    struct ClientInfo {
+        bool http10 = false;
+        bool keep_alive = true;
+        bool head_request = false;
+        bool bypass = false;          // a method the cache does not store
+    };
+    // Starts streaming `fill`. For the leader and alone roles, `request` is sent to the
+    // origin now; a waiter keeps it in case it must fetch on its own later.
+    void start(Role role, proxy::FillRef fill, proxy::OriginRequest request, ClientInfo client);
+    void cancel() noexcept;   // the client went away
+    bool active() const noexcept { return static_cast<bool>(fill_); }
+
+    // Request body (leader/alone of a request with a body).
+    void send_body(const char* data, std::size_t size);
+    void end_body();
+    bool body_backlogged() const noexcept;
+
+    void on_fill_progress() override;
+    void on_body_drained() override;
+    void on_origin_gone() override { origin_ = nullptr; }
+
+private:
+    enum class Framing : std::uint8_t { length, chunked, close_delimited, none };
+
+    void fetch(proxy::OriginRequest request);
+    void go_alone();
+    void send_head(const proxy::FillHead& head);
+    void send_body_bytes(std::uint64_t upto);
+    void send_error(Errc error);
+    void finish();
+    void detach() noexcept;
+    std::string cache_status(const proxy::FillHead& head) const;
+
+    ClientConnection& connection_;
+    uv_timer_t wait_timer_;
+    proxy::FillRef fill_;
+    Role role_ = Role::leader;
+    ClientInfo client_;
+    std::optional<proxy::OriginRequest> request_;   // kept by a waiter for going alone
+    proxy::OriginConnection* origin_ = nullptr;      // while the request body streams
+    bool body_ended_ = false;
+    bool head_sent_ = false;
+    bool keep_alive_ = true;
+    Framing framing_ = Framing::length;
+    std::uint64_t sent_ = 0;
+};
+
+}  // namespace cachet::server

@@ -1,0 +1,30 @@
+#include "server/runtime.hpp"
+
+#include <bit>
+
+#include "server/worker.hpp"
+
+namespace cachet::server {
+namespace {
+
+cache::Store::Options store_options(const Config& config) {
+    // Several shards per worker keep lock contention between workers rare.
+    std::size_t shards = std::bit_ceil(std::max<std::size_t>(16, std::size_t{config.workers} * 8));
+    return cache::Store::Options{config.cache_size, shards};
+}
+
+}  // namespace
+
+Runtime::Runtime(const Config& config_, const sockaddr_storage& origin_address_)
+    : config(config_),
+      origin_address(origin_address_),
+      store(store_options(config_)),
+      inflight(config_.workers, config_.coalesce_max_waiters, *this) {}
+
+Runtime::~Runtime() = default;
+
+void Runtime::notify(unsigned worker, proxy::FillRef fill) {
+    workers[worker]->post_fill(std::move(fill));
+}
+
+}  // namespace cachet::server

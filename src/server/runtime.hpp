@@ -1,0 +1,33 @@
+#pragma once
+// What all workers share: the immutable config, the store, the in-flight table, and the
+// way to reach another worker (post only). Created before the workers, destroyed after.
+#include <sys/socket.h>
+
+#include <memory>
+#include <vector>
+
+#include "cachet/config.hpp"
+#include "cache/store.hpp"
+#include "proxy/fill.hpp"
+#include "proxy/inflight_table.hpp"
+
+namespace cachet::server {
+
+class Worker;
+
+class Runtime final : public proxy::Notifier {
+public:
+    Runtime(const Config& config, const sockaddr_storage& origin_address);
+    ~Runtime();
+
+    // Routes a fill's progress to the worker that has subscribers for it.
+    void notify(unsigned worker, proxy::FillRef fill) override;
+
+    const Config& config;
+    const sockaddr_storage origin_address;
+    cache::Store store;
+    proxy::InflightTable inflight;
+    std::vector<std::unique_ptr<Worker>> workers;   // filled once before any worker runs
+};
+
+}  // namespace cachet::server

@@ -1,0 +1,87 @@
+#include "server/server.hpp"
+
+#include <netdb.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "server/listener.hpp"
+#include "server/runtime.hpp"
+#include "server/worker.hpp"
+
+namespace cachet::server {
+namespace {
+
+tl::expected<sockaddr_storage, std::string> resolve_origin(const OriginAddress& origin) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* result = nullptr;
+    std::string port = std::to_string(origin.port);
+    int rc = ::getaddrinfo(origin.host.c_str(), port.c_str(), &hints, &result);
+    if (rc != 0 || !result) {
+        return tl::unexpected("--origin: cannot resolve \"" + origin.host + "\": " + gai_strerror(rc));
+    }
+    sockaddr_storage address{};
+    std::memcpy(&address, result->ai_addr, result->ai_addrlen);
+    ::freeaddrinfo(result);
+    return address;
+}
+
+// Blocks SIGTERM/SIGINT in every thread (workers inherit the mask) and waits for one here.
+sigset_t block_stop_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    return set;
+}
+
+}  // namespace
+
+int run_server(const Config& config) {
+    auto origin = resolve_origin(config.origin);
+    if (!origin) {
+        std::fprintf(stderr, "cachet: %s\n", origin.error().c_str());
+        return 2;
+    }
+    // The first socket decides the port (port 0 = any free port); the others share it.
+    std::vector<int> fds;
+    std::uint16_t port = config.listen_port;
+    for (unsigned i = 0; i < config.workers; ++i) {
+        auto socket = open_listen_socket(config.listen_host, port);
+        if (!socket) {
+            std::fprintf(stderr, "cachet: %s\n", socket.error().c_str());
+            for (int fd : fds) ::close(fd);
+            return 1;
+        }
+        port = socket->port;
+        fds.push_back(socket->fd);
+    }
+    sigset_t stop_signals = block_stop_signals();
+    Runtime runtime(config, *origin);
+    for (unsigned i = 0; i < config.workers; ++i) {
+        runtime.workers.push_back(std::make_unique<Worker>(i, runtime, fds[i]));
+    }
+    for (auto& worker : runtime.workers) worker->start();
+    std::string host = config.listen_host.find(':') != std::string::npos ? "[" + config.listen_host + "]"
+                                                                          : config.listen_host;
+    std::printf("cachet listening on %s:%u (%u workers, origin %s)\n", host.c_str(), port, config.workers,
+                config.origin.authority.c_str());
+    std::fflush(stdout);
+
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    std::fprintf(stderr, "cachet: %s received, finishing in-flight requests\n",
+                 signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+    for (auto& worker : runtime.workers) worker->request_stop();
+    for (auto& worker : runtime.workers) worker->join();
+    return 0;
+}
+
+}  // namespace cachet::server

@@ -1,0 +1,137 @@
+#include "server/worker.hpp"
+
+#include <cstdio>
+
+#include "server/client_connection.hpp"
+
+namespace cachet::server {
+namespace {
+
+// Connections still busy this long after a stop request are closed anyway.
+constexpr Millis kDrainGrace = 10'000;
+constexpr Millis kSweepInterval = 1'000;
+
+proxy::FetchContext fetch_context(uv_loop_t* loop, Runtime& runtime, LoopClock& clock) {
+    cache::PolicyOptions policy;
+    policy.store_set_cookie = runtime.config.store_set_cookie;
+    return proxy::FetchContext{loop, runtime.config, runtime.store, runtime.inflight, clock,
+                               runtime.origin_address, policy};
+}
+
+uv_loop_t* init_loop(uv_loop_t* loop) {
+    uv_loop_init(loop);
+    return loop;
+}
+
+}  // namespace
+
+Worker::Worker(unsigned index, Runtime& runtime, int listen_fd)
+    : index_(index), runtime_(runtime), pool_(fetch_context(init_loop(&loop_), runtime, clock_)) {
+    uv_tcp_init(&loop_, &listener_);
+    uv_tcp_open(&listener_, listen_fd);
+    listener_.data = this;
+    uv_async_init(&loop_, &wakeup_, [](uv_async_t* a) { static_cast<Worker*>(a->data)->handle_wakeup(); });
+    wakeup_.data = this;
+    uv_timer_init(&loop_, &sweep_);
+    sweep_.data = this;
+}
+
+Worker::~Worker() {
+    uv_loop_close(&loop_);
+}
+
+void Worker::start() {
+    thread_ = std::thread([this] { run(); });
+}
+
+void Worker::join() {
+    if (thread_.joinable()) thread_.join();
+}
+
+void Worker::run() {
+    int rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), 4096, [](uv_stream_t* server, int status) {
+        if (status < 0) return;
+        auto* worker = static_cast<Worker*>(server->data);
+        ClientConnection::accept(*worker, server);
+    });
+    if (rc != 0) std::fprintf(stderr, "cachet: worker %u: listen: %s\n", index_, uv_strerror(rc));
+    uv_timer_start(&sweep_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->handle_sweep(); },
+                   kSweepInterval, kSweepInterval);
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    // Every handle is closed by now; run once more for close callbacks still pending.
+    uv_run(&loop_, UV_RUN_DEFAULT);
+}
+
+void Worker::post_fill(proxy::FillRef fill) {
+    std::lock_guard lock(mailbox_mutex_);
+    if (mailbox_closed_) return;   // this worker has stopped: it has no subscribers left
+    mailbox_.push_back(std::move(fill));
+    uv_async_send(&wakeup_);
+}
+
+void Worker::request_stop() {
+    stop_requested_.store(true);
+    std::lock_guard lock(mailbox_mutex_);
+    if (!mailbox_closed_) uv_async_send(&wakeup_);
+}
+
+void Worker::handle_wakeup() {
+    std::vector<proxy::FillRef> fills;
+    {
+        std::lock_guard lock(mailbox_mutex_);
+        fills.swap(mailbox_);
+    }
+    for (auto& fill : fills) fill->deliver(index_);
+    if (stop_requested_.load() && !draining_) begin_drain();
+}
+
+void Worker::add(ClientConnection& connection) noexcept {
+    connection.next_in_worker_ = connections_;
+    connection.prev_in_worker_ = nullptr;
+    if (connections_) connections_->prev_in_worker_ = &connection;
+    connections_ = &connection;
+}
+
+void Worker::remove(ClientConnection& connection) noexcept {
+    if (connection.prev_in_worker_) connection.prev_in_worker_->next_in_worker_ = connection.next_in_worker_;
+    else if (connections_ == &connection) connections_ = connection.next_in_worker_;
+    if (connection.next_in_worker_) connection.next_in_worker_->prev_in_worker_ = connection.prev_in_worker_;
+    connection.next_in_worker_ = connection.prev_in_worker_ = nullptr;
+    if (draining_ && connections_ == nullptr) close_everything();
+}
+
+void Worker::handle_sweep() {
+    Millis now = clock_.monotonic_ms();
+    bool grace_over = draining_ && now - drain_started_ >= kDrainGrace;
+    for (ClientConnection* c = connections_; c != nullptr;) {
+        ClientConnection* next = c->next_in_worker_;
+        if (grace_over || c->idle_too_long(now, config().client_timeout) || (draining_ && c->is_idle())) {
+            c->close();
+        }
+        c = next;
+    }
+}
+
+void Worker::begin_drain() {
+    draining_ = true;
+    drain_started_ = clock_.monotonic_ms();
+    uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+    for (ClientConnection* c = connections_; c != nullptr;) {
+        ClientConnection* next = c->next_in_worker_;
+        if (c->is_idle()) c->close();
+        c = next;
+    }
+    if (connections_ == nullptr) close_everything();
+}
+
+void Worker::close_everything() {
+    if (uv_is_closing(reinterpret_cast<uv_handle_t*>(&wakeup_))) return;
+    pool_.close_all();
+    uv_close(reinterpret_cast<uv_handle_t*>(&sweep_), nullptr);
+    std::lock_guard lock(mailbox_mutex_);
+    mailbox_closed_ = true;
+    mailbox_.clear();
+    uv_close(reinterpret_cast<uv_handle_t*>(&wakeup_), nullptr);
+}
+
+}  // namespace cachet::server

@@ -1,0 +1,71 @@
+#pragma once
+// A worker: one thread, one uv_loop_t, one listening socket (SO_REUSEPORT), its own client
+// connections, origin pool and clock. Nothing on its loop is touched by another thread;
+// the only entry points for other threads are post_fill() and request_stop().
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <uv.h>
+
+#include "proxy/origin_pool.hpp"
+#include "server/runtime.hpp"
+#include "util/loop_clock.hpp"
+
+namespace cachet::server {
+
+class ClientConnection;
+
+class Worker {
+public:
+    Worker(unsigned index, Runtime& runtime, int listen_fd);
+    ~Worker();
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
+
+    void start();   // spawns the thread
+    void join();
+
+    // --- any thread ---
+    void post_fill(proxy::FillRef fill);   // wake this worker's subscribers of `fill`
+    void request_stop();                   // graceful: stop accepting, finish, close
+
+    // --- this worker's thread only ---
+    unsigned index() const noexcept { return index_; }
+    uv_loop_t* loop() noexcept { return &loop_; }
+    LoopClock& clock() noexcept { return clock_; }
+    const Config& config() const noexcept { return runtime_.config; }
+    Runtime& runtime() noexcept { return runtime_; }
+    proxy::OriginPool& pool() noexcept { return pool_; }
+    bool draining() const noexcept { return draining_; }
+    void add(ClientConnection& connection) noexcept;
+    void remove(ClientConnection& connection) noexcept;
+
+private:
+    void run();
+    void handle_wakeup();
+    void handle_sweep();
+    void begin_drain();
+    void close_everything();
+
+    const unsigned index_;
+    Runtime& runtime_;
+    uv_loop_t loop_;
+    LoopClock clock_{&loop_};
+    uv_tcp_t listener_;
+    uv_async_t wakeup_;
+    uv_timer_t sweep_;
+    proxy::OriginPool pool_;
+    std::thread thread_;
+    bool draining_ = false;
+    Millis drain_started_ = 0;
+    ClientConnection* connections_ = nullptr;   // intrusive list, this thread only
+
+    std::mutex mailbox_mutex_;
+    std::vector<proxy::FillRef> mailbox_;   // guarded by mailbox_mutex_
+    bool mailbox_closed_ = false;           // guarded by mailbox_mutex_; wakeup_ is closing
+    std::atomic<bool> stop_requested_{false};
+};
+
+}  // namespace cachet::server
