@@ -105,7 +105,7 @@ void ClientConnection::close() noexcept {
     worker_.remove(*this);
     auto on_closed = [](uv_handle_t* h) { static_cast<ClientConnection*>(h->data)->handle_closed(); };
     uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_closed);
-    stream_.close_timer(on_closed);
+    stream_.close_timer(this, on_closed);
 }
 
 void ClientConnection::handle_closed() {

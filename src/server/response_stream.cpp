@@ -26,7 +26,9 @@ void ResponseStream::init_timer(uv_loop_t* loop) {
     wait_timer_.data = this;
 }
 
-void ResponseStream::close_timer(uv_close_cb on_closed) {
+void ResponseStream::close_timer(void* owner, uv_close_cb on_closed) {
+    uv_timer_stop(&wait_timer_);
+    wait_timer_.data = owner;   // the close callback belongs to the owner
     uv_close(reinterpret_cast<uv_handle_t*>(&wait_timer_), on_closed);
 }
 

@@ -28,7 +28,7 @@ public:
 
     explicit ResponseStream(ClientConnection& connection) : connection_(connection) {}
     void init_timer(uv_loop_t* loop);
-    void close_timer(uv_close_cb on_closed);
+    void close_timer(void* owner, uv_close_cb on_closed);
 
     struct ClientInfo {
         bool http10 = false;

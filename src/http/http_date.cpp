@@ -1,0 +1,309 @@
+// HTTP-date (RFC 9110 §5.6.7), parsed and formatted without libc time functions, locale
+// or allocation. Three formats are accepted, as a recipient MUST (RFC 9110 §5.6.7):
+//   IMF-fixdate  "Sun, 06 Nov 1994 08:49:37 GMT"
+//   RFC 850      "Sunday, 06-Nov-94 08:49:37 GMT"
+//   asctime      "Sun Nov  6 08:49:37 1994"
+// Choices made here:
+// - Day and month names and "GMT" match case-insensitively, and no zone but GMT is
+//   accepted (both RFC 9111 §4.2).
+// - The day name is checked to be a day name but not against the date: a wrong one
+//   does not make the instant ambiguous.
+// - A leap second (:60) is read as :59, the nearest representable time that is not later
+//   than the one sent (RFC 9111 §4.2).
+// Calendar arithmetic is proleptic Gregorian, counted in years that start on 1 March so
+// that the leap day is the last day of its year.
+#include "http/http_date.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <ctime>
+
+#include "http/header_view.hpp"
+
+namespace cachet::http {
+namespace {
+
+constexpr std::array<std::string_view, 7> short_days = {"Sun", "Mon", "Tue", "Wed",
+                                                        "Thu", "Fri", "Sat"};
+constexpr std::array<std::string_view, 7> long_days = {
+    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+constexpr std::array<std::string_view, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+// Days before each month of a March-based year: Mar, Apr, ..., Dec, Jan, Feb.
+constexpr std::array<std::int64_t, 12> days_before_month = {0,   31,  61,  92,  122, 153,
+                                                            184, 214, 245, 275, 306, 337};
+constexpr std::int64_t days_per_400_years = 146097;
+constexpr std::int64_t seconds_per_day = 86400;
+
+constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+    std::int64_t q = a / b;
+    if (a % b != 0 && ((a < 0) != (b < 0))) --q;
+    return q;
+}
+
+constexpr bool is_leap(std::int64_t year) noexcept {
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+constexpr int days_in_month(std::int64_t year, int month) noexcept {
+    constexpr std::array<int, 12> lengths = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month == 2 && is_leap(year)) return 29;
+    return lengths[static_cast<std::size_t>(month - 1)];
+}
+
+// Leap days in the March-based years before March-year `y` (the leap day of March-year
+// y - 1 falls in February of calendar year y).
+constexpr std::int64_t leap_days_before(std::int64_t y) noexcept {
+    return floor_div(y, 4) - floor_div(y, 100) + floor_div(y, 400);
+}
+
+// Days from 0000-03-01 to year-month-day (month 1..12).
+constexpr std::int64_t days_since_march_0000(std::int64_t year, int month, int day) noexcept {
+    const std::int64_t march_year = month <= 2 ? year - 1 : year;
+    const int month_from_march = month <= 2 ? month + 9 : month - 3;
+    return 365 * march_year + leap_days_before(march_year) +
+           days_before_month[static_cast<std::size_t>(month_from_march)] + day - 1;
+}
+
+constexpr std::int64_t epoch_days = days_since_march_0000(1970, 1, 1);
+
+constexpr std::int64_t days_from_civil(std::int64_t year, int month, int day) noexcept {
+    return days_since_march_0000(year, month, day) - epoch_days;
+}
+
+static_assert(days_from_civil(1970, 1, 1) == 0);
+static_assert(days_from_civil(2000, 3, 1) == 11017);
+static_assert(days_from_civil(1969, 12, 31) == -1);
+
+// The range format_http_date can write with a four-digit year.
+constexpr Seconds min_time = days_from_civil(0, 1, 1) * seconds_per_day;
+constexpr Seconds max_time = days_from_civil(9999, 12, 31) * seconds_per_day + seconds_per_day - 1;
+
+struct DateFields {
+    std::int64_t year = 0;
+    int month = 0;                    // 1..12
+    int day = 0;                      // 1..31, checked against the month once the year is known
+    int hour = 0;
+    int minute = 0;
+    int second = 0;
+    bool two_digit_year = false;      // RFC 850: `year` is 0..99 until resolved
+};
+
+constexpr Seconds to_seconds(const DateFields& f) noexcept {
+    return days_from_civil(f.year, f.month, f.day) * seconds_per_day + f.hour * 3600 +
+           f.minute * 60 + f.second;
+}
+
+constexpr DateFields civil_from_seconds(Seconds t) noexcept {
+    const std::int64_t days = floor_div(t, seconds_per_day);
+    const std::int64_t second_of_day = t - days * seconds_per_day;
+    const std::int64_t since_march_0000 = days + epoch_days;
+    const std::int64_t era = floor_div(since_march_0000, days_per_400_years);
+    const std::int64_t day_of_era = since_march_0000 - era * days_per_400_years;
+    // Within an era the /400 term of leap_days_before is 0, and 365 days per year
+    // overestimates the year by at most one.
+    std::int64_t year_of_era = std::min<std::int64_t>(day_of_era / 365, 399);
+    while (365 * year_of_era + leap_days_before(year_of_era) > day_of_era) --year_of_era;
+    const std::int64_t day_of_year = day_of_era - 365 * year_of_era - leap_days_before(year_of_era);
+    std::size_t m = 11;
+    while (days_before_month[m] > day_of_year) --m;
+
+    DateFields f;
+    f.month = m < 10 ? static_cast<int>(m) + 3 : static_cast<int>(m) - 9;
+    f.day = static_cast<int>(day_of_year - days_before_month[m]) + 1;
+    f.year = era * 400 + year_of_era + (f.month <= 2 ? 1 : 0);
+    f.hour = static_cast<int>(second_of_day / 3600);
+    f.minute = static_cast<int>(second_of_day / 60 % 60);
+    f.second = static_cast<int>(second_of_day % 60);
+    return f;
+}
+
+static_assert(civil_from_seconds(951782400).month == 2);   // 2000-02-29 00:00:00
+static_assert(civil_from_seconds(951782400).day == 29);
+
+constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
+
+std::string_view trim_ows(std::string_view s) noexcept {
+    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+bool char_at(std::string_view s, std::size_t pos, char c) noexcept {
+    return pos < s.size() && s[pos] == c;
+}
+
+// Exactly `count` digits at `pos`.
+template <class Int>
+bool read_digits(std::string_view s, std::size_t pos, std::size_t count, Int& out) noexcept {
+    if (pos + count > s.size()) return false;
+    Int value = 0;
+    for (std::size_t i = pos; i < pos + count; ++i) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        value = static_cast<Int>(value * 10 + (s[i] - '0'));
+    }
+    out = value;
+    return true;
+}
+
+template <std::size_t N>
+int find_name(std::string_view text, const std::array<std::string_view, N>& names) noexcept {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (iequals(text, names[i])) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+bool read_month(std::string_view s, std::size_t pos, DateFields& f) noexcept {
+    if (pos + 3 > s.size()) return false;
+    f.month = find_name(s.substr(pos, 3), months) + 1;
+    return f.month > 0;
+}
+
+// "HH:MM:SS" at pos.
+bool read_time(std::string_view s, std::size_t pos, DateFields& f) noexcept {
+    return read_digits(s, pos, 2, f.hour) && char_at(s, pos + 2, ':') &&
+           read_digits(s, pos + 3, 2, f.minute) && char_at(s, pos + 5, ':') &&
+           read_digits(s, pos + 6, 2, f.second);
+}
+
+bool read_gmt(std::string_view s, std::size_t pos) noexcept {
+    return pos + 3 == s.size() && iequals(s.substr(pos), "GMT");
+}
+
+// "Sun, 06 Nov 1994 08:49:37 GMT"
+std::optional<DateFields> parse_imf_fixdate(std::string_view s) noexcept {
+    DateFields f;
+    const bool ok = s.size() == 29 && find_name(s.substr(0, 3), short_days) >= 0 &&
+                    char_at(s, 3, ',') && char_at(s, 4, ' ') && read_digits(s, 5, 2, f.day) &&
+                    char_at(s, 7, ' ') && read_month(s, 8, f) && char_at(s, 11, ' ') &&
+                    read_digits(s, 12, 4, f.year) && char_at(s, 16, ' ') &&
+                    read_time(s, 17, f) && char_at(s, 25, ' ') && read_gmt(s, 26);
+    if (!ok) return std::nullopt;
+    return f;
+}
+
+// "Sunday, 06-Nov-94 08:49:37 GMT"
+std::optional<DateFields> parse_rfc850(std::string_view s) noexcept {
+    const std::size_t comma = s.find(',');
+    if (comma == std::string_view::npos || find_name(s.substr(0, comma), long_days) < 0) {
+        return std::nullopt;
+    }
+    const std::string_view rest = s.substr(comma + 1);   // " 06-Nov-94 08:49:37 GMT"
+    DateFields f;
+    f.two_digit_year = true;
+    const bool ok = rest.size() == 23 && char_at(rest, 0, ' ') && read_digits(rest, 1, 2, f.day) &&
+                    char_at(rest, 3, '-') && read_month(rest, 4, f) && char_at(rest, 7, '-') &&
+                    read_digits(rest, 8, 2, f.year) && char_at(rest, 10, ' ') &&
+                    read_time(rest, 11, f) && char_at(rest, 19, ' ') && read_gmt(rest, 20);
+    if (!ok) return std::nullopt;
+    return f;
+}
+
+// "Sun Nov  6 08:49:37 1994": the day is two digits or a space and one digit.
+std::optional<DateFields> parse_asctime(std::string_view s) noexcept {
+    if (s.size() != 24) return std::nullopt;
+    DateFields f;
+    const bool day_ok = (char_at(s, 8, ' ') && read_digits(s, 9, 1, f.day)) ||
+                        read_digits(s, 8, 2, f.day);
+    const bool ok = find_name(s.substr(0, 3), short_days) >= 0 && char_at(s, 3, ' ') &&
+                    read_month(s, 4, f) && char_at(s, 7, ' ') && day_ok && char_at(s, 10, ' ') &&
+                    read_time(s, 11, f) && char_at(s, 19, ' ') && read_digits(s, 20, 4, f.year);
+    if (!ok) return std::nullopt;
+    return f;
+}
+
+std::optional<DateFields> parse_fields(std::string_view text) noexcept {
+    const std::string_view s = trim_ows(text);
+    if (s.size() == 29 && s[3] == ',') return parse_imf_fixdate(s);
+    if (s.size() == 24 && s[3] == ' ') return parse_asctime(s);
+    return parse_rfc850(s);
+}
+
+// RFC 9110 §5.6.7: a two-digit year that appears to be more than 50 years in the future
+// is the most recent past year with those digits. The year is first taken in the century
+// of `now`, then moved by a century so that it is no later than now + 50 years while the
+// year a century on would be.
+std::int64_t resolve_two_digit_year(const DateFields& f, Seconds now) noexcept {
+    DateFields limit = civil_from_seconds(std::clamp(now, min_time, max_time));
+    const std::int64_t century = floor_div(limit.year, 100) * 100;
+    limit.year += 50;
+    const Seconds limit_time = to_seconds(limit);
+    // An out-of-range day is checked later; the arithmetic is linear in it meanwhile.
+    const auto later_than_limit = [&](std::int64_t year) {
+        DateFields d = f;
+        d.year = year;
+        return to_seconds(d) > limit_time;
+    };
+    const std::int64_t year = century + f.year;
+    if (later_than_limit(year)) return year - 100;
+    if (!later_than_limit(year + 100)) return year + 100;
+    return year;
+}
+
+std::optional<Seconds> to_checked_seconds(DateFields f) noexcept {
+    if (f.month < 1 || f.month > 12) return std::nullopt;
+    if (f.day < 1 || f.day > days_in_month(f.year, f.month)) return std::nullopt;
+    if (f.hour > 23 || f.minute > 59 || f.second > 60) return std::nullopt;
+    if (f.second == 60) f.second = 59;   // RFC 9111 §4.2: never later than the value sent
+    return to_seconds(f);
+}
+
+void write_digits(char* out, std::int64_t value, int count) noexcept {
+    for (int i = count - 1; i >= 0; --i) {
+        out[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+}
+
+void write_name(char* out, std::string_view name) noexcept {
+    std::copy(name.begin(), name.end(), out);
+}
+
+}  // namespace
+
+std::optional<Seconds> parse_http_date(std::string_view text, Seconds now) noexcept {
+    std::optional<DateFields> fields = parse_fields(text);
+    if (!fields) return std::nullopt;
+    if (fields->two_digit_year) fields->year = resolve_two_digit_year(*fields, now);
+    return to_checked_seconds(*fields);
+}
+
+std::optional<Seconds> parse_http_date(std::string_view text) noexcept {
+    std::optional<DateFields> fields = parse_fields(text);
+    if (!fields) return std::nullopt;
+    if (fields->two_digit_year) {
+        fields->year = resolve_two_digit_year(*fields, static_cast<Seconds>(std::time(nullptr)));
+    }
+    return to_checked_seconds(*fields);
+}
+
+HttpDateText format_http_date(Seconds t) noexcept {
+    t = std::clamp(t, min_time, max_time);
+    const DateFields f = civil_from_seconds(t);
+    // 1970-01-01 was a Thursday.
+    const std::int64_t days = floor_div(t, seconds_per_day);
+    const std::int64_t weekday = days + 4 - floor_div(days + 4, 7) * 7;
+
+    HttpDateText out;
+    char* p = out.data();
+    write_name(p, short_days[static_cast<std::size_t>(weekday)]);
+    p[3] = ',';
+    p[4] = ' ';
+    write_digits(p + 5, f.day, 2);
+    p[7] = ' ';
+    write_name(p + 8, months[static_cast<std::size_t>(f.month - 1)]);
+    p[11] = ' ';
+    write_digits(p + 12, f.year, 4);
+    p[16] = ' ';
+    write_digits(p + 17, f.hour, 2);
+    p[19] = ':';
+    write_digits(p + 20, f.minute, 2);
+    p[22] = ':';
+    write_digits(p + 23, f.second, 2);
+    p[25] = ' ';
+    write_name(p + 26, "GMT");
+    return out;
+}
+
+}  // namespace cachet::http
