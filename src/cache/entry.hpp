@@ -67,19 +67,21 @@ private:
     ~Entry() = default;
     static void destroy(Entry* e) noexcept;
 
+    // The first cache line holds what a lookup reads: the chain walk (hash_, bucket_next_,
+    // key_size_), the expiry check, the promotion check and the count. 64 bytes exactly.
     std::atomic<std::uint32_t> refs_{1};
     std::uint32_t key_size_ = 0;
+    std::uint64_t hash_ = 0;
+    Entry* bucket_next_ = nullptr;   // shard-owned, guarded by the shard's mutex
+    Freshness freshness_;
+    Seconds promoted_at_ = 0;        // shard-owned: last LRU promotion (rate-limited)
+    // Read when writing a hit, or by the shard on insert and eviction:
     std::uint32_t head_size_ = 0;
     std::uint16_t status_ = 0;
-    std::uint64_t hash_ = 0;
     std::size_t body_size_ = 0;
     std::size_t charge_ = 0;
-    Freshness freshness_;
-    // Shard-owned, guarded by the shard's mutex:
-    Entry* lru_prev_ = nullptr;
+    Entry* lru_prev_ = nullptr;      // shard-owned, guarded by the shard's mutex
     Entry* lru_next_ = nullptr;
-    Entry* bucket_next_ = nullptr;
-    Seconds promoted_at_ = 0;    // last LRU promotion (rate-limited)
     // followed in the same allocation by: key bytes, head bytes, body bytes
 };
 

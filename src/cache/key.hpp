@@ -21,7 +21,8 @@ struct KeyBuffer {
 // host: the Host header as sent (lowercased, default port :80 dropped, trailing dot dropped).
 // target: origin-form request target (path and query) as sent; an absolute-form target
 // (http://host/path) contributes its host and path instead.
-// Fails with key_too_long when the key does not fit the buffer.
+// Fails with key_too_long when the key does not fit the buffer, and with bad_request when
+// method or host holds the key's separator byte (0x1f, never in a well-formed request).
 Result<std::string_view> build_key(KeyBuffer& out, std::string_view method,
                                    std::string_view host, std::string_view target);
 

@@ -1,12 +1,15 @@
 #pragma once
 // The store: shared by all workers, split into shards (a power of two). Each shard has a
 // mutex held only for a lookup, an insert or an erase (never across I/O), a hash table
-// and an intrusive LRU list. The byte budget is split evenly between shards.
+// and an intrusive LRU list. The byte budget is global, not split between shards (one
+// object may be tens of MiB): an insert evicts from its own shard's LRU tail first, then
+// from the other shards in turn, holding one shard lock at a time, never two.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string_view>
 
+#include "cache/budget.hpp"
 #include "cache/entry.hpp"
 #include "util/time.hpp"
 
@@ -19,6 +22,7 @@ struct StoreStats {
     std::size_t bytes = 0;        // charged bytes (jemalloc size classes)
     std::uint64_t evictions = 0;  // dropped for the budget
     std::uint64_t expirations = 0;
+    std::size_t table_bytes = 0;  // bucket arrays; not charged to the budget
 };
 
 class Store {
@@ -36,8 +40,9 @@ public:
     // or null. An entry past keep_until is dropped and not returned.
     EntryRef lookup(std::string_view key, std::uint64_t hash, Seconds now);
     // Stores the entry, replacing any entry with the same key; evicts least recently used
-    // entries of the shard until its budget holds. An entry larger than a shard's budget
-    // is not stored (returns false).
+    // entries (of its own shard first, then of the others) until the budget holds. An
+    // entry larger than the whole budget is not stored (returns false); a same-key entry
+    // stays stored then.
     bool insert(EntryRef entry, Seconds now);
     bool erase(std::string_view key, std::uint64_t hash);
     StoreStats stats() const;
@@ -45,8 +50,12 @@ public:
 
 private:
     Shard& shard_for(std::uint64_t hash) noexcept;
+    std::size_t shard_index(std::uint64_t hash) const noexcept;
+
     std::size_t shard_count_;
+    unsigned shard_shift_;   // the shard is the hash's top bits; buckets use the low bits
     std::unique_ptr<Shard[]> shards_;
+    alignas(64) Budget budget_;   // written by every insert: kept off the shards_ line
 };
 
 }  // namespace cachet::cache

@@ -14,15 +14,16 @@ constexpr std::size_t kMaxExactChunk = 256 * 1024;
 }  // namespace
 
 FillRef Fill::create(std::string key, std::uint64_t hash, unsigned worker_count,
-                     unsigned origin_worker, Notifier& notifier) {
-    return FillRef::adopt(new Fill(std::move(key), hash, worker_count, origin_worker, notifier));
+                     unsigned origin_worker, Notifier& notifier, bool coalesced) {
+    return FillRef::adopt(new Fill(std::move(key), hash, worker_count, origin_worker, notifier, coalesced));
 }
 
 Fill::Fill(std::string key, std::uint64_t hash, unsigned worker_count, unsigned origin_worker,
-           Notifier& notifier)
+           Notifier& notifier, bool coalesced)
     : key_(std::move(key)),
       hash_(hash),
       origin_worker_(origin_worker),
+      coalesced_(coalesced),
       notifier_(notifier),
       worker_count_(worker_count),
       workers_(std::make_unique<PerWorker[]>(worker_count)) {}

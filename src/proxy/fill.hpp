@@ -74,13 +74,15 @@ public:
         bool released = false;     // waiters must fetch on their own (not storable / failed early)
     };
 
-    // key is empty for a private fill (not in the inflight table, never coalesced).
+    // `key` is the cache key the response is stored under, empty when it must not be
+    // stored. `coalesced`: registered in the InflightTable, other misses may join it.
     static FillRef create(std::string key, std::uint64_t hash, unsigned worker_count,
-                          unsigned origin_worker, Notifier& notifier);
+                          unsigned origin_worker, Notifier& notifier, bool coalesced);
 
     const std::string& key() const noexcept { return key_; }
     std::uint64_t hash() const noexcept { return hash_; }
-    bool is_shared() const noexcept { return !key_.empty(); }
+    bool is_coalesced() const noexcept { return coalesced_; }
+    bool has_key() const noexcept { return !key_.empty(); }
     unsigned origin_worker() const noexcept { return origin_worker_; }
 
     // --- origin side (origin_worker's thread only) ---
@@ -119,7 +121,7 @@ public:
 
 private:
     Fill(std::string key, std::uint64_t hash, unsigned worker_count, unsigned origin_worker,
-         Notifier& notifier);
+         Notifier& notifier, bool coalesced);
     ~Fill();
     void notify_all();
 
@@ -139,6 +141,7 @@ private:
     const std::string key_;
     const std::uint64_t hash_;
     const unsigned origin_worker_;
+    const bool coalesced_;
     Notifier& notifier_;
     const unsigned worker_count_;
     std::unique_ptr<PerWorker[]> workers_;

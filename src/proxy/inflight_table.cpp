@@ -23,14 +23,14 @@ InflightTable::Joined InflightTable::join(std::string_view key, std::uint64_t ha
         return Joined{fill, Role::waiter};
     }
     // A miss-path allocation: the fill owns a copy of the key.
-    FillRef fill = Fill::create(std::string(key), hash, worker_count_, worker, notifier_);
+    FillRef fill = Fill::create(std::string(key), hash, worker_count_, worker, notifier_, true);
     shard.fills.emplace(hash, fill);
     shard.waiters.emplace(fill.get(), 0);
     return Joined{fill, Role::leader};
 }
 
 void InflightTable::remove(const Fill& fill) {
-    if (!fill.is_shared()) return;
+    if (!fill.is_coalesced()) return;
     Shard& shard = shard_for(fill.hash());
     std::lock_guard lock(shard.mutex);
     auto [first, last] = shard.fills.equal_range(fill.hash());

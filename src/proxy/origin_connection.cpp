@@ -312,7 +312,7 @@ int OriginConnection::handle_headers_complete() {
     response.content_length = content_length;
     response.chunked = (parser_.flags & F_CHUNKED) != 0;
 
-    HeadOptions options{context_.policy, context_.config.max_object_size, fill_->is_shared()};
+    HeadOptions options{context_.policy, context_.config.max_object_size, fill_->has_key()};
     FillHead head = build_fill_head(request_, response, context_.clock.now(), options);
     bool storable = head.verdict == cache::NotStored::stored;
     head_published_ = true;

@@ -37,9 +37,9 @@ bool replaced_by_cachet(std::string_view name) {
 cache::NotStored verdict_for(const OriginRequest& request, const OriginResponse& response,
                              const cache::ResponseFacts& facts, Seconds lifetime,
                              const HeadOptions& options) {
-    if (!options.shared) return cache::NotStored::method;
     auto verdict = cache::storable(request.facts(), facts, options.policy);
     if (verdict != cache::NotStored::stored) return verdict;
+    if (!options.has_key) return cache::NotStored::method;
     // This version keeps one variant per URL: a response that varies is not stored
     // (serving it to a request with other header values would be wrong).
     if (has_field(response.headers, "vary")) return cache::NotStored::vary_star;

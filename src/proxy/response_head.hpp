@@ -23,7 +23,7 @@ struct OriginResponse {
 struct HeadOptions {
     cache::PolicyOptions policy;
     std::size_t max_object_size = 0;
-    bool shared = true;   // the fill may be stored (false for a request that must not be)
+    bool has_key = true;   // false: the response has no cache key and is never stored
 };
 
 FillHead build_fill_head(const OriginRequest& request, const OriginResponse& response,

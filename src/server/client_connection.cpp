@@ -353,8 +353,12 @@ void ClientConnection::dispatch() {
         }
     }
     if (!fill) {
-        fill = proxy::Fill::create({}, 0, static_cast<unsigned>(worker.runtime().workers.size()), worker.index(),
-                                   worker.runtime());
+        // Not coalesced: a HEAD, a request that must not be stored or a key past its waiter
+        // cap (a plain GET may still store what comes back), or an uncacheable request
+        // (other methods, conditionals, ranges), passed through with no key.
+        std::string key = cacheable && !head_only && !request_no_store ? std::string(key_.view()) : std::string();
+        fill = proxy::Fill::create(std::move(key), key_.hash, static_cast<unsigned>(worker.runtime().workers.size()),
+                                   worker.index(), worker.runtime(), false);
     }
     start_stream(role, std::move(fill));
 }

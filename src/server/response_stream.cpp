@@ -70,8 +70,9 @@ void ResponseStream::go_alone() {
     request_.reset();
     Worker& worker = connection_.worker();
     fill_->unsubscribe(worker.index(), *this);
-    fill_ = proxy::Fill::create({}, 0, static_cast<unsigned>(worker.runtime().workers.size()), worker.index(),
-                                worker.runtime());
+    // Not coalesced, but stored when storable: the key stays the same.
+    fill_ = proxy::Fill::create(fill_->key(), fill_->hash(), static_cast<unsigned>(worker.runtime().workers.size()),
+                                worker.index(), worker.runtime(), false);
     role_ = Role::alone;
     fill_->subscribe(worker.index(), *this);
     fetch(std::move(request));

@@ -1,0 +1,71 @@
+#include "cache/store.hpp"
+
+#include <bit>
+#include <utility>
+
+#include "cache/shard.hpp"
+
+namespace cachet::cache {
+
+namespace {
+
+std::size_t round_shard_count(std::size_t requested) noexcept {
+    return std::bit_ceil(requested == 0 ? std::size_t{1} : requested);
+}
+
+}  // namespace
+
+Store::Store(Options options)
+    : shard_count_(round_shard_count(options.shard_count)),
+      // A shift of 64 would be undefined; one shard is handled in shard_index instead.
+      shard_shift_(64 - static_cast<unsigned>(std::countr_zero(shard_count_))),
+      shards_(new Shard[shard_count_]) {
+    budget_.limit = options.budget_bytes;
+}
+
+Store::~Store() = default;
+
+std::size_t Store::shard_index(std::uint64_t hash) const noexcept {
+    // The top bits choose the shard and the shard's buckets use the low bits, so the entries
+    // of one shard still spread over all of its buckets.
+    return shard_count_ == 1 ? 0 : static_cast<std::size_t>(hash >> shard_shift_);
+}
+
+Shard& Store::shard_for(std::uint64_t hash) noexcept { return shards_[shard_index(hash)]; }
+
+EntryRef Store::lookup(std::string_view key, std::uint64_t hash, Seconds now) {
+    return shard_for(hash).lookup(key, hash, now, budget_);
+}
+
+bool Store::insert(EntryRef entry, Seconds now) {
+    if (!entry || entry->charge() > budget_.limit) return false;
+
+    std::size_t home = shard_index(entry->hash());
+    shards_[home].insert(std::move(entry), now, budget_);
+    // The home shard evicted all it could (all but the new entry). Take the rest from the
+    // other shards in turn; each evict() holds only its own lock. Concurrent inserts may
+    // leave the total briefly above the limit, by at most what they are inserting.
+    for (std::size_t step = 1; step < shard_count_ && budget_.exceeded(); ++step) {
+        shards_[(home + step) & (shard_count_ - 1)].evict(budget_);
+    }
+    return true;
+}
+
+bool Store::erase(std::string_view key, std::uint64_t hash) {
+    return shard_for(hash).erase(key, hash, budget_);
+}
+
+StoreStats Store::stats() const {
+    StoreStats total;
+    for (std::size_t i = 0; i < shard_count_; ++i) {
+        StoreStats s = shards_[i].stats();   // one shard lock at a time
+        total.entries += s.entries;
+        total.bytes += s.bytes;
+        total.evictions += s.evictions;
+        total.expirations += s.expirations;
+        total.table_bytes += s.table_bytes;
+    }
+    return total;
+}
+
+}  // namespace cachet::cache
