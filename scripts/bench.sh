@@ -38,7 +38,7 @@ Environment (defaults in brackets):
                        for the server core's background load to fall to QUIET_PCT %
   WRK_THREADS=1        wrk threads, all on CLIENT_CPU
   CACHET_CACHE_SIZE=512m (2g with BIG=1)
-  WARM_CONNECTIONS=8 WARM_PIPELINE=1   warm-up client concurrency
+  WARM_CONNECTIONS=8 WARM_PIPELINE=1 (8 with BIG=1)   warm-up client concurrency
   KEEP_TMP=0           1 keeps the temp dir (nginx cache files, Varnish work dir)
 
 Smoke test (well under 3 minutes):  DURATION=2 REPS=1 scripts/bench.sh
@@ -54,8 +54,12 @@ esac
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+export PYTHONDONTWRITEBYTECODE=1
 
-"$root/scripts/setup.sh" wrk nginx haproxy varnish gnuplot-nox >&2
+"$root/scripts/setup.sh" wrk nginx haproxy varnish gnuplot-nox python3 >&2
+
+# A mistyped variable fails here, before anything is built.
+python3 "$root/bench/driver.py" --check-config
 
 build_dir=${BUILD_DIR:-build-release}
 # Build output goes to stderr: stdout carries only the summary.
@@ -70,5 +74,5 @@ ninja -C "$build_dir" "${targets[@]}" >&2
 
 # The driver supervises every process it starts and stops them by PID on exit, on Ctrl-C
 # and on SIGTERM; nothing is left for a shell trap to do, so it replaces this shell.
-export BUILD_DIR=$build_dir PYTHONDONTWRITEBYTECODE=1
+export BUILD_DIR=$build_dir
 exec python3 "$root/bench/driver.py"

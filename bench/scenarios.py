@@ -1,0 +1,68 @@
+"""The load scenarios: what wrk asks for, over how many connections, and which keys a cache
+must hold before the timed runs (docs/benchmarks.md explains why each one is there)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+LUA_DIR = Path(__file__).resolve().parent / "lua"
+
+ZIPF_KEYS = 10_000
+BIG_KEYS = 1_000_000
+ZIPF_S = 0.99
+SEED = 20240611
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str                     # short id used in tables and runs.tsv
+    title: str
+    connections: int
+    body_bytes: int               # object size every request of this scenario asks for
+    path: str = "/"               # the URL path wrk requests (scripts may choose others)
+    script: tuple[str, ...] = ()  # (lua file, args...) appended as -s FILE URL -- ARGS
+    hit: bool = True              # False: pass-through, every request must reach the origin
+    keys: int = 1                 # distinct objects requested
+    key_prefix: str = ""          # Zipf scenarios: keys are /obj/SIZE/<prefix><rank>
+
+    def warm_paths(self) -> list[str]:
+        """Every path this scenario requests, for the warm-up passes (none if pass-through)."""
+        if not self.hit:
+            return []
+        if self.key_prefix:
+            return [f"/obj/{self.body_bytes}/{self.key_prefix}{rank}"
+                    for rank in range(1, self.keys + 1)]
+        return [self.path]
+
+    def wrk_args(self) -> tuple[list[str], list[str]]:
+        """(options before the URL, arguments after it)."""
+        if not self.script:
+            return [], []
+        return ["-s", str(LUA_DIR / self.script[0])], ["--", *self.script[1:]]
+
+
+def _zipf(name: str, title: str, keys: int, s: float, prefix: str) -> Scenario:
+    return Scenario(name, title, connections=64, body_bytes=1024,
+                    script=("zipf.lua", str(keys), str(s), "1024", prefix, str(SEED)),
+                    keys=keys, key_prefix=prefix)
+
+
+def all_scenarios(big: bool) -> list[Scenario]:
+    scenarios = [
+        Scenario("a", "one 1 KiB object, 64 connections", 64, 1024, path="/obj/1024/a"),
+        Scenario("b", "one 64 KiB object, 64 connections", 64, 65536, path="/obj/65536/b"),
+        Scenario("c", "one 1 KiB object, 256 connections", 256, 1024, path="/obj/1024/a"),
+        _zipf("d", f"{ZIPF_KEYS:,} x 1 KiB keys, Zipf({ZIPF_S}), 64 connections", ZIPF_KEYS,
+              ZIPF_S, "z"),
+        Scenario("p", "one 1 KiB object, 64 connections, 16 pipelined per write", 64, 1024,
+                 path="/obj/1024/a", script=("pipeline.lua", "16", "/obj/1024/a")),
+        Scenario("m", "pass-through: 1 KiB no-store, 64 connections (every request to origin)",
+                 64, 1024, path="/nostore/1024/x", hit=False),
+    ]
+    if big:
+        scenarios += [
+            _zipf("d1m", f"{BIG_KEYS:,} x 1 KiB keys, Zipf({ZIPF_S}), 64 connections", BIG_KEYS,
+                  ZIPF_S, "Z"),
+            _zipf("u1m", f"{BIG_KEYS:,} x 1 KiB keys, uniform, 64 connections", BIG_KEYS, 0,
+                  "Z"),
+        ]
+    return scenarios
