@@ -27,6 +27,17 @@ struct RequestHead {
     std::uint16_t header_count = 0;
 
     HeaderSpan header_span() const noexcept { return {headers.data(), header_count}; }
+
+    // Forgets the previous request. The header array is not cleared: header_count bounds
+    // what is read, and zeroing 3 KiB per request would cost the hit path.
+    void reset() noexcept {
+        method = target = host = {};
+        version_major = version_minor = 1;
+        keep_alive = true;
+        has_body = chunked = expect_continue = conditional = false;
+        content_length = 0;
+        header_count = 0;
+    }
 };
 
 }  // namespace cachet::http

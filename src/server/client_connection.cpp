@@ -199,7 +199,7 @@ void ClientConnection::process_input() {
             in_message_ = true;
             head_parsed_ = message_parsed_ = dispatched_ = false;
             cache_directives_ = too_many_headers_ = in_header_value_ = false;
-            request_ = http::RequestHead{};
+            request_.reset();
         }
         const char* start = buffer_.get() + begin_;
         llhttp_errno_t err = llhttp_execute(&parser_, start, end_ - begin_);
@@ -289,7 +289,8 @@ int ClientConnection::on_headers_complete() {
         else if (is_conditional(h.name)) request_.conditional = true;
     }
     if (request_.version_major == 1 && request_.version_minor == 1 && request_.host.empty()) {
-        return -1;   // RFC 9112 §3.2: a 1.1 request without Host is a 400
+        llhttp_set_error_reason(&parser_, "missing Host header");   // RFC 9112 §3.2: a 400
+        return HPE_USER;
     }
     if (request_.has_body) {
         // The body streams to the origin as it arrives, so the response starts now.
