@@ -119,7 +119,7 @@ void ClientConnection::handle_closed() {
 
 void ClientConnection::update_reading() {
     if (closing_) return;
-    bool want = !peer_closed_ && !body_paused_ && end_ < capacity_ &&
+    bool want = !peer_closed_ && !body_paused_ && end_ - begin_ < capacity_ &&
                 uv_stream_get_write_queue_size(stream()) < kWriteBacklogLimit;
     if (want == reading_) return;
     reading_ = want;
@@ -139,11 +139,9 @@ void ClientConnection::resume_reading() noexcept {
 }
 
 void ClientConnection::handle_alloc(uv_buf_t* buf) {
-    if (begin_ == end_) {
-        begin_ = end_ = scan_from_ = 0;
-    } else if (end_ == capacity_ && begin_ > 0 && (!in_message_ || message_parsed_ || dispatched_)) {
-        // Compact between requests (or inside a body, whose bytes are already consumed):
-        // no view into the buffer is alive here.
+    if (begin_ > 0 && (begin_ == end_ || end_ == capacity_)) {
+        // Reclaim parsed bytes. No view into the buffer outlives process_input(): requests
+        // are dispatched (and what must last is copied) before it returns.
         std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
         end_ -= begin_;
         scan_from_ = scan_from_ > begin_ ? scan_from_ - begin_ : 0;
