@@ -1,0 +1,39 @@
+#pragma once
+// The cachet binary under test, as a child of the test, listening on a loopback port chosen by the
+// kernel.
+#include <string>
+#include <vector>
+
+#include "harness/process.hpp"
+
+namespace cachet::integration {
+
+class Cachet {
+public:
+    // `cachet --origin ORIGIN_URL --listen 127.0.0.1:0 --workers 2 FLAGS...`; throws HarnessError
+    // unless it prints "cachet listening on 127.0.0.1:PORT" within 15 s.
+    explicit Cachet(const std::string& origin_url, const std::vector<std::string>& flags = {});
+    Cachet(const Cachet&) = delete;
+    Cachet& operator=(const Cachet&) = delete;
+    // Stops cachet unless the test did, and checks that it exited with status 0: a crash, a
+    // sanitizer report or a hang on SIGTERM fails the test that caused it.
+    ~Cachet();
+
+    int port() const noexcept { return port_; }
+    pid_t pid() const noexcept { return process_.pid(); }
+    // SIGTERM, then the exit status (SIGKILL after 5 s).
+    ExitStatus stop() {
+        stopped_ = true;
+        return process_.stop();
+    }
+
+private:
+    Process process_;
+    int port_ = 0;
+    bool stopped_ = false;  // the test stopped it and judges the exit status itself
+};
+
+// The path of the binary under test, for tests that run it with other arguments.
+const char* cachet_binary() noexcept;
+
+}  // namespace cachet::integration

@@ -1,0 +1,65 @@
+#pragma once
+// The test origin (tools/test_origin.cpp) as a child of the test, and its counters. Counters are
+// read from the origin directly, never through cachet: they are how a test proves that a response
+// did not come from the origin.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "harness/process.hpp"
+
+namespace cachet::integration {
+
+class TestOrigin {
+public:
+    // Starts `cachet-test-origin --listen 127.0.0.1:0`; throws HarnessError if it does not report
+    // its port within 10 s.
+    TestOrigin();
+    TestOrigin(const TestOrigin&) = delete;
+    TestOrigin& operator=(const TestOrigin&) = delete;
+    // Stops the origin unless the test did, and checks that it exited with status 0.
+    ~TestOrigin();
+
+    int port() const noexcept { return port_; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+    // Requests the origin received for this path (query excluded) / exact target.
+    std::uint64_t requests(std::string_view path) const;
+    std::uint64_t requests_for_target(std::string_view target) const;
+    std::uint64_t total_requests() const;
+    // Connections that carried at least one counted request.
+    std::uint64_t connections() const;
+    std::string stats_json() const;
+
+    ExitStatus stop() {
+        stopped_ = true;
+        return process_.stop();
+    }
+
+private:
+    std::string stats(std::string_view query) const;  // body of GET /__stats?query
+
+    Process process_;
+    int port_ = 0;
+    bool stopped_ = false;
+};
+
+// Percent-encodes everything but unreserved characters and '/'.
+std::string url_encode(std::string_view text);
+
+// A loopback port with nothing listening on it, held (bound, not listening) for the lifetime of
+// this object so no one else takes it: connecting to it is refused.
+class DeadPort {
+public:
+    DeadPort();
+    DeadPort(const DeadPort&) = delete;
+    DeadPort& operator=(const DeadPort&) = delete;
+    ~DeadPort();
+    int port() const noexcept { return port_; }
+
+private:
+    int fd_ = -1;
+    int port_ = 0;
+};
+
+}  // namespace cachet::integration

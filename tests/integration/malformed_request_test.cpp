@@ -1,0 +1,66 @@
+// Bytes from a client are input: a request cachet cannot parse gets a 400 and the connection closes
+// (its framing can no longer be trusted); the origin never sees it.
+#include <doctest/doctest.h>
+
+#include "harness/cachet.hpp"
+#include "harness/http_client.hpp"
+#include "harness/origin.hpp"
+
+namespace cachet::integration {
+namespace {
+
+void check_rejected(int port, const std::string& bytes) {
+    Deadline deadline = Deadline::after(10s);
+    HttpConnection conn(port, deadline);
+    REQUIRE(conn.connected());
+    Reply r = conn.exchange(bytes, deadline);
+    REQUIRE_MESSAGE(r.ok(), r.describe());
+    CHECK(r.status == 400);
+    CHECK_MESSAGE(conn.wait_closed(deadline), "cachet kept the connection open after a 400");
+}
+
+TEST_CASE("a request with a malformed header line gets a 400 and the connection closes") {
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    check_rejected(cachet.port(), "GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\nNo colon here\r\n\r\n");
+    CHECK(origin.total_requests() == 0);
+}
+
+TEST_CASE("a request line that is not HTTP gets a 400 and the connection closes") {
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    check_rejected(cachet.port(), "HELLO THERE\r\n\r\n");
+    CHECK(origin.total_requests() == 0);
+}
+
+TEST_CASE("a malformed request after a good one is answered in order, then the connection closes") {
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    Deadline deadline = Deadline::after(10s);
+    HttpConnection conn(cachet.port(), deadline);
+    REQUIRE(conn.connected());
+    REQUIRE(conn.send(
+        http_request("GET", "/good?cc=max-age=60") + "GET /bad HTTP/1.1\r\nHo st: x\r\n\r\n",
+        deadline));
+    Reply good = conn.read_response(deadline);
+    REQUIRE_MESSAGE(good.ok(), good.describe());
+    CHECK(good.status == 200);
+    Reply bad = conn.read_response(deadline);
+    REQUIRE_MESSAGE(bad.ok(), bad.describe());
+    CHECK(bad.status == 400);
+    CHECK(conn.wait_closed(deadline));
+    CHECK(origin.total_requests() == 1);
+}
+
+TEST_CASE("cachet keeps serving other clients after a malformed request") {
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    check_rejected(cachet.port(),
+                   "GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: nope\r\n\r\n");
+    Reply r = get(cachet.port(), "/after?cc=max-age=60");
+    REQUIRE_MESSAGE(r.ok(), r.describe());
+    CHECK(r.status == 200);
+}
+
+}  // namespace
+}  // namespace cachet::integration

@@ -1,0 +1,188 @@
+#include "test_origin/response_plan.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+#include "origin_server/http_date.hpp"
+#include "origin_server/status_text.hpp"
+#include "test_origin/query.hpp"
+
+namespace cachet::tools {
+namespace {
+
+constexpr std::uint64_t max_body = 1ULL << 36;  // bytes; far above any test, below overflow
+
+ResponsePlan bad_parameter(const std::string& name) {
+    ResponsePlan plan;
+    plan.text_body = "test-origin: bad parameter " + name + "\n";
+    plan.body_size = plan.text_body.size();
+    plan.head =
+        "HTTP/1.1 400 Bad Request\r\nServer: cachet-test-origin\r\n"
+        "Cache-Control: no-store\r\nContent-Type: text/plain\r\nContent-Length: " +
+        std::to_string(plan.body_size) + "\r\n\r\n";
+    return plan;
+}
+
+std::string echo_body(const Request& request) {
+    std::string out = request.method + " " + request.target + " HTTP/" +
+                      std::to_string(request.http_major) + "." +
+                      std::to_string(request.http_minor) + "\n";
+    for (const auto& h : request.headers)
+        out += h.name + ": " + h.value + "\n";
+    char checksum[17];
+    std::snprintf(checksum, sizeof checksum, "%016llx",
+                  static_cast<unsigned long long>(request.body_checksum.value()));
+    out += "\nbody-length: " + std::to_string(request.body_length) + "\n";
+    out += "body-fnv1a64: " + std::string(checksum) + "\n";
+    return out;
+}
+
+// RFC 9110 §13.1.2: weak comparison, a list of entity tags or "*".
+bool etag_matches(std::string_view header, std::string_view etag) {
+    while (!header.empty()) {
+        auto comma = header.find(',');
+        std::string_view item = header.substr(0, comma);
+        header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+        while (!item.empty() && item.front() == ' ')
+            item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ')
+            item.remove_suffix(1);
+        if (item == "*") return true;
+        if (item.substr(0, 2) == "W/") item.remove_prefix(2);
+        std::string_view bare = etag.substr(0, 2) == "W/" ? etag.substr(2) : etag;
+        if (item == bare) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+ResponsePlan plan_response(const Request& request, const Counted& counted) {
+    const Query query(request.query());
+    bool bad = false;
+    auto number = [&](const char* name, std::uint64_t fallback) {
+        return query.get_number(name, bad).value_or(fallback);
+    };
+
+    ResponsePlan plan;
+    std::uint64_t status = number("status", 200);
+    if (bad || status < 200 || status > 599) return bad_parameter("status");
+    plan.delay_ms = number("delay_ms", 0);
+    if (bad) return bad_parameter("delay_ms");
+    plan.stall_after = number("stall_after", 0);
+    plan.stall_ms = number("stall_ms", 0);
+    if (bad) return bad_parameter("stall_after/stall_ms");
+    auto size = query.get_number("size", bad);
+    if (bad || (size && *size > max_body)) return bad_parameter("size");
+    auto truncate = query.get_number("truncate", bad);
+    if (bad) return bad_parameter("truncate");
+    auto chunk_size = query.get_number("chunk_size", bad);
+    if (bad || (chunk_size && *chunk_size == 0)) return bad_parameter("chunk_size");
+
+    if (query.get("reset") == "1") plan.failure = Failure::reset;
+    if (query.get("hang") == "1") plan.failure = Failure::hang;
+    if (auto b = query.get("bad")) {
+        plan.failure = *b == "header"   ? Failure::bad_header
+                       : *b == "length" ? Failure::bad_length
+                                        : Failure::bad_status_line;
+    }
+
+    const auto etag = query.get("etag");
+    const auto last_modified = query.get("last_modified");
+    bool not_modified = false;
+    if (status == 200 && (request.method == "GET" || request.method == "HEAD")) {
+        const std::string* inm = request.header("If-None-Match");
+        const std::string* ims = request.header("If-Modified-Since");
+        if (etag && inm) {
+            not_modified = etag_matches(*inm, *etag);
+        } else if (last_modified && ims) {
+            not_modified = *ims == *last_modified;
+        }
+    }
+    if (not_modified) status = 304;
+
+    std::string content_type = "text/plain";
+    if (query.get("echo") == "1") {
+        plan.text_body = echo_body(request);
+    } else if (auto body = query.get("body")) {
+        plan.text_body = *body;
+    } else if (size) {
+        plan.pattern_body = true;
+        content_type = "application/octet-stream";
+    } else {
+        plan.text_body = "test-origin response for " + request.target + "\n";
+    }
+    plan.body_size = plan.pattern_body ? *size : plan.text_body.size();
+    if (auto type = query.get("content_type")) content_type = *type;
+
+    const bool bodiless_status = status == 204 || status == 304;
+    if (bodiless_status) {
+        plan.body_size = 0;
+        plan.text_body.clear();
+        plan.pattern_body = false;
+    }
+    plan.send_body = !bodiless_status && request.method != "HEAD";
+
+    if (query.get("chunked") == "1") plan.framing = Framing::chunked;
+    if (query.get("close") == "1") plan.framing = Framing::close_delimited;
+    plan.chunk_size =
+        chunk_size.value_or(std::clamp<std::uint64_t>((plan.body_size + 3) / 4, 1, 65536));
+    if (truncate && *truncate < plan.body_size) plan.truncate_after = truncate;
+    if (plan.stall_ms > 0 && plan.stall_after >= plan.body_size) plan.stall_ms = 0;
+
+    std::string& h = plan.head;
+    h = "HTTP/1.1 " + std::to_string(status) + " " + std::string(status_text(int(status))) + "\r\n";
+    h += "Date: " + query.get("date").value_or(http_date(std::time(nullptr))) + "\r\n";
+    h += "Server: cachet-test-origin\r\n";
+    if (!bodiless_status) h += "Content-Type: " + content_type + "\r\n";
+    if (auto cc = query.get("cc")) h += "Cache-Control: " + *cc + "\r\n";
+    if (auto expires = query.get("expires")) h += "Expires: " + *expires + "\r\n";
+    if (etag) h += "ETag: " + *etag + "\r\n";
+    if (last_modified) h += "Last-Modified: " + *last_modified + "\r\n";
+    if (query.get("set_cookie") == "1") {
+        h += "Set-Cookie: session=" + std::to_string(counted.sequence) + "; Path=/; HttpOnly\r\n";
+    }
+    for (const auto& extra : query.get_all("header")) {
+        auto colon = extra.find(':');
+        if (colon == std::string::npos || colon == 0) return bad_parameter("header");
+        std::string_view value = std::string_view(extra).substr(colon + 1);
+        while (!value.empty() && value.front() == ' ')
+            value.remove_prefix(1);
+        h += extra.substr(0, colon) + ": " + std::string(value) + "\r\n";
+    }
+    h += "X-Origin-Seq: " + std::to_string(counted.sequence) + "\r\n";
+    h += "X-Origin-Count: " + std::to_string(counted.path_count) + "\r\n";
+    if (!bodiless_status) {
+        switch (plan.framing) {
+            case Framing::content_length:
+                h += "Content-Length: " + std::to_string(plan.body_size) + "\r\n";
+                break;
+            case Framing::chunked:
+                h += "Transfer-Encoding: chunked\r\n";
+                break;
+            case Framing::close_delimited:
+                break;
+        }
+    }
+    if (plan.framing == Framing::close_delimited || !request.keep_alive) {
+        h += "Connection: close\r\n";
+    } else if (request.http_major == 1 && request.http_minor == 0) {
+        h += "Connection: keep-alive\r\n";
+    }
+    h += "\r\n";
+    return plan;
+}
+
+std::string malformed_response(Failure failure) {
+    switch (failure) {
+        case Failure::bad_header:
+            return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nthis line has no colon\r\n\r\nok";
+        case Failure::bad_length:
+            return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nok";
+        default:
+            return "HTTP/1.1 two-hundred Okay-ish\r\nContent-Length: 2\r\n\r\nok";
+    }
+}
+
+}  // namespace cachet::tools

@@ -1,0 +1,107 @@
+#include "test_origin/response_sender.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "test_origin/body_pattern.hpp"
+
+namespace cachet::tools {
+namespace {
+
+constexpr std::uint64_t max_piece = 256 * 1024;  // bytes per write: one write in flight
+
+}  // namespace
+
+void ResponseSender::start(Connection& conn, ResponsePlan plan) {
+    auto sender = std::make_shared<ResponseSender>(conn, std::move(plan));
+    if (sender->plan_.delay_ms > 0) {
+        conn.after(sender->plan_.delay_ms, [sender] { sender->begin(); });
+    } else {
+        sender->begin();
+    }
+}
+
+void ResponseSender::begin() {
+    switch (plan_.failure) {
+        case Failure::reset:
+            conn_.reset();
+            return;
+        case Failure::hang:
+            return;  // the connection stays open and paused on this request
+        case Failure::bad_status_line:
+        case Failure::bad_header:
+        case Failure::bad_length:
+            conn_.write(malformed_response(plan_.failure));
+            conn_.close_gracefully();
+            return;
+        case Failure::none:
+            break;
+    }
+    auto self = shared_from_this();
+    conn_.write(plan_.head, [self] {
+        if (self->plan_.send_body) {
+            self->pump();
+        } else {
+            self->done();
+        }
+    });
+}
+
+void ResponseSender::pump() {
+    std::uint64_t limit = plan_.truncate_after.value_or(plan_.body_size);
+    const bool stall_pending = plan_.stall_ms > 0 && !stalled_;
+    if (stall_pending) limit = std::min(limit, plan_.stall_after);
+    auto self = shared_from_this();
+    if (sent_ < limit) {
+        std::uint64_t length = std::min(max_piece, limit - sent_);
+        conn_.write(framed_piece(length), [self] { self->pump(); });
+        return;
+    }
+    if (stall_pending && sent_ == plan_.stall_after) {
+        stalled_ = true;
+        conn_.after(plan_.stall_ms, [self] { self->pump(); });
+        return;
+    }
+    if (plan_.truncate_after) {
+        conn_.close_gracefully();
+        return;
+    }
+    if (plan_.framing == Framing::chunked) {
+        conn_.write("0\r\n\r\n", [self] { self->done(); });
+        return;
+    }
+    done();
+}
+
+void ResponseSender::done() {
+    if (plan_.framing == Framing::close_delimited) {
+        conn_.close_gracefully();
+    } else {
+        conn_.finish();
+    }
+}
+
+std::string ResponseSender::framed_piece(std::uint64_t length) {
+    auto bytes = [this](std::uint64_t offset, std::uint64_t n) {
+        return plan_.pattern_body ? pattern_bytes(offset, n) : plan_.text_body.substr(offset, n);
+    };
+    if (plan_.framing != Framing::chunked) {
+        std::string out = bytes(sent_, length);
+        sent_ += length;
+        return out;
+    }
+    std::string out;
+    const std::uint64_t end = sent_ + length;
+    while (sent_ < end) {
+        std::uint64_t n = std::min(plan_.chunk_size, end - sent_);
+        char size_line[32];
+        std::snprintf(size_line, sizeof size_line, "%llx\r\n", static_cast<unsigned long long>(n));
+        out += size_line;
+        out += bytes(sent_, n);
+        out += "\r\n";
+        sent_ += n;
+    }
+    return out;
+}
+
+}  // namespace cachet::tools
