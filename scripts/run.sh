@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 dir=build-release
 [ -f "$dir/build.ninja" ] || meson setup "$dir" -Dbuildtype=release >/dev/null
-ninja -C "$dir" cachet cachet-demo-origin >/dev/null
+ninja -C "$dir" cachet tools/cachet-demo-origin >/dev/null
 
 args=("$@")
 has_origin=false
@@ -29,7 +29,7 @@ cleanup() { [ -n "$demo_pid" ] && kill "$demo_pid" 2>/dev/null; wait 2>/dev/null
 trap cleanup EXIT
 if ! $has_origin; then
     ready=$(mktemp)
-    "$dir/cachet-demo-origin" --listen 127.0.0.1:0 --delay-ms "${DEMO_DELAY_MS:-50}" >"$ready" &
+    "$dir/tools/cachet-demo-origin" --listen 127.0.0.1:0 --delay-ms "${DEMO_DELAY_MS:-50}" >"$ready" &
     demo_pid=$!
     for _ in $(seq 50); do grep -q "listening on" "$ready" && break; sleep 0.1; done
     origin=$(grep -o '127\.0\.0\.1:[0-9]*' "$ready" | head -1)

@@ -175,8 +175,8 @@ UpdateSelection select_for_update(const StoredValidators& stored, http::HeaderSp
     const auto etag_line = first_value(response, "ETag");
     const auto etag = etag_line ? http::parse_entity_tag(*etag_line) : std::nullopt;
     const auto last_modified_line = first_value(response, "Last-Modified");
-    const auto last_modified =
-        last_modified_line ? http::parse_http_date(*last_modified_line, now) : std::nullopt;
+    std::optional<Seconds> last_modified;
+    if (last_modified_line) last_modified = http::parse_http_date(*last_modified_line, now);
     const auto date_line = first_value(response, "Date");
     const auto date = date_line ? http::parse_http_date(*date_line, now) : std::nullopt;
 
@@ -193,8 +193,10 @@ UpdateSelection select_for_update(const StoredValidators& stored, http::HeaderSp
     }
     if (etag || last_modified) {
         const bool etag_corresponds = etag && stored.etag && http::weak_match(*etag, *stored.etag);
-        const bool last_modified_corresponds =
-            last_modified && stored.last_modified && *stored.last_modified == *last_modified;
+        bool last_modified_corresponds = false;
+        if (last_modified && stored.last_modified) {
+            last_modified_corresponds = *stored.last_modified == *last_modified;
+        }
         return etag_corresponds || last_modified_corresponds ? UpdateSelection::weak_match
                                                              : UpdateSelection::mismatch;
     }
