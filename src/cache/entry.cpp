@@ -42,6 +42,7 @@ EntryRef Entry::create(const Spec& spec) {
     // jemalloc in the real binary: the size class, which is what the block really costs.
     e->charge_ = malloc_usable_size(block);
     e->freshness_ = spec.freshness;
+    e->stale_ = spec.stale;
 
     char* out = payload(e);
     if (!spec.key.empty()) std::memcpy(out, spec.key.data(), spec.key.size());

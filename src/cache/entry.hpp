@@ -23,6 +23,14 @@ struct Freshness {
     Seconds keep_until = 0;      // the store may drop the entry from this time on
 };
 
+// How a stale entry may still be used, from its response's directives.
+struct StaleRules {
+    std::uint32_t while_revalidate = 0;   // seconds past freshness (RFC 5861 §3)
+    std::uint32_t if_error = 0;           // seconds past freshness (RFC 5861 §4)
+    bool must_revalidate = false;         // must-revalidate, proxy-revalidate or s-maxage
+    bool has_validators = false;          // ETag or Last-Modified: a 304 can refresh it
+};
+
 class Entry {
 public:
     struct Spec {
@@ -33,6 +41,7 @@ public:
         std::size_t body_size = 0;    // bytes; filled through body_data() before insert
         int status = 200;
         Freshness freshness;
+        StaleRules stale;
     };
 
     // Allocates one block for the entry; the body is left for the caller to fill.
@@ -46,6 +55,12 @@ public:
     std::uint64_t hash() const noexcept { return hash_; }
     int status() const noexcept { return status_; }
     const Freshness& freshness() const noexcept { return freshness_; }
+    const StaleRules& stale_rules() const noexcept { return stale_; }
+    // Seconds past the end of freshness (0 while fresh).
+    Seconds staleness(Seconds now) const noexcept {
+        Seconds over = age(now) - freshness_.lifetime;
+        return over > 0 ? over : 0;
+    }
     // Bytes this entry costs the budget: its allocation's size class.
     std::size_t charge() const noexcept { return charge_; }
 
@@ -78,6 +93,7 @@ private:
     // Read when writing a hit, or by the shard on insert and eviction:
     std::uint32_t head_size_ = 0;
     std::uint16_t status_ = 0;
+    StaleRules stale_;
     std::size_t body_size_ = 0;
     std::size_t charge_ = 0;
     Entry* lru_prev_ = nullptr;      // shard-owned, guarded by the shard's mutex

@@ -36,7 +36,9 @@ void Fill::publish_head(FillHead head) {
         assert(state_ == State::waiting);
         head_ = std::move(head);
         storable_ = head_.verdict == cache::NotStored::stored;
-        if (!storable_) released_ = true;
+        // Waiters may share a stored response served in the origin's stead (a revalidated
+        // or stale-if-error one); anything else not storable is theirs to fetch alone.
+        if (!storable_ && !head_.revalidation) released_ = true;
         state_ = State::streaming;
     }
     notify_all();

@@ -34,6 +34,7 @@ using FillRef = IntrusivePtr<Fill>;
 // Wakes a worker to let its subscribers pull new bytes from a fill.
 class Notifier {
 public:
+    // Called on the fill's origin worker's thread only.
     virtual void notify(unsigned worker, FillRef fill) = 0;
 
 protected:
@@ -50,6 +51,13 @@ struct FillHead {
     std::string origin_content_length;   // for bodyless responses: the origin's value, if any
     cache::NotStored verdict = cache::NotStored::stored;
     cache::Freshness freshness;
+    cache::StaleRules stale;
+    // How the response came about, for Cache-Status (RFC 9211 §2.2): `fwd=stale` when a
+    // stored response was being revalidated; origin_status is what the origin answered
+    // (304 for a revalidation, 5xx when a stale response stood in for an error).
+    bool revalidation = false;
+    int origin_status = 0;
+    std::string_view detail;   // static text, e.g. "stale-if-error"
 };
 
 // One subscriber of a fill on one worker (an intrusive list node owned by the subscriber).
@@ -84,6 +92,12 @@ public:
     bool is_coalesced() const noexcept { return coalesced_; }
     bool has_key() const noexcept { return !key_.empty(); }
     unsigned origin_worker() const noexcept { return origin_worker_; }
+
+    // A stale stored response this fill revalidates (If-None-Match / If-Modified-Since)
+    // and may fall back on (stale-if-error). Set by the leader before the fetch starts and
+    // read only by the origin side, both on origin_worker's thread.
+    void set_stale(cache::EntryRef entry) noexcept { stale_ = std::move(entry); }
+    const cache::EntryRef& stale() const noexcept { return stale_; }
 
     // --- origin side (origin_worker's thread only) ---
     void publish_head(FillHead head);
@@ -147,6 +161,7 @@ private:
     std::unique_ptr<PerWorker[]> workers_;
 
     FillHead head_;
+    cache::EntryRef stale_;
     mutable std::mutex mutex_;
     State state_ = State::waiting;
     Errc error_ = Errc::origin_bad_response;

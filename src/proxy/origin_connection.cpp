@@ -5,6 +5,11 @@
 #include <cstring>
 
 #include "cache/entry.hpp"
+#include "cache/invalidation.hpp"
+#include "cache/key.hpp"
+#include "cache/stale_use.hpp"
+#include "cache/update_headers.hpp"
+#include "http/head_fields.hpp"
 #include "proxy/response_head.hpp"
 
 namespace cachet::proxy {
@@ -78,6 +83,8 @@ void OriginConnection::reset_response_state() {
     interim_ = false;
     keep_alive_ = false;
     message_done_ = false;
+    discard_body_ = false;
+    served_from_store_ = false;
     head_bytes_.clear();
     fields_.clear();
     in_value_ = false;
@@ -312,6 +319,19 @@ int OriginConnection::handle_headers_complete() {
     response.content_length = content_length;
     response.chunked = (parser_.flags & F_CHUNKED) != 0;
 
+    if (!cache::is_safe_method(request_.method)) invalidate_targets(response);
+    if (const cache::EntryRef& stale = fill_->stale()) {
+        Seconds now = context_.clock.now();
+        if (status == 304) {
+            refresh_stored(response, now);
+            return request_.head_method ? 1 : 0;
+        }
+        if (status >= 500 && cache::may_serve_on_error(*stale, now)) {
+            publish_stored(stale, status, "stale-if-error", false);
+            discard_body_ = true;   // the 5xx body is read to keep the connection usable
+            return request_.head_method ? 1 : 0;
+        }
+    }
     HeadOptions options{context_.policy, context_.config.max_object_size, fill_->has_key()};
     FillHead head = build_fill_head(request_, response, context_.clock.now(), options);
     bool storable = head.verdict == cache::NotStored::stored;
@@ -323,6 +343,7 @@ int OriginConnection::handle_headers_complete() {
 }
 
 int OriginConnection::handle_body(const char* at, std::size_t size) {
+    if (discard_body_) return 0;
     fill_->append(at, size);
     if (fill_->storable()) {
         if (fill_->body_size() > context_.config.max_object_size) {
@@ -343,8 +364,79 @@ int OriginConnection::handle_message_complete() {
     }
     keep_alive_ = llhttp_should_keep_alive(&parser_) != 0;
     message_done_ = true;
-    store_and_complete();
+    if (!served_from_store_) store_and_complete();
     return HPE_PAUSED;
+}
+
+void OriginConnection::invalidate_targets(const OriginResponse& response) {
+    // RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI,
+    // and Location / Content-Location on the same origin.
+    auto field = [&](std::string_view name) {
+        for (const auto& f : response.headers) {
+            if (http::iequals(f.name, name)) return f.value;
+        }
+        return std::string_view();
+    };
+    cache::UnsafeExchange exchange{request_.method, request_.host, request_.target, response.status,
+                                   field("location"), field("content-location")};
+    cache::Invalidations targets;
+    cache::KeyBuffer key;
+    for (const auto& target : cache::invalidations(targets, exchange)) {
+        if (cache::build_key(key, "GET", target.host, target.target)) context_.store.erase(key.view(), key.hash);
+    }
+}
+
+void OriginConnection::refresh_stored(const OriginResponse& response, Seconds now) {
+    // RFC 9111 §4.3.4: the 304's fields update the stored response, which is then served.
+    const cache::Entry& old = *fill_->stale();
+    cache::UpdateOptions options;
+    options.store_set_cookie = context_.policy.store_set_cookie;
+    std::string head = cache::updated_head(old.head(), response.headers, now, options);
+    std::vector<http::HeaderView> fields(http::HeadFields(head).begin(), http::HeadFields(head).end());
+    auto facts = cache::response_facts(old.status(), fields);
+    if (!facts.date) facts.date = now;
+    Seconds lifetime = cache::freshness_lifetime(facts, context_.policy);
+    Seconds initial_age = cache::corrected_initial_age(facts, request_.request_time, now);
+
+    cache::Entry::Spec spec;
+    spec.key = fill_->key();
+    spec.hash = fill_->hash();
+    spec.head = head;
+    spec.body_size = old.body().size();
+    spec.status = old.status();
+    spec.stale = stale_rules(facts, fields);
+    spec.freshness = cache::Freshness{now, initial_age, lifetime, keep_until(now + lifetime - initial_age, spec.stale)};
+    cache::EntryRef entry = cache::Entry::create(spec);
+    if (!old.body().empty()) std::memcpy(entry->body_data(), old.body().data(), old.body().size());
+    bool stored = lifetime > initial_age && context_.store.insert(entry, now);
+    publish_stored(entry, 304, {}, stored);
+}
+
+void OriginConnection::publish_stored(const cache::EntryRef& entry, int origin_status, std::string_view detail,
+                                      bool stored) {
+    FillHead head;
+    head.status = entry->status();
+    for (const http::HeaderView& field : http::HeadFields(entry->head())) {
+        if (http::iequals(field.name, "content-length")) continue;   // framing is per client
+        head.client_head.append(field.name).append(": ").append(field.value).append("\r\n");
+    }
+    head.client_head.insert(0, entry->head().substr(0, entry->head().find("\r\n") + 2));
+    std::uint64_t size = entry->body().size();
+    head.bodyless = request_.head_method;
+    if (head.bodyless) head.origin_content_length = std::to_string(size);
+    else head.content_length = size;
+    head.verdict = stored ? cache::NotStored::stored : cache::NotStored::no_freshness;
+    head.freshness = entry->freshness();
+    head.stale = entry->stale_rules();
+    head.revalidation = true;
+    head.origin_status = origin_status;
+    head.detail = detail;
+    head_published_ = true;
+    served_from_store_ = true;
+    fill_->publish_head(std::move(head));
+    if (!request_.head_method && size > 0) fill_->append(entry->body().data(), size);
+    fill_->complete(stored ? entry : cache::EntryRef());
+    context_.inflight.remove(*fill_);
 }
 
 void OriginConnection::store_and_complete() {
@@ -361,6 +453,7 @@ void OriginConnection::store_and_complete() {
         spec.body_size = static_cast<std::size_t>(size);
         spec.status = head.status;
         spec.freshness = head.freshness;
+        spec.stale = head.stale;
         entry = cache::Entry::create(spec);
         std::vector<Fill::Slice> slices;
         fill_->body_slices(0, size, slices);
@@ -390,6 +483,11 @@ void OriginConnection::finish_exchange() {
 }
 
 void OriginConnection::fail_exchange(Errc error) {
+    if (fill_ && !head_published_ && fill_->stale() &&
+        cache::may_serve_on_error(*fill_->stale(), context_.clock.now())) {
+        publish_stored(fill_->stale(), 0, "stale-if-error", false);   // RFC 5861 §4
+        fill_.reset();
+    }
     if (fill_) {
         fill_->fail(error);
         context_.inflight.remove(*fill_);

@@ -14,6 +14,7 @@
 #include "proxy/fill.hpp"
 #include "proxy/origin_pool.hpp"
 #include "proxy/origin_request.hpp"
+#include "proxy/response_head.hpp"
 
 namespace cachet::proxy {
 
@@ -59,6 +60,9 @@ private:
     void finish_exchange();
     void fail_exchange(Errc error);
     void store_and_complete();
+    void refresh_stored(const OriginResponse& response, Seconds now);
+    void publish_stored(const cache::EntryRef& entry, int origin_status, std::string_view detail, bool stored);
+    void invalidate_targets(const OriginResponse& response);
     void reset_response_state();
     void detach_body_source() noexcept;
 
@@ -78,6 +82,8 @@ private:
     bool interim_ = false;            // parsing a 1xx response
     bool keep_alive_ = false;
     bool message_done_ = false;       // the final response ended
+    bool discard_body_ = false;       // a stored response stands in for this one's body
+    bool served_from_store_ = false;  // the fill was answered from a stored response
     Errc timer_error_ = Errc::origin_connect_timeout;
 
     OriginRequest request_;

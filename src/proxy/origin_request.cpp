@@ -1,5 +1,6 @@
 #include "proxy/origin_request.hpp"
 
+#include "http/head_fields.hpp"
 #include "http/hop_by_hop.hpp"
 
 namespace cachet::proxy {
@@ -24,10 +25,22 @@ std::string_view origin_form(std::string_view target) noexcept {
     return target.substr(path);
 }
 
+void add_validators(OriginRequest& request, std::string_view stored_head) {
+    std::string fields;
+    if (auto etag = http::find_field(stored_head, "etag")) append_field(fields, "If-None-Match", *etag);
+    if (auto modified = http::find_field(stored_head, "last-modified")) {
+        append_field(fields, "If-Modified-Since", *modified);
+    }
+    // The head ends with the empty line: the fields go before it.
+    request.head.insert(request.head.size() - 2, fields);
+}
+
 OriginRequest build_origin_request(const http::RequestHead& request, std::string_view client_ip,
                                    const OriginAddress& origin, Seconds now) {
     OriginRequest out;
     out.method = std::string(request.method);
+    out.host = std::string(request.host.empty() ? std::string_view(origin.authority) : request.host);
+    out.target = std::string(request.target);
     out.head_method = is_method(request.method, "HEAD");
     out.has_body = request.has_body;
     out.chunked_body = request.chunked;

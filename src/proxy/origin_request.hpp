@@ -15,6 +15,8 @@ namespace cachet::proxy {
 struct OriginRequest {
     std::string head;             // request line, fields, empty line
     std::string method;
+    std::string host;             // the client's Host (or the origin's authority)
+    std::string target;           // the request target as the client sent it
     bool head_method = false;     // the response has no body
     bool has_body = false;
     bool chunked_body = false;    // the body is re-framed as chunked towards the origin
@@ -32,6 +34,10 @@ struct OriginRequest {
 
 OriginRequest build_origin_request(const http::RequestHead& request, std::string_view client_ip,
                                    const OriginAddress& origin, Seconds now);
+
+// Adds If-None-Match / If-Modified-Since from a stored head's ETag / Last-Modified, to
+// revalidate it (RFC 9111 §4.3.1).
+void add_validators(OriginRequest& request, std::string_view stored_head);
 
 // The origin-form of a target: "http://host/p?q" -> "/p?q"; origin-form is returned as is.
 std::string_view origin_form(std::string_view target) noexcept;

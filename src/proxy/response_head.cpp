@@ -1,5 +1,6 @@
 #include "proxy/response_head.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "http/hop_by_hop.hpp"
@@ -51,7 +52,32 @@ cache::NotStored verdict_for(const OriginRequest& request, const OriginResponse&
     return cache::NotStored::stored;
 }
 
+std::uint32_t window(const std::optional<Seconds>& seconds) {
+    if (!seconds || *seconds <= 0) return 0;
+    return static_cast<std::uint32_t>(std::min<Seconds>(*seconds, 0x7fffffff));
+}
+
 }  // namespace
+
+cache::StaleRules stale_rules(const cache::ResponseFacts& facts, http::HeaderSpan headers) {
+    cache::StaleRules rules;
+    const auto& cc = facts.cache_control;
+    rules.while_revalidate = window(cc.stale_while_revalidate);
+    rules.if_error = window(cc.stale_if_error);
+    // s-maxage implies proxy-revalidate for a shared cache (RFC 9111 §5.2.2.10).
+    rules.must_revalidate = cc.must_revalidate || cc.proxy_revalidate || cc.s_maxage.has_value();
+    rules.has_validators = has_field(headers, "etag") || has_field(headers, "last-modified");
+    return rules;
+}
+
+Seconds keep_until(Seconds fresh_until, const cache::StaleRules& rules) {
+    // A stale entry is worth keeping while it can still be used: inside its stale windows,
+    // or for revalidation when it has validators (a 304 costs the origin far less than a
+    // 200). Past that, or under memory pressure (LRU), it goes.
+    Seconds grace = std::max<Seconds>({kStaleGrace, rules.while_revalidate, rules.if_error});
+    if (rules.has_validators) grace = std::max(grace, kRevalidationWindow);
+    return fresh_until + grace;
+}
 
 FillHead build_fill_head(const OriginRequest& request, const OriginResponse& response,
                          Seconds response_time, const HeadOptions& options) {
@@ -85,8 +111,10 @@ FillHead build_fill_head(const OriginRequest& request, const OriginResponse& res
     Seconds lifetime = cache::freshness_lifetime(facts, options.policy);
     Seconds initial_age = cache::corrected_initial_age(facts, request.request_time, response_time);
     head.verdict = verdict_for(request, response, facts, lifetime - initial_age, options);
+    head.stale = stale_rules(facts, response.headers);
     head.freshness = cache::Freshness{response_time, initial_age, lifetime,
-                                      response_time + (lifetime - initial_age)};
+                                      keep_until(response_time + (lifetime - initial_age), head.stale)};
+    head.origin_status = response.status;
     return head;
 }
 

@@ -26,6 +26,15 @@ struct HeadOptions {
     bool has_key = true;   // false: the response has no cache key and is never stored
 };
 
+// How long a stale entry is kept past its freshness (seconds): any entry briefly, for a
+// client's max-stale; one with validators for revalidation, which costs the origin far
+// less than a full response. Memory pressure evicts stale entries like any other (LRU).
+constexpr Seconds kStaleGrace = 60;
+constexpr Seconds kRevalidationWindow = 3600;
+
+cache::StaleRules stale_rules(const cache::ResponseFacts& facts, http::HeaderSpan headers);
+Seconds keep_until(Seconds fresh_until, const cache::StaleRules& rules);
+
 FillHead build_fill_head(const OriginRequest& request, const OriginResponse& response,
                          Seconds response_time, const HeadOptions& options);
 

@@ -12,7 +12,9 @@
 #include <llhttp.h>
 #include <uv.h>
 
+#include "cache/entry.hpp"
 #include "cache/key.hpp"
+#include "cache/policy.hpp"
 #include "http/request_head.hpp"
 #include "proxy/fill.hpp"
 #include "server/hit_batch.hpp"
@@ -37,8 +39,9 @@ public:
     Worker& worker() noexcept { return worker_; }
     uv_stream_t* stream() noexcept { return reinterpret_cast<uv_stream_t*>(&tcp_); }
     void write_owned(std::string bytes);
+    // Writes prefix + slices + suffix; `fill` or `entry` keeps the slices' bytes alive.
     void write_slices(std::string prefix, const std::vector<proxy::Fill::Slice>& slices,
-                      std::string_view suffix, proxy::FillRef keep_alive);
+                      std::string_view suffix, proxy::FillRef fill, cache::EntryRef entry = {});
     void on_stream_done(bool keep_alive);
     void abort_now() noexcept { close(); }
     void on_write_done(int status);
@@ -57,8 +60,16 @@ private:
     void process_input();
     bool find_head();
     void dispatch();
-    bool serve_hit(const cache::EntryRef& entry, bool head_only);
-    void start_stream(ResponseStream::Role role, proxy::FillRef fill);
+    bool servable_now(const cache::Entry& entry, const cache::RequestFacts& facts, Seconds now);
+    HitBatch::Connection connection_mode();
+    bool serve_hit(const cache::EntryRef& entry, bool head_only, bool stale = false);
+    void refresh_in_background(const cache::EntryRef& entry);
+    bool serve_derived(const cache::EntryRef& entry, bool head_only, Seconds now);
+    void write_derived(std::string head, const cache::EntryRef& entry, std::uint64_t offset,
+                       std::uint64_t length, Seconds now);
+    void send_status(int status, std::string_view reason_phrase, std::string_view detail);
+    // `stale`: a stored response the leader's request revalidates (validators added).
+    void start_stream(ResponseStream::Role role, proxy::FillRef fill, const cache::Entry* stale = nullptr);
     void send_error(int status, std::string_view reason, bool close_after);
     bool flush_hits();   // false when the connection had to close
     void update_reading();

@@ -25,7 +25,9 @@ struct HitBatch {
     enum class Connection : std::uint8_t { keep_alive_default, keep_alive_explicit, close };
 
     // Adds one response; false when the batch is full.
-    bool add(cache::EntryRef entry, Seconds age, bool head_only, Connection connection) noexcept;
+    // `stale`: served past its freshness (max-stale, stale-while-revalidate).
+    bool add(cache::EntryRef entry, Seconds age, bool head_only, Connection connection,
+             bool stale = false) noexcept;
     bool empty() const noexcept { return count == 0; }
     // Hands the batch to libuv; on completion it returns to the connection's pool.
     int submit(uv_stream_t* stream) noexcept;

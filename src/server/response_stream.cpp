@@ -82,6 +82,7 @@ void ResponseStream::on_fill_progress() {
     if (!fill_) return;
     proxy::FillRef keep = fill_;   // this call may finish the stream
     auto snapshot = fill_->snapshot();
+    std::string head;
     if (!head_sent_) {
         if (role_ == Role::waiter && snapshot.released) {
             go_alone();
@@ -94,9 +95,11 @@ void ResponseStream::on_fill_progress() {
         if (snapshot.state == proxy::Fill::State::waiting) return;
         uv_timer_stop(&wait_timer_);
         request_.reset();
-        send_head(fill_->head());
+        head = head_text(fill_->head());
     }
-    if (snapshot.body_size > sent_ && !client_.head_request) send_body_bytes(snapshot.body_size);
+    // The head and the body bytes at hand leave in one write.
+    if (snapshot.body_size > sent_ && !client_.head_request) send_body_bytes(snapshot.body_size, std::move(head));
+    else if (!head.empty()) connection_.write_owned(std::move(head));
     if (snapshot.state == proxy::Fill::State::failed) {
         // The head is out: the only honest signal left is to close before the declared end.
         detach();
@@ -108,8 +111,12 @@ void ResponseStream::on_fill_progress() {
 
 std::string ResponseStream::cache_status(const proxy::FillHead& head) const {
     std::string s = "Cache-Status: cachet; fwd=";
-    s += client_.bypass ? "bypass" : "miss";
-    s += "; fwd-status=" + number(static_cast<std::uint64_t>(head.status));
+    s += client_.bypass ? "bypass" : head.revalidation ? "stale" : "miss";
+    if (head.origin_status > 0) s += "; fwd-status=" + number(static_cast<std::uint64_t>(head.origin_status));
+    if (!head.detail.empty()) {
+        if (role_ == Role::waiter) s += "; collapsed";
+        return s + "; detail=" + std::string(head.detail) + "\r\n";
+    }
     if (role_ == Role::waiter) s += "; collapsed";
     if (head.verdict == cache::NotStored::stored) {
         s += "; stored; ttl=" + number(static_cast<std::uint64_t>(
@@ -121,7 +128,7 @@ std::string ResponseStream::cache_status(const proxy::FillHead& head) const {
     return s + "\r\n";
 }
 
-void ResponseStream::send_head(const proxy::FillHead& head) {
+std::string ResponseStream::head_text(const proxy::FillHead& head) {
     std::string out;   // a miss-path allocation: one head per streamed response
     out.reserve(head.client_head.size() + 160);
     out += head.client_head;
@@ -146,12 +153,13 @@ void ResponseStream::send_head(const proxy::FillHead& head) {
     else if (client_.http10) out += "Connection: keep-alive\r\n";
     out += "\r\n";
     head_sent_ = true;
-    connection_.write_owned(std::move(out));
+    return out;
 }
 
-void ResponseStream::send_body_bytes(std::uint64_t upto) {
+void ResponseStream::send_body_bytes(std::uint64_t upto, std::string prefix) {
     if (framing_ == Framing::none) {
         sent_ = upto;
+        if (!prefix.empty()) connection_.write_owned(std::move(prefix));
         return;
     }
     std::vector<proxy::Fill::Slice> slices;   // miss path: a few slices per delivery
@@ -159,9 +167,9 @@ void ResponseStream::send_body_bytes(std::uint64_t upto) {
     std::uint64_t size = upto - sent_;
     sent_ = upto;
     if (framing_ == Framing::chunked) {
-        connection_.write_slices(number(size, 16) + "\r\n", slices, "\r\n", fill_);
+        connection_.write_slices(std::move(prefix) + number(size, 16) + "\r\n", slices, "\r\n", fill_);
     } else {
-        connection_.write_slices({}, slices, {}, fill_);
+        connection_.write_slices(std::move(prefix), slices, {}, fill_);
     }
 }
 

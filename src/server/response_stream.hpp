@@ -56,8 +56,8 @@ private:
 
     void fetch(proxy::OriginRequest request);
     void go_alone();
-    void send_head(const proxy::FillHead& head);
-    void send_body_bytes(std::uint64_t upto);
+    std::string head_text(const proxy::FillHead& head);   // marks the head as sent
+    void send_body_bytes(std::uint64_t upto, std::string prefix = {});
     void send_error(Errc error);
     void finish();
     void detach() noexcept;

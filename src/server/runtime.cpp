@@ -24,7 +24,9 @@ Runtime::Runtime(const Config& config_, const sockaddr_storage& origin_address_)
 Runtime::~Runtime() = default;
 
 void Runtime::notify(unsigned worker, proxy::FillRef fill) {
-    workers[worker]->post_fill(std::move(fill));
+    // A fill notifies only from its origin side, on its origin worker's thread.
+    if (worker == fill->origin_worker()) workers[worker]->post_fill_local(std::move(fill));
+    else workers[worker]->post_fill(std::move(fill));
 }
 
 }  // namespace cachet::server

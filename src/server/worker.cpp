@@ -34,6 +34,8 @@ Worker::Worker(unsigned index, Runtime& runtime, int listen_fd)
     wakeup_.data = this;
     uv_timer_init(&loop_, &sweep_);
     sweep_.data = this;
+    uv_idle_init(&loop_, &local_wakeup_);
+    local_wakeup_.data = this;
 }
 
 Worker::~Worker() {
@@ -67,6 +69,21 @@ void Worker::post_fill(proxy::FillRef fill) {
     if (mailbox_closed_) return;   // this worker has stopped: it has no subscribers left
     mailbox_.push_back(std::move(fill));
     uv_async_send(&wakeup_);
+}
+
+void Worker::post_fill_local(proxy::FillRef fill) {
+    if (uv_is_closing(reinterpret_cast<uv_handle_t*>(&local_wakeup_))) return;   // stopped
+    if (local_fills_.empty()) {
+        uv_idle_start(&local_wakeup_, [](uv_idle_t* idle) { static_cast<Worker*>(idle->data)->handle_local_fills(); });
+    }
+    local_fills_.push_back(std::move(fill));
+}
+
+void Worker::handle_local_fills() {
+    std::vector<proxy::FillRef> fills;
+    fills.swap(local_fills_);
+    for (auto& fill : fills) fill->deliver(index_);
+    if (local_fills_.empty()) uv_idle_stop(&local_wakeup_);
 }
 
 void Worker::request_stop() {
@@ -128,6 +145,8 @@ void Worker::close_everything() {
     if (uv_is_closing(reinterpret_cast<uv_handle_t*>(&wakeup_))) return;
     pool_.close_all();
     uv_close(reinterpret_cast<uv_handle_t*>(&sweep_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&local_wakeup_), nullptr);
+    local_fills_.clear();
     std::lock_guard lock(mailbox_mutex_);
     mailbox_closed_ = true;
     mailbox_.clear();

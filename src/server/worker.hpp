@@ -32,6 +32,9 @@ public:
     void request_stop();                   // graceful: stop accepting, finish, close
 
     // --- this worker's thread only ---
+    // Like post_fill, from this worker's own thread: queued locally and delivered before
+    // the loop next polls, without the eventfd write and read of the mailbox.
+    void post_fill_local(proxy::FillRef fill);
     unsigned index() const noexcept { return index_; }
     uv_loop_t* loop() noexcept { return &loop_; }
     LoopClock& clock() noexcept { return clock_; }
@@ -45,6 +48,7 @@ public:
 private:
     void run();
     void handle_wakeup();
+    void handle_local_fills();
     void handle_sweep();
     void begin_drain();
     void close_everything();
@@ -55,6 +59,8 @@ private:
     LoopClock clock_{&loop_};
     uv_tcp_t listener_;
     uv_async_t wakeup_;
+    uv_idle_t local_wakeup_;                    // runs while local_fills_ is not empty
+    std::vector<proxy::FillRef> local_fills_;   // this thread only
     uv_timer_t sweep_;
     proxy::OriginPool pool_;
     std::thread thread_;
