@@ -11,6 +11,7 @@
 #include "cache/update_headers.hpp"
 #include "http/head_fields.hpp"
 #include "proxy/response_head.hpp"
+#include "util/write_now.hpp"
 
 namespace cachet::proxy {
 namespace {
@@ -127,12 +128,24 @@ void OriginConnection::send_head() {
 
 void OriginConnection::write_bytes(std::string bytes, bool is_body) {
     // A miss-path allocation: the write owns its bytes until libuv is done with them.
+    auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
+    uv_buf_t whole = uv_buf_init(bytes.data(), static_cast<unsigned>(bytes.size()));
+    uv_buf_t* rest = &whole;
+    unsigned rest_count = 1;
+    // Written at once in the common case: no write request, no epoll_ctl (see write_now.hpp).
+    switch (write_now(stream, rest, rest_count)) {
+    case WriteNow::done: return;
+    case WriteNow::failed: fail_exchange(Errc::origin_reset); return;
+    case WriteNow::partial: break;
+    }
+    std::size_t written = bytes.size() - rest->len;
     auto* w = new BodyWrite{{}, std::move(bytes), 0, this};
+    w->bytes.erase(0, written);
     if (is_body) w->body_bytes = w->bytes.size();
     body_bytes_in_flight_ += w->body_bytes;
     w->req.data = w;
     uv_buf_t buf = uv_buf_init(w->bytes.data(), static_cast<unsigned>(w->bytes.size()));
-    int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1, [](uv_write_t* req, int status) {
+    int rc = uv_write(&w->req, stream, &buf, 1, [](uv_write_t* req, int status) {
         auto* write = static_cast<BodyWrite*>(req->data);
         OriginConnection* connection = write->connection;
         std::size_t body_bytes = write->body_bytes;

@@ -239,10 +239,12 @@ bool ClientConnection::flush_hits() {
     if (!batch_ || batch_->empty()) return true;
     HitBatch* batch = std::exchange(batch_, nullptr);
     ++writes_in_flight_;
-    if (batch->submit(stream()) == 0) return true;
+    WriteNow result = batch->submit(stream());
+    if (result == WriteNow::partial) return true;   // completes in on_write_done
     --writes_in_flight_;
     batch->clear();
     recycle(batch);
+    if (result == WriteNow::done) return true;
     close();
     return false;
 }
@@ -513,9 +515,17 @@ void ClientConnection::write_slices(std::string prefix, const std::vector<proxy:
     if (!w->bytes.empty()) w->bufs.push_back(uv_buf_init(w->bytes.data(), static_cast<unsigned>(w->bytes.size())));
     for (const auto& s : slices) w->bufs.push_back(uv_buf_init(const_cast<char*>(s.data), static_cast<unsigned>(s.size)));
     if (!suffix.empty()) w->bufs.push_back(uv_buf_init(const_cast<char*>(suffix.data()), static_cast<unsigned>(suffix.size())));
+    uv_buf_t* rest = w->bufs.data();
+    auto rest_count = static_cast<unsigned>(w->bufs.size());
+    WriteNow now = write_now(stream(), rest, rest_count);
+    if (now != WriteNow::partial) {
+        delete w;
+        if (now == WriteNow::failed) close();
+        return;
+    }
     w->req.data = w;
     ++writes_in_flight_;
-    int rc = uv_write(&w->req, stream(), w->bufs.data(), static_cast<unsigned>(w->bufs.size()),
+    int rc = uv_write(&w->req, stream(), rest, rest_count,
                       [](uv_write_t* req, int status) {
                           auto* write = static_cast<OwnedWrite*>(req->data);
                           ClientConnection* owner = write->owner;

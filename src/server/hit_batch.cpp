@@ -37,15 +37,20 @@ bool HitBatch::add(cache::EntryRef entry, Seconds age, bool head_only, Connectio
     return true;
 }
 
-int HitBatch::submit(uv_stream_t* stream) noexcept {
+WriteNow HitBatch::submit(uv_stream_t* stream) noexcept {
+    uv_buf_t* rest = bufs.data();
+    unsigned rest_count = buf_count;
+    WriteNow now = write_now(stream, rest, rest_count);
+    if (now != WriteNow::partial) return now;
     req.data = this;
-    return uv_write(&req, stream, bufs.data(), buf_count, [](uv_write_t* r, int status) {
+    int rc = uv_write(&req, stream, rest, rest_count, [](uv_write_t* r, int status) {
         auto* batch = static_cast<HitBatch*>(r->data);
         ClientConnection* owner = batch->owner;
         batch->clear();
         owner->recycle(batch);
         owner->on_write_done(status);
     });
+    return rc == 0 ? WriteNow::partial : WriteNow::failed;
 }
 
 void HitBatch::clear() noexcept {

@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include "cache/entry.hpp"
+#include "util/write_now.hpp"
 #include "util/time.hpp"
 
 namespace cachet::server {
@@ -29,8 +30,10 @@ struct HitBatch {
     bool add(cache::EntryRef entry, Seconds age, bool head_only, Connection connection,
              bool stale = false) noexcept;
     bool empty() const noexcept { return count == 0; }
-    // Hands the batch to libuv; on completion it returns to the connection's pool.
-    int submit(uv_stream_t* stream) noexcept;
+    // Writes the batch: at once when the socket takes it all (`done`: the caller recycles
+    // the batch), else the rest through uv_write (`partial`: on completion the batch
+    // returns to the connection's pool by itself).
+    WriteNow submit(uv_stream_t* stream) noexcept;
     void clear() noexcept;
 
     uv_write_t req;
