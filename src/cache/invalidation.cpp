@@ -1,4 +1,5 @@
 #include "cache/invalidation.hpp"
+#include "http/tokens.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -8,6 +9,10 @@
 namespace cachet::cache {
 namespace {
 
+using http::is_ows;
+using http::is_tchar;
+using http::trim_ows;
+
 using http::iequals;
 
 constexpr std::string_view http_scheme = "http://";
@@ -16,12 +21,6 @@ constexpr bool is_alpha(char c) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-std::string_view trim_ows(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 bool starts_with_http(std::string_view s) noexcept {
     return s.size() >= http_scheme.size() && iequals(s.substr(0, http_scheme.size()), http_scheme);

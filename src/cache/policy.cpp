@@ -2,6 +2,7 @@
 // including time. Where the RFC leaves a choice, the choice made is written next to the
 // rule, with the clause that allows it.
 #include "cache/policy.hpp"
+#include "http/tokens.hpp"
 
 #include <algorithm>
 
@@ -10,18 +11,14 @@
 namespace cachet::cache {
 namespace {
 
+using http::is_ows;
+using http::is_tchar;
+using http::trim_ows;
+
 using http::iequals;
 
 // RFC 9111 §1.2.2, as in cache_control.cpp.
 constexpr Seconds delta_seconds_cap = 2147483648;
-
-constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
-
-std::string_view trim_ows(std::string_view s) noexcept {
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
-}
 
 // Calls `visit` with each trimmed, non-empty member of a comma-separated list
 // (RFC 9110 §5.6.1) until it returns true; returns whether one did.

@@ -1,4 +1,5 @@
 #include "cache/range.hpp"
+#include "http/tokens.hpp"
 
 #include <charconv>
 #include <limits>
@@ -9,18 +10,15 @@
 namespace cachet::cache {
 namespace {
 
+using http::is_ows;
+using http::is_tchar;
+using http::trim_ows;
+
 using http::iequals;
 
 constexpr std::uint64_t saturated = std::numeric_limits<std::uint64_t>::max();
 
-constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-std::string_view trim_ows(std::string_view s) noexcept {
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
-}
 
 // 1*DIGIT, all of `text`, saturating at 2^64 - 1: a position that large is past the end
 // of any representation, which is all the comparisons below need to know.

@@ -1,4 +1,5 @@
 #include "cache/update_headers.hpp"
+#include "http/tokens.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -12,20 +13,11 @@
 namespace cachet::cache {
 namespace {
 
+using http::is_ows;
+using http::is_tchar;
+using http::trim_ows;
+
 using http::iequals;
-
-constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
-
-std::string_view trim_ows(std::string_view s) noexcept {
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-constexpr bool is_tchar(char c) noexcept {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
 
 // A field this function may write back without corrupting the head's framing.
 bool writable(std::string_view name, std::string_view value) noexcept {

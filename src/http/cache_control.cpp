@@ -19,6 +19,7 @@
 //   occurrence anywhere wins, because it is the more restrictive meaning. An empty or
 //   unreadable list counts as unqualified for the same reason.
 #include "http/cache_control.hpp"
+#include "http/tokens.hpp"
 
 #include <cstddef>
 
@@ -30,21 +31,7 @@ namespace {
 // RFC 9111 §1.2.2: a delta-seconds too large to represent is sent on as 2^31.
 constexpr Seconds delta_seconds_cap = 2147483648;
 
-constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
-
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-// tchar (RFC 9110 §5.6.2).
-constexpr bool is_tchar(char c) noexcept {
-    if (is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
-    }
-}
 
 // A directive's argument as sent: `text` is between the quotes when quoted, with any
 // backslash escapes still in place.

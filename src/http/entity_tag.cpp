@@ -1,21 +1,14 @@
 #include "http/entity_tag.hpp"
+#include "http/tokens.hpp"
 
 #include <cstddef>
 
 namespace cachet::http {
 namespace {
 
-constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
-
 constexpr bool is_etagc(char c) noexcept {
     const auto u = static_cast<unsigned char>(c);
     return u == 0x21 || (u >= 0x23 && u <= 0x7e) || u >= 0x80;
-}
-
-std::string_view trim_ows(std::string_view s) noexcept {
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
 }
 
 // Reads one entity-tag at the start of `text` (no leading whitespace) and returns it with

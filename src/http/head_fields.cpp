@@ -1,15 +1,8 @@
 #include "http/head_fields.hpp"
+#include "http/tokens.hpp"
 
 namespace cachet::http {
 namespace {
-
-constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
-
-std::string_view trim_ows(std::string_view s) noexcept {
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
-}
 
 // Splits off the first line of `text`: the line without its LF or CRLF.
 std::string_view take_line(std::string_view& text) noexcept {

@@ -1,13 +1,8 @@
 #include "http/hop_by_hop.hpp"
+#include "http/tokens.hpp"
 
 namespace cachet::http {
 namespace {
-
-std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 }  // namespace
 
@@ -26,7 +21,7 @@ ConnectionTokens::ConnectionTokens(HeaderSpan headers) noexcept {
         std::string_view rest = h.value;
         while (!rest.empty() && count_ < tokens_.size()) {
             auto comma = rest.find(',');
-            std::string_view token = trim(rest.substr(0, comma));
+            std::string_view token = trim_ows(rest.substr(0, comma));
             if (!token.empty()) tokens_[count_++] = token;
             if (comma == std::string_view::npos) break;
             rest.remove_prefix(comma + 1);

@@ -13,6 +13,7 @@
 // Calendar arithmetic is proleptic Gregorian, counted in years that start on 1 March so
 // that the leap day is the last day of its year.
 #include "http/http_date.hpp"
+#include "http/tokens.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -120,14 +121,6 @@ constexpr DateFields civil_from_seconds(Seconds t) noexcept {
 
 static_assert(civil_from_seconds(951782400).month == 2);   // 2000-02-29 00:00:00
 static_assert(civil_from_seconds(951782400).day == 29);
-
-constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
-
-std::string_view trim_ows(std::string_view s) noexcept {
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
-}
 
 bool char_at(std::string_view s, std::size_t pos, char c) noexcept {
     return pos < s.size() && s[pos] == c;

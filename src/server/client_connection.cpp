@@ -20,7 +20,7 @@
 namespace cachet::server {
 namespace {
 
-constexpr std::size_t kInitialBuffer = 16 * 1024;
+constexpr std::size_t kInitialBuffer = 4 * 1024;   // grows to kMaxHead for a large head
 constexpr std::size_t kMaxHead = 64 * 1024;            // larger request heads get 431
 constexpr std::size_t kWriteBacklogLimit = 4u << 20;   // unsent response bytes before we stop reading
 
