@@ -30,9 +30,12 @@ void append_status_line(std::string& out, int status, std::string_view reason) {
     out.append(reason.empty() ? std::string_view("Unknown") : reason).append("\r\n");
 }
 
-// Fields the cache owns on the way out: framing is set per client, Age per hit.
+// Fields the cache owns on the way out: framing is set per client, Age per hit, and
+// Cachet-Cache-Control is addressed to cachet alone (RFC 9213 §2: a targeted field for a
+// named cache; CDN-Cache-Control is passed on for the caches beyond us).
 bool replaced_by_cachet(std::string_view name) {
-    return http::iequals(name, "content-length") || http::iequals(name, "age");
+    return http::iequals(name, "content-length") || http::iequals(name, "age") ||
+           http::iequals(name, "cachet-cache-control");
 }
 
 cache::NotStored verdict_for(const OriginRequest& request, const OriginResponse& response,
