@@ -191,7 +191,7 @@ bool ClientConnection::find_head() {
         }
         return false;
     }
-    send_error(431, describe(Errc::header_too_large), true);
+    reject_request(true, describe(Errc::header_too_large));
     return false;
 }
 
@@ -214,9 +214,9 @@ void ClientConnection::process_input() {
         }
         if (err != HPE_PAUSED) {
             if (err == HPE_USER && too_many_headers_) {
-                send_error(431, describe(Errc::header_too_large), true);
+                reject_request(true, describe(Errc::header_too_large));
             } else {
-                send_error(400, llhttp_get_error_reason(&parser_), true);
+                reject_request(false, llhttp_get_error_reason(&parser_));
             }
             break;
         }
@@ -557,25 +557,20 @@ void ClientConnection::on_write_done(int status) {
 
 void ClientConnection::finish_if_closing() {
     if (closing_ || writes_in_flight_ > 0 || stream_.active()) return;
-    bool done = close_after_writes_ || (peer_closed_ && !in_message_ && begin_ == end_);
-    if (peer_closed_ && !stream_.active() && !in_message_) done = true;
-    if (done) close();
+    if (close_after_writes_ || (peer_closed_ && !in_message_)) close();
 }
 
-void ClientConnection::send_error(int status, std::string_view reason, bool close_after) {
-    std::string out = "HTTP/1.1 ";
-    out += status == 431 ? "431 Request Header Fields Too Large" : "400 Bad Request";
-    if (status != 400 && status != 431) out = "HTTP/1.1 " + std::to_string(status) + " Error";
-    out += "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(reason.size() + 1) + "\r\n";
-    if (close_after) out += "Connection: close\r\n";
-    out += "\r\n";
+void ClientConnection::reject_request(bool header_too_large, std::string_view reason) {
+    // The request could not be parsed, so nothing after it can be: answer and close.
+    std::string out = header_too_large ? "HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                                       : "HTTP/1.1 400 Bad Request\r\n";
+    out += "Content-Type: text/plain\r\nContent-Length: " + std::to_string(reason.size() + 1) + "\r\n";
+    out += "Connection: close\r\n\r\n";
     out.append(reason).append("\n");
     write_owned(std::move(out));
-    if (close_after) {
-        close_after_writes_ = true;
-        in_message_ = false;
-        begin_ = end_;
-    }
+    close_after_writes_ = true;
+    in_message_ = false;
+    begin_ = end_;
 }
 
 }  // namespace cachet::server

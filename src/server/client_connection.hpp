@@ -70,7 +70,7 @@ private:
     void send_status(int status, std::string_view reason_phrase, std::string_view detail);
     // `stale`: a stored response the leader's request revalidates (validators added).
     void start_stream(ResponseStream::Role role, proxy::FillRef fill, const cache::Entry* stale = nullptr);
-    void send_error(int status, std::string_view reason, bool close_after);
+    void reject_request(bool header_too_large, std::string_view reason);   // 400 or 431, then close
     bool flush_hits();   // false when the connection had to close
     void update_reading();
     void finish_if_closing();
