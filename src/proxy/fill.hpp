@@ -58,6 +58,11 @@ struct FillHead {
     bool revalidation = false;
     int origin_status = 0;
     std::string_view detail;   // static text, e.g. "stale-if-error"
+    // RFC 9111 §4.1: the response carries Vary (names in client_head's Vary lines) and is
+    // (or was) stored as the variant for secondary_key, the key of the leader's request. A
+    // waiter whose own request has another secondary key must not be given it.
+    bool varies = false;
+    std::string secondary_key;
 };
 
 // One subscriber of a fill on one worker (an intrusive list node owned by the subscriber).

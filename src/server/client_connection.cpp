@@ -334,6 +334,7 @@ void ClientConnection::dispatch() {
     cache::EntryRef stale;
     ResponseStream::Role role = ResponseStream::Role::alone;
     proxy::FillRef fill;
+    vary_miss_ = false;
     if (may_lookup) {
         cache::RequestFacts facts;
         if (cache_directives_) {
@@ -341,6 +342,15 @@ void ClientConnection::dispatch() {
             request_no_store = facts.cache_control.no_store;
         }
         cache::EntryRef entry = worker.runtime().store.lookup(key_.view(), key_.hash, now);
+        if (entry && entry->is_vary_marker()) {
+            // RFC 9111 §4.1: the URL's responses vary; the marker names the fields that select
+            // this request's variant. A response without Vary never takes this branch.
+            if (!variant_key_) variant_key_ = std::make_unique<cache::VariantKeyBuffer>();
+            auto variant = cache::lookup_variant(worker.runtime().store, *entry, *variant_key_, key_.view(),
+                                                 request_.header_span(), now);
+            entry = std::move(variant.entry);
+            vary_miss_ = !entry;   // RFC 9211 §2.2: fwd=vary-miss
+        }
         if (entry && servable_now(*entry, facts, now)) {
             if (!request_.conditional ? serve_hit(entry, head_only) : serve_derived(entry, head_only, now)) return;
         } else if (entry && may_store) {
@@ -488,6 +498,7 @@ void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fi
     info.keep_alive = request_.keep_alive && !worker_.draining();
     info.head_request = request_.method == "HEAD";
     info.bypass = !is_cacheable_method(request_.method);
+    info.vary_miss = vary_miss_;
     auto origin_request = proxy::build_origin_request(request_, client_ip_, worker_.config().origin,
                                                       worker_.clock().now());
     if (stale && stale->stale_rules().has_validators) proxy::add_validators(origin_request, stale->head());

@@ -15,6 +15,7 @@
 #include "cache/entry.hpp"
 #include "cache/key.hpp"
 #include "cache/policy.hpp"
+#include "cache/variants.hpp"
 #include "http/request_head.hpp"
 #include "proxy/fill.hpp"
 #include "server/hit_batch.hpp"
@@ -115,6 +116,10 @@ private:
     bool too_many_headers_ = false;
 
     cache::KeyBuffer key_;
+    // The request's variant key, when its URL varies: 8 KiB, so made on a connection's first
+    // request for such a URL and reused after (not one allocation per request).
+    std::unique_ptr<cache::VariantKeyBuffer> variant_key_;
+    bool vary_miss_ = false;                // the URL has variants, none for this request
     ResponseStream stream_;
     HitBatch* batch_ = nullptr;       // hits of this read, not yet written
     HitBatch* free_batches_ = nullptr;

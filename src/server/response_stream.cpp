@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "cache/variants.hpp"
+#include "cache/vary.hpp"
 #include "proxy/origin_connection.hpp"
 #include "server/client_connection.hpp"
 #include "server/worker.hpp"
@@ -93,6 +95,10 @@ void ResponseStream::on_fill_progress() {
             return;
         }
         if (snapshot.state == proxy::Fill::State::waiting) return;
+        if (role_ == Role::waiter && !may_share(fill_->head())) {
+            go_alone();
+            return;
+        }
         uv_timer_stop(&wait_timer_);
         request_.reset();
         head = head_text(fill_->head());
@@ -109,9 +115,21 @@ void ResponseStream::on_fill_progress() {
     if (snapshot.state == proxy::Fill::State::complete) finish();
 }
 
+bool ResponseStream::may_share(const proxy::FillHead& head) const {
+    // Waiters joined by URL; a response selected by Vary (RFC 9111 §4.1) is theirs only when
+    // their own request has the leader's secondary key. The request forwarded for this
+    // waiter is kept until the head arrives, so its fields are at hand.
+    if (!head.varies) return true;
+    if (!request_) return false;
+    cache::SecondaryKeyBuffer key;
+    const auto vary = cache::VaryNames::of_head(head.client_head);
+    return cache::build_secondary_key_of_head(key, vary, request_->head) == cache::VaryKey::built &&
+           key.view() == head.secondary_key;
+}
+
 std::string ResponseStream::cache_status(const proxy::FillHead& head) const {
     std::string s = "Cache-Status: cachet; fwd=";
-    s += client_.bypass ? "bypass" : head.revalidation ? "stale" : "miss";
+    s += client_.bypass ? "bypass" : head.revalidation ? "stale" : client_.vary_miss ? "vary-miss" : "miss";
     if (head.origin_status > 0) s += "; fwd-status=" + number(static_cast<std::uint64_t>(head.origin_status));
     if (!head.detail.empty()) {
         if (role_ == Role::waiter) s += "; collapsed";

@@ -35,6 +35,7 @@ public:
         bool keep_alive = true;
         bool head_request = false;
         bool bypass = false;          // a method the cache does not store
+        bool vary_miss = false;       // the URL has stored variants, none for this request
     };
     // Starts streaming `fill`. For the leader and alone roles, `request` is sent to the
     // origin now; a waiter keeps it in case it must fetch on its own later.
@@ -56,6 +57,7 @@ private:
 
     void fetch(proxy::OriginRequest request);
     void go_alone();
+    bool may_share(const proxy::FillHead& head) const;
     std::string head_text(const proxy::FillHead& head);   // marks the head as sent
     void send_body_bytes(std::uint64_t upto, std::string prefix = {});
     void send_error(Errc error);
