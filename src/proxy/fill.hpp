@@ -88,7 +88,10 @@ public:
     };
 
     // `key` is the cache key the response is stored under, empty when it must not be
-    // stored. `coalesced`: registered in the InflightTable, other misses may join it.
+    // stored: the URL's primary key, or one of its variant keys (cache/variants.hpp) when
+    // the URL's Vary names were known at the miss; the response's own Vary decides the key
+    // it is finally stored under. `coalesced`: registered in the InflightTable under `key`,
+    // other misses may join it.
     static FillRef create(std::string key, std::uint64_t hash, unsigned worker_count,
                           unsigned origin_worker, Notifier& notifier, bool coalesced);
 

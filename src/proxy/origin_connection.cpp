@@ -464,18 +464,24 @@ void OriginConnection::publish_stored(const cache::EntryRef& entry, int origin_s
 void OriginConnection::store_and_complete() {
     cache::EntryRef entry;
     FillHead const& head = fill_->head();
+    // The fill is keyed by its URL's primary key, or by a variant key when the URL's marker
+    // was known (it coalesced per variant); what the response says decides where it goes.
     // A variant is stored under its variant key (a miss-path allocation), and
-    // insert_response below also writes its URL's marker (cache/variants.hpp). The key
-    // cannot come out empty: build_key never puts the separator in the fill's key.
+    // insert_response below also writes its URL's marker (cache/variants.hpp); a response
+    // without Vary under the primary key. The variant key cannot come out empty: build_key
+    // never puts the separator in a primary key.
+    const cache::VariantKeyParts fill_key = cache::split_variant_key(fill_->key());
     std::string variant_key;
-    if (head.varies) variant_key = cache::join_variant_key(fill_->key(), head.secondary_key);
+    if (head.varies) variant_key = cache::join_variant_key(fill_key.primary, head.secondary_key);
     if (fill_->storable() && (!head.varies || !variant_key.empty())) {
         std::uint64_t size = fill_->body_size();
         std::string entry_head = head.client_head;
         entry_head.append("Content-Length: ").append(std::to_string(size)).append("\r\n");
         cache::Entry::Spec spec;
-        spec.key = head.varies ? std::string_view(variant_key) : std::string_view(fill_->key());
-        spec.hash = head.varies ? cache::hash_key(variant_key) : fill_->hash();
+        spec.key = head.varies ? std::string_view(variant_key) : fill_key.primary;
+        spec.hash = head.varies         ? cache::hash_key(variant_key)
+                    : fill_key.is_variant ? cache::hash_key(fill_key.primary)
+                                          : fill_->hash();
         spec.head = entry_head;
         spec.body_size = static_cast<std::size_t>(size);
         spec.status = head.status;

@@ -335,6 +335,8 @@ void ClientConnection::dispatch() {
     ResponseStream::Role role = ResponseStream::Role::alone;
     proxy::FillRef fill;
     vary_miss_ = false;
+    fill_key_ = key_.view();
+    fill_hash_ = key_.hash;
     if (may_lookup) {
         cache::RequestFacts facts;
         if (cache_directives_) {
@@ -350,6 +352,12 @@ void ClientConnection::dispatch() {
                                                  request_.header_span(), now);
             entry = std::move(variant.entry);
             vary_miss_ = !entry;   // RFC 9211 §2.2: fwd=vary-miss
+            if (variant.outcome == cache::VaryKey::built) {
+                // Misses coalesce per variant once the URL's Vary names are known: requests
+                // for another variant do not queue behind this one only to fetch alone.
+                fill_key_ = variant_key_->view();
+                fill_hash_ = variant_key_->hash;
+            }
         }
         if (entry && servable_now(*entry, facts, now)) {
             if (!request_.conditional ? serve_hit(entry, head_only) : serve_derived(entry, head_only, now)) return;
@@ -374,7 +382,7 @@ void ClientConnection::dispatch() {
             return;
         }
         if (may_store && !head_only && !request_no_store) {
-            auto joined = worker.runtime().inflight.join(key_.view(), key_.hash, worker.index());
+            auto joined = worker.runtime().inflight.join(fill_key_, fill_hash_, worker.index());
             fill = std::move(joined.fill);
             role = joined.role == proxy::InflightTable::Role::leader   ? ResponseStream::Role::leader
                    : joined.role == proxy::InflightTable::Role::waiter ? ResponseStream::Role::waiter
@@ -386,7 +394,7 @@ void ClientConnection::dispatch() {
         // cap (a plain GET may still store what comes back), or an uncacheable request
         // (other methods, preconditions, ranges), passed through with no key.
         bool keyed = may_store && !head_only && !request_no_store;
-        fill = proxy::Fill::create(keyed ? std::string(key_.view()) : std::string(), key_.hash,
+        fill = proxy::Fill::create(keyed ? std::string(fill_key_) : std::string(), fill_hash_,
                                    static_cast<unsigned>(worker.runtime().workers.size()), worker.index(),
                                    worker.runtime(), false);
     }
@@ -398,7 +406,7 @@ void ClientConnection::refresh_in_background(const cache::EntryRef& entry) {
     // stale-while-revalidate (RFC 5861 §3): one revalidation per key, through the in-flight
     // table, with no client attached; its result replaces the entry.
     Worker& worker = worker_;
-    auto joined = worker.runtime().inflight.join(key_.view(), key_.hash, worker.index());
+    auto joined = worker.runtime().inflight.join(fill_key_, fill_hash_, worker.index());
     if (joined.role != proxy::InflightTable::Role::leader) return;
     joined.fill->set_stale(entry);
     auto request = proxy::build_origin_request(request_, client_ip_, worker.config().origin, worker.clock().now());

@@ -120,6 +120,10 @@ private:
     // request for such a URL and reused after (not one allocation per request).
     std::unique_ptr<cache::VariantKeyBuffer> variant_key_;
     bool vary_miss_ = false;                // the URL has variants, none for this request
+    // What a miss coalesces under and its fill is keyed by: key_, or the variant key when
+    // the URL's marker named the fields (views into key_ or *variant_key_).
+    std::string_view fill_key_;
+    std::uint64_t fill_hash_ = 0;
     ResponseStream stream_;
     HitBatch* batch_ = nullptr;       // hits of this read, not yet written
     HitBatch* free_batches_ = nullptr;
