@@ -37,6 +37,7 @@ EntryRef Entry::create(const Spec& spec) {
     e->key_size_ = static_cast<std::uint32_t>(spec.key.size());
     e->head_size_ = static_cast<std::uint32_t>(spec.head.size());
     e->status_ = static_cast<std::uint16_t>(spec.status);
+    e->vary_marker_ = spec.vary_marker;
     e->hash_ = spec.hash;
     e->body_size_ = spec.body_size;
     // jemalloc in the real binary: the size class, which is what the block really costs.

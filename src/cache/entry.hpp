@@ -42,6 +42,9 @@ public:
         int status = 200;
         Freshness freshness;
         StaleRules stale;
+        // A URL's vary marker (cache/variants.hpp): its head lists the Vary names, it has no
+        // body and is never served; the variants are stored under their own keys.
+        bool vary_marker = false;
     };
 
     // Allocates one block for the entry; the body is left for the caller to fill.
@@ -54,6 +57,7 @@ public:
     char* body_data() noexcept;   // only before the entry is inserted into the store
     std::uint64_t hash() const noexcept { return hash_; }
     int status() const noexcept { return status_; }
+    bool is_vary_marker() const noexcept { return vary_marker_; }
     const Freshness& freshness() const noexcept { return freshness_; }
     const StaleRules& stale_rules() const noexcept { return stale_; }
     // Seconds past the end of freshness (0 while fresh).
@@ -93,6 +97,7 @@ private:
     // Read when writing a hit, or by the shard on insert and eviction:
     std::uint32_t head_size_ = 0;
     std::uint16_t status_ = 0;
+    bool vary_marker_ = false;       // fits the padding before stale_: the header keeps its size
     StaleRules stale_;
     std::size_t body_size_ = 0;
     std::size_t charge_ = 0;

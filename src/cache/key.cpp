@@ -1,6 +1,8 @@
 // Key layout: method SEP host SEP target, where SEP is a control byte that no valid request
 // line or Host field contains. Method and host are checked for it, and the target comes
-// last, so requests that still differ after normalisation never share a key.
+// last, so requests that still differ after normalisation never share a key. No part may
+// hold variant_separator either: a variant's key is a primary key, that byte and a
+// secondary key, and a request must not be able to name it.
 #include "cache/key.hpp"
 
 #include <xxhash.h>
@@ -39,10 +41,16 @@ public:
             return;
         }
         for (char c : s) {
-            if (c == separator) malformed_ = true;
+            if (c == separator || c == variant_separator) malformed_ = true;
             if (lowercase && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
             out_.bytes[size_++] = c;
         }
+    }
+
+    // For the target, which comes last: copied as is, free of the variant separator.
+    void put_target(std::string_view s) noexcept {
+        if (s.find(variant_separator) != std::string_view::npos) malformed_ = true;
+        put(s);
     }
 
     Result<std::string_view> finish() noexcept {
@@ -109,7 +117,7 @@ void put_host(KeyWriter& w, std::string_view host) noexcept {
 // "http://host" or "http://host?q".
 void put_path_and_query(KeyWriter& w, std::string_view rest) noexcept {
     if (rest.empty() || rest.front() != '/') w.put('/');
-    w.put(rest);
+    w.put_target(rest);
 }
 
 }  // namespace
@@ -136,7 +144,7 @@ Result<std::string_view> build_key(KeyBuffer& out, std::string_view method, std:
     } else {
         put_host(w, host);
         w.put(separator);
-        w.put(target.empty() ? std::string_view("/") : target);
+        w.put_target(target.empty() ? std::string_view("/") : target);
     }
     return w.finish();
 }

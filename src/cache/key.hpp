@@ -10,6 +10,11 @@
 
 namespace cachet::cache {
 
+// Separates a primary key from the secondary key in the key a stored variant lives under
+// (cache/variants.hpp). build_key never writes it, so no primary key can be mistaken for,
+// or look up, a variant's key.
+constexpr char variant_separator = '\x1e';
+
 struct KeyBuffer {
     std::array<char, 4096> bytes;
     std::size_t size = 0;
@@ -22,7 +27,9 @@ struct KeyBuffer {
 // target: origin-form request target (path and query) as sent; an absolute-form target
 // (http://host/path) contributes its host and path instead.
 // Fails with key_too_long when the key does not fit the buffer, and with bad_request when
-// method or host holds the key's separator byte (0x1f, never in a well-formed request).
+// method or host holds the key's separator byte (0x1f), or any part holds the variant
+// separator (0x1e): neither occurs in a well-formed request (llhttp refuses control bytes
+// in the target; this check does not rely on it).
 Result<std::string_view> build_key(KeyBuffer& out, std::string_view method,
                                    std::string_view host, std::string_view target);
 

@@ -89,6 +89,7 @@ std::string_view name(NotStored reason) noexcept {
     case NotStored::authorization: return "authorization";
     case NotStored::set_cookie: return "set-cookie";
     case NotStored::vary_star: return "vary-star";
+    case NotStored::vary_unusable: return "vary-unusable";
     case NotStored::partial: return "partial";
     case NotStored::too_large: return "too-large";
     case NotStored::truncated: return "truncated";

@@ -21,6 +21,8 @@ enum class NotStored : std::uint8_t {
     authorization,       // request had Authorization and the response did not allow it
     set_cookie,          // response carries Set-Cookie
     vary_star,           // Vary: *
+    vary_unusable,       // Vary names a non-token or too many fields, or the request's
+                         // varied fields cannot be keyed (control bytes, too long)
     partial,             // 206 or Content-Range
     too_large,           // body larger than the object limit
     truncated,           // body ended before its declared end

@@ -58,6 +58,11 @@ struct FillHead {
     bool revalidation = false;
     int origin_status = 0;
     std::string_view detail;   // static text, e.g. "stale-if-error"
+    // RFC 9111 §4.1: the response carries Vary (names in client_head's Vary lines) and is
+    // (or was) stored as the variant for secondary_key, the key of the leader's request. A
+    // waiter whose own request has another secondary key must not be given it.
+    bool varies = false;
+    std::string secondary_key;
 };
 
 // One subscriber of a fill on one worker (an intrusive list node owned by the subscriber).
@@ -83,7 +88,10 @@ public:
     };
 
     // `key` is the cache key the response is stored under, empty when it must not be
-    // stored. `coalesced`: registered in the InflightTable, other misses may join it.
+    // stored: the URL's primary key, or one of its variant keys (cache/variants.hpp) when
+    // the URL's Vary names were known at the miss; the response's own Vary decides the key
+    // it is finally stored under. `coalesced`: registered in the InflightTable under `key`,
+    // other misses may join it.
     static FillRef create(std::string key, std::uint64_t hash, unsigned worker_count,
                           unsigned origin_worker, Notifier& notifier, bool coalesced);
 

@@ -9,6 +9,7 @@
 #include "cache/key.hpp"
 #include "cache/stale_use.hpp"
 #include "cache/update_headers.hpp"
+#include "cache/variants.hpp"
 #include "http/head_fields.hpp"
 #include "proxy/response_head.hpp"
 #include "util/write_now.hpp"
@@ -383,7 +384,9 @@ int OriginConnection::handle_message_complete() {
 
 void OriginConnection::invalidate_targets(const OriginResponse& response) {
     // RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI,
-    // and Location / Content-Location on the same origin.
+    // and Location / Content-Location on the same origin. Erasing a primary key also erases
+    // a vary marker, which leaves that URL's variants unreachable (cache/variants.hpp): they
+    // are never found again and leave through LRU or their keep_until.
     auto field = [&](std::string_view name) {
         for (const auto& f : response.headers) {
             if (http::iequals(f.name, name)) return f.value;
@@ -412,8 +415,9 @@ void OriginConnection::refresh_stored(const OriginResponse& response, Seconds no
     Seconds initial_age = cache::corrected_initial_age(facts, request_.request_time, now);
 
     cache::Entry::Spec spec;
-    spec.key = fill_->key();
-    spec.hash = fill_->hash();
+    // The stale entry's own key: for a variant, its variant key, not the URL's (the fill's).
+    spec.key = old.key();
+    spec.hash = old.hash();
     spec.head = head;
     spec.body_size = old.body().size();
     spec.status = old.status();
@@ -421,7 +425,7 @@ void OriginConnection::refresh_stored(const OriginResponse& response, Seconds no
     spec.freshness = cache::Freshness{now, initial_age, lifetime, keep_until(now + lifetime - initial_age, spec.stale)};
     cache::EntryRef entry = cache::Entry::create(spec);
     if (!old.body().empty()) std::memcpy(entry->body_data(), old.body().data(), old.body().size());
-    bool stored = lifetime > initial_age && context_.store.insert(entry, now);
+    bool stored = lifetime > initial_age && cache::insert_response(context_.store, entry, now);
     publish_stored(entry, 304, {}, stored);
 }
 
@@ -444,6 +448,11 @@ void OriginConnection::publish_stored(const cache::EntryRef& entry, int origin_s
     head.revalidation = true;
     head.origin_status = origin_status;
     head.detail = detail;
+    // A stored variant answers only the waiters that would have selected it.
+    if (auto parts = cache::split_variant_key(entry->key()); parts.is_variant) {
+        head.varies = true;
+        head.secondary_key.assign(parts.secondary);
+    }
     head_published_ = true;
     served_from_store_ = true;
     fill_->publish_head(std::move(head));
@@ -455,13 +464,24 @@ void OriginConnection::publish_stored(const cache::EntryRef& entry, int origin_s
 void OriginConnection::store_and_complete() {
     cache::EntryRef entry;
     FillHead const& head = fill_->head();
-    if (fill_->storable()) {
+    // The fill is keyed by its URL's primary key, or by a variant key when the URL's marker
+    // was known (it coalesced per variant); what the response says decides where it goes.
+    // A variant is stored under its variant key (a miss-path allocation), and
+    // insert_response below also writes its URL's marker (cache/variants.hpp); a response
+    // without Vary under the primary key. The variant key cannot come out empty: build_key
+    // never puts the separator in a primary key.
+    const cache::VariantKeyParts fill_key = cache::split_variant_key(fill_->key());
+    std::string variant_key;
+    if (head.varies) variant_key = cache::join_variant_key(fill_key.primary, head.secondary_key);
+    if (fill_->storable() && (!head.varies || !variant_key.empty())) {
         std::uint64_t size = fill_->body_size();
         std::string entry_head = head.client_head;
         entry_head.append("Content-Length: ").append(std::to_string(size)).append("\r\n");
         cache::Entry::Spec spec;
-        spec.key = fill_->key();
-        spec.hash = fill_->hash();
+        spec.key = head.varies ? std::string_view(variant_key) : fill_key.primary;
+        spec.hash = head.varies         ? cache::hash_key(variant_key)
+                    : fill_key.is_variant ? cache::hash_key(fill_key.primary)
+                                          : fill_->hash();
         spec.head = entry_head;
         spec.body_size = static_cast<std::size_t>(size);
         spec.status = head.status;
@@ -475,7 +495,7 @@ void OriginConnection::store_and_complete() {
             std::memcpy(out, s.data, s.size);
             out += s.size;
         }
-        if (!context_.store.insert(entry, context_.clock.now())) entry.reset();
+        if (!cache::insert_response(context_.store, entry, context_.clock.now())) entry.reset();
     }
     // Insert before leaving the table, so a new miss finds either the fill or the entry.
     fill_->complete(std::move(entry));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "cache/variants.hpp"
+#include "cache/vary.hpp"
 #include "http/hop_by_hop.hpp"
 #include "http/http_date.hpp"
 
@@ -44,15 +46,38 @@ cache::NotStored verdict_for(const OriginRequest& request, const OriginResponse&
     auto verdict = cache::storable(request.facts(), facts, options.policy);
     if (verdict != cache::NotStored::stored) return verdict;
     if (!options.has_key) return cache::NotStored::method;
-    // This version keeps one variant per URL: a response that varies is not stored
-    // (serving it to a request with other header values would be wrong).
-    if (has_field(response.headers, "vary")) return cache::NotStored::vary_star;
     if (response.has_content_length && response.content_length > options.max_object_size) {
         return cache::NotStored::too_large;
     }
     // Without revalidation, a response that is stale on arrival cannot be reused.
     if (lifetime <= 0) return cache::NotStored::no_freshness;
     return cache::NotStored::stored;
+}
+
+// RFC 9111 §4.1: a response with Vary is stored as one variant of its URL, keyed by what
+// the request that fetched it sent in the varied fields: the fields cachet forwarded (a
+// Vary'd field such as Accept-Encoding is end-to-end and goes to the origin unchanged).
+// Fields cachet adds or strips on the way (Via, X-Forwarded-For, hop-by-hop ones) differ
+// from the client's, so a variant keyed on them is never matched: a miss, not a wrong hit.
+cache::NotStored key_variant(const OriginRequest& request, http::HeaderSpan headers, FillHead& head) {
+    if (!has_field(headers, "vary")) return cache::NotStored::stored;
+    const auto vary = cache::VaryNames::of_headers(headers);
+    if (vary.names().empty() && !vary.any() && !vary.malformed()) {
+        return cache::NotStored::stored;   // an empty Vary list selects on nothing
+    }
+    cache::SecondaryKeyBuffer key;
+    switch (cache::build_secondary_key_of_head(key, vary, request.head)) {
+    case cache::VaryKey::built:
+        head.varies = true;
+        head.secondary_key.assign(key.view());   // a miss-path allocation
+        return cache::NotStored::stored;
+    case cache::VaryKey::never_matches:
+        return cache::NotStored::vary_star;
+    case cache::VaryKey::malformed:
+    case cache::VaryKey::too_long:
+        break;
+    }
+    return cache::NotStored::vary_unusable;
 }
 
 std::uint32_t window(const std::optional<Seconds>& seconds) {
@@ -114,6 +139,7 @@ FillHead build_fill_head(const OriginRequest& request, const OriginResponse& res
     Seconds lifetime = cache::freshness_lifetime(facts, options.policy);
     Seconds initial_age = cache::corrected_initial_age(facts, request.request_time, response_time);
     head.verdict = verdict_for(request, response, facts, lifetime - initial_age, options);
+    if (head.verdict == cache::NotStored::stored) head.verdict = key_variant(request, response.headers, head);
     head.stale = stale_rules(facts, response.headers);
     head.freshness = cache::Freshness{response_time, initial_age, lifetime,
                                       keep_until(response_time + (lifetime - initial_age), head.stale)};

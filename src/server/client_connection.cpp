@@ -334,6 +334,9 @@ void ClientConnection::dispatch() {
     cache::EntryRef stale;
     ResponseStream::Role role = ResponseStream::Role::alone;
     proxy::FillRef fill;
+    vary_miss_ = false;
+    fill_key_ = key_.view();
+    fill_hash_ = key_.hash;
     if (may_lookup) {
         cache::RequestFacts facts;
         if (cache_directives_) {
@@ -341,6 +344,21 @@ void ClientConnection::dispatch() {
             request_no_store = facts.cache_control.no_store;
         }
         cache::EntryRef entry = worker.runtime().store.lookup(key_.view(), key_.hash, now);
+        if (entry && entry->is_vary_marker()) {
+            // RFC 9111 §4.1: the URL's responses vary; the marker names the fields that select
+            // this request's variant. A response without Vary never takes this branch.
+            if (!variant_key_) variant_key_ = std::make_unique<cache::VariantKeyBuffer>();
+            auto variant = cache::lookup_variant(worker.runtime().store, *entry, *variant_key_, key_.view(),
+                                                 request_.header_span(), now);
+            entry = std::move(variant.entry);
+            vary_miss_ = !entry;   // RFC 9211 §2.2: fwd=vary-miss
+            if (variant.outcome == cache::VaryKey::built) {
+                // Misses coalesce per variant once the URL's Vary names are known: requests
+                // for another variant do not queue behind this one only to fetch alone.
+                fill_key_ = variant_key_->view();
+                fill_hash_ = variant_key_->hash;
+            }
+        }
         if (entry && servable_now(*entry, facts, now)) {
             if (!request_.conditional ? serve_hit(entry, head_only) : serve_derived(entry, head_only, now)) return;
         } else if (entry && may_store) {
@@ -364,7 +382,7 @@ void ClientConnection::dispatch() {
             return;
         }
         if (may_store && !head_only && !request_no_store) {
-            auto joined = worker.runtime().inflight.join(key_.view(), key_.hash, worker.index());
+            auto joined = worker.runtime().inflight.join(fill_key_, fill_hash_, worker.index());
             fill = std::move(joined.fill);
             role = joined.role == proxy::InflightTable::Role::leader   ? ResponseStream::Role::leader
                    : joined.role == proxy::InflightTable::Role::waiter ? ResponseStream::Role::waiter
@@ -376,7 +394,7 @@ void ClientConnection::dispatch() {
         // cap (a plain GET may still store what comes back), or an uncacheable request
         // (other methods, preconditions, ranges), passed through with no key.
         bool keyed = may_store && !head_only && !request_no_store;
-        fill = proxy::Fill::create(keyed ? std::string(key_.view()) : std::string(), key_.hash,
+        fill = proxy::Fill::create(keyed ? std::string(fill_key_) : std::string(), fill_hash_,
                                    static_cast<unsigned>(worker.runtime().workers.size()), worker.index(),
                                    worker.runtime(), false);
     }
@@ -388,7 +406,7 @@ void ClientConnection::refresh_in_background(const cache::EntryRef& entry) {
     // stale-while-revalidate (RFC 5861 §3): one revalidation per key, through the in-flight
     // table, with no client attached; its result replaces the entry.
     Worker& worker = worker_;
-    auto joined = worker.runtime().inflight.join(key_.view(), key_.hash, worker.index());
+    auto joined = worker.runtime().inflight.join(fill_key_, fill_hash_, worker.index());
     if (joined.role != proxy::InflightTable::Role::leader) return;
     joined.fill->set_stale(entry);
     auto request = proxy::build_origin_request(request_, client_ip_, worker.config().origin, worker.clock().now());
@@ -488,6 +506,7 @@ void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fi
     info.keep_alive = request_.keep_alive && !worker_.draining();
     info.head_request = request_.method == "HEAD";
     info.bypass = !is_cacheable_method(request_.method);
+    info.vary_miss = vary_miss_;
     auto origin_request = proxy::build_origin_request(request_, client_ip_, worker_.config().origin,
                                                       worker_.clock().now());
     if (stale && stale->stale_rules().has_validators) proxy::add_validators(origin_request, stale->head());

@@ -15,6 +15,7 @@
 #include "cache/entry.hpp"
 #include "cache/key.hpp"
 #include "cache/policy.hpp"
+#include "cache/variants.hpp"
 #include "http/request_head.hpp"
 #include "proxy/fill.hpp"
 #include "server/hit_batch.hpp"
@@ -115,6 +116,14 @@ private:
     bool too_many_headers_ = false;
 
     cache::KeyBuffer key_;
+    // The request's variant key, when its URL varies: 8 KiB, so made on a connection's first
+    // request for such a URL and reused after (not one allocation per request).
+    std::unique_ptr<cache::VariantKeyBuffer> variant_key_;
+    bool vary_miss_ = false;                // the URL has variants, none for this request
+    // What a miss coalesces under and its fill is keyed by: key_, or the variant key when
+    // the URL's marker named the fields (views into key_ or *variant_key_).
+    std::string_view fill_key_;
+    std::uint64_t fill_hash_ = 0;
     ResponseStream stream_;
     HitBatch* batch_ = nullptr;       // hits of this read, not yet written
     HitBatch* free_batches_ = nullptr;

@@ -2,6 +2,9 @@
 
 #include <charconv>
 
+#include "cache/key.hpp"
+#include "cache/variants.hpp"
+#include "cache/vary.hpp"
 #include "proxy/origin_connection.hpp"
 #include "server/client_connection.hpp"
 #include "server/worker.hpp"
@@ -37,6 +40,7 @@ void ResponseStream::start(Role role, proxy::FillRef fill, proxy::OriginRequest 
     fill_ = std::move(fill);
     client_ = client;
     head_sent_ = false;
+    rejoined_ = false;
     body_ended_ = !request.has_body;
     sent_ = 0;
     keep_alive_ = client.keep_alive;
@@ -93,6 +97,14 @@ void ResponseStream::on_fill_progress() {
             return;
         }
         if (snapshot.state == proxy::Fill::State::waiting) return;
+        if (role_ == Role::waiter) {
+            cache::SecondaryKeyBuffer own;
+            if (!may_share(fill_->head(), own)) {
+                if (own.size > 0 && !rejoined_) join_own_variant(own.view());
+                else go_alone();
+                return;
+            }
+        }
         uv_timer_stop(&wait_timer_);
         request_.reset();
         head = head_text(fill_->head());
@@ -109,9 +121,54 @@ void ResponseStream::on_fill_progress() {
     if (snapshot.state == proxy::Fill::State::complete) finish();
 }
 
+bool ResponseStream::may_share(const proxy::FillHead& head, cache::SecondaryKeyBuffer& own) const {
+    // Waiters joined by URL (or by a variant key that the origin's Vary may since have made
+    // stale); a response selected by Vary (RFC 9111 §4.1) is theirs only when their own
+    // request has the leader's secondary key. The request forwarded for this waiter is kept
+    // until the head arrives, so its fields are at hand.
+    own.size = 0;
+    if (!head.varies) return true;
+    if (!request_) return false;
+    const auto vary = cache::VaryNames::of_head(head.client_head);
+    if (cache::build_secondary_key_of_head(own, vary, request_->head) != cache::VaryKey::built) return false;
+    return own.view() == head.secondary_key;
+}
+
+void ResponseStream::join_own_variant(std::string_view secondary_key) {
+    // Rather than fetch alone, join (or lead) the fill for this request's own variant, so
+    // concurrent misses for one variant still reach the origin once. Once only: a second
+    // mismatch (the origin changing its Vary set meanwhile) goes alone.
+    rejoined_ = true;
+    Worker& worker = connection_.worker();
+    // A miss-path allocation: the variant key this waiter coalesces under.
+    const std::string key =
+        cache::join_variant_key(cache::split_variant_key(fill_->key()).primary, secondary_key);
+    if (key.empty() || key == fill_->key()) {
+        go_alone();
+        return;
+    }
+    auto joined = worker.runtime().inflight.join(key, cache::hash_key(key), worker.index());
+    if (joined.role == proxy::InflightTable::Role::alone) {
+        go_alone();
+        return;
+    }
+    fill_->unsubscribe(worker.index(), *this);
+    fill_ = std::move(joined.fill);
+    fill_->subscribe(worker.index(), *this);
+    if (joined.role == proxy::InflightTable::Role::leader) {
+        uv_timer_stop(&wait_timer_);
+        role_ = Role::leader;
+        proxy::OriginRequest request = std::move(*request_);
+        request_.reset();
+        fetch(std::move(request));
+        return;
+    }
+    on_fill_progress();   // the fill may have progressed before we subscribed
+}
+
 std::string ResponseStream::cache_status(const proxy::FillHead& head) const {
     std::string s = "Cache-Status: cachet; fwd=";
-    s += client_.bypass ? "bypass" : head.revalidation ? "stale" : "miss";
+    s += client_.bypass ? "bypass" : head.revalidation ? "stale" : client_.vary_miss ? "vary-miss" : "miss";
     if (head.origin_status > 0) s += "; fwd-status=" + number(static_cast<std::uint64_t>(head.origin_status));
     if (!head.detail.empty()) {
         if (role_ == Role::waiter) s += "; collapsed";

@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <uv.h>
 
+#include "cache/vary.hpp"
 #include "proxy/fill.hpp"
 #include "proxy/origin_pool.hpp"
 #include "proxy/origin_request.hpp"
@@ -35,6 +37,7 @@ public:
         bool keep_alive = true;
         bool head_request = false;
         bool bypass = false;          // a method the cache does not store
+        bool vary_miss = false;       // the URL has stored variants, none for this request
     };
     // Starts streaming `fill`. For the leader and alone roles, `request` is sent to the
     // origin now; a waiter keeps it in case it must fetch on its own later.
@@ -56,6 +59,11 @@ private:
 
     void fetch(proxy::OriginRequest request);
     void go_alone();
+    // RFC 9111 §4.1: whether this waiter may be given the response of `head`. When not,
+    // `own` holds this request's secondary key for the response's Vary names (empty when
+    // it cannot be built).
+    bool may_share(const proxy::FillHead& head, cache::SecondaryKeyBuffer& own) const;
+    void join_own_variant(std::string_view secondary_key);
     std::string head_text(const proxy::FillHead& head);   // marks the head as sent
     void send_body_bytes(std::uint64_t upto, std::string prefix = {});
     void send_error(Errc error);
@@ -72,6 +80,7 @@ private:
     proxy::OriginConnection* origin_ = nullptr;      // while the request body streams
     bool body_ended_ = false;
     bool head_sent_ = false;
+    bool rejoined_ = false;          // a waiter moved to its own variant's fill (at most once)
     bool keep_alive_ = true;
     Framing framing_ = Framing::length;
     std::uint64_t sent_ = 0;

@@ -42,6 +42,16 @@ TEST_CASE("the test origin scripts status, headers and a verifiable body from th
     CHECK(r.body == pattern_bytes(0, 100000));
 }
 
+TEST_CASE("the test origin copies a request field into a response header with header_from") {
+    TestOrigin origin;
+    Reply with = get(origin.port(), "/v?header_from=Vary:X-Test-Vary", {"X-Test-Vary: Accept"});
+    REQUIRE_MESSAGE(with.ok(), with.describe());
+    CHECK(with.header("Vary") == "Accept");
+    Reply without = get(origin.port(), "/v?header_from=Vary:X-Test-Vary");
+    REQUIRE_MESSAGE(without.ok(), without.describe());
+    CHECK_FALSE(without.header("Vary").has_value());
+}
+
 TEST_CASE("the test origin's chunked and close-delimited bodies arrive intact") {
     TestOrigin origin;
     Reply chunked = get(origin.port(), "/c?size=300000&chunked=1");

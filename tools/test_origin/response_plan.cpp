@@ -151,6 +151,15 @@ ResponsePlan plan_response(const Request& request, const Counted& counted) {
             value.remove_prefix(1);
         h += extra.substr(0, colon) + ": " + std::string(value) + "\r\n";
     }
+    for (const auto& from : query.get_all("header_from")) {
+        auto colon = from.find(':');
+        if (colon == std::string::npos || colon == 0 || colon + 1 == from.size()) {
+            return bad_parameter("header_from");
+        }
+        if (const std::string* value = request.header(std::string_view(from).substr(colon + 1))) {
+            h += from.substr(0, colon) + ": " + *value + "\r\n";
+        }
+    }
     h += "X-Origin-Seq: " + std::to_string(counted.sequence) + "\r\n";
     h += "X-Origin-Count: " + std::to_string(counted.path_count) + "\r\n";
     if (!bodiless_status) {

@@ -8,6 +8,9 @@
 //   content_type=TYPE           the Content-Type (default text/plain or octet-stream)
 //   cc=V expires=V etag=V last_modified=V date=V   the matching response headers
 //   header=Name:Value           any header, repeatable; set_cookie=1 adds a Set-Cookie
+//   header_from=Name:Field      header Name with the value of the request's Field, when the
+//                               request has one (repeatable): lets one URL answer with
+//                               headers a test changes per request, e.g. Vary:X-Test-Vary
 //   delay_ms=N                  wait before the head
 //   chunked=1 [chunk_size=N]    Transfer-Encoding: chunked, in several chunks
 //   close=1                     close-delimited body: no Content-Length, close after it

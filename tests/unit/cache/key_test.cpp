@@ -112,6 +112,17 @@ TEST_CASE("a host holding the separator byte is refused as a bad request") {
     CHECK(key.error() == Errc::bad_request);
 }
 
+TEST_CASE("no part of a key may hold the variant separator, so no request names a variant") {
+    KeyBuffer buffer;
+    auto in_target = build_key(buffer, "GET", "example.com", "/img\x1e" "accept-encoding");
+    REQUIRE_FALSE(in_target);
+    CHECK(in_target.error() == Errc::bad_request);
+    CHECK_FALSE(build_key(buffer, "GET", "exa\x1e" "mple.com", "/img"));
+    CHECK_FALSE(build_key(buffer, "GET", "", "http://example.com/img\x1e"));
+    CHECK_FALSE(build_key(buffer, "GET", "", "http://exa\x1e" "mple.com/img"));
+    CHECK(build_key(buffer, "GET", "example.com", "/img"));
+}
+
 TEST_CASE("the hash of a key depends on every byte") {
     CHECK(hash_key("GET\x1fh\x1f/a") != hash_key("GET\x1fh\x1f/b"));
     CHECK(hash_key("GET\x1fh\x1f/a") == hash_key("GET\x1fh\x1f/a"));

@@ -56,6 +56,7 @@ TEST_CASE("every reason not to store has the name that shows in Cache-Status") {
     CHECK(name(NotStored::authorization) == "authorization");
     CHECK(name(NotStored::set_cookie) == "set-cookie");
     CHECK(name(NotStored::vary_star) == "vary-star");
+    CHECK(name(NotStored::vary_unusable) == "vary-unusable");
     CHECK(name(NotStored::partial) == "partial");
     CHECK(name(NotStored::too_large) == "too-large");
     CHECK(name(NotStored::truncated) == "truncated");
