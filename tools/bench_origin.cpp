@@ -20,12 +20,7 @@
 //   chunked request bodies, and answers a head over 64 KiB with 431 and closes.
 //
 // Usage: cachet-bench-origin --listen 127.0.0.1:PORT [--threads 2]
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,17 +28,18 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
-#include <csignal>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <ctime>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
-#include <vector>
+
+#include "epoll_tool/epoll_loop.hpp"
+#include "epoll_tool/listener.hpp"
+#include "epoll_tool/options.hpp"
+
+namespace epoll_tool = cachet::tools::epoll_tool;
+using epoll_tool::parse_number;
 
 namespace {
 
@@ -53,93 +49,15 @@ constexpr std::size_t kReadBytes = 64 * 1024;
 
 std::atomic<std::uint64_t> g_requests{0};  // every request answered except GET /__count
 
-struct Options {
-    sockaddr_in listen{};
-    unsigned threads = 2;
-};
-
-void print_usage(std::FILE* to) {
-    std::fputs(
-        "usage: cachet-bench-origin --listen 127.0.0.1:PORT [--threads N]\n"
-        "  GET /obj/<size>/<any>      <size> bytes, Cache-Control: public, "
-        "max-age=3600\n"
-        "  GET /nostore/<size>/<any>  <size> bytes, Cache-Control: no-store\n"
-        "  GET /__count               requests answered so far (not counting "
-        "/__count)\n"
-        "  N threads (default 2), each with its own epoll loop and SO_REUSEPORT "
-        "socket.\n"
-        "  PORT 0 picks a free port. Prints '... listening on ADDR:PORT' when "
-        "ready;\n"
-        "  stops on SIGTERM or SIGINT.\n",
-        to);
-}
-
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-    std::uint64_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
-    return value;
-}
-
-std::optional<sockaddr_in> parse_listen(std::string_view text) {
-    auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    std::string host(text.substr(0, colon));
-    auto port = parse_number(text.substr(colon + 1));
-    if (!port || *port > 65535) return std::nullopt;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(*port));
-    if (inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) return std::nullopt;
-    return addr;
-}
-
-// Returns the options, or prints what is wrong and how to fix it and returns nothing.
-std::optional<Options> parse_options(int argc, char** argv) {
-    Options options;
-    bool have_listen = false;
-    for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
-        if (arg == "--help" || arg == "-h") {
-            print_usage(stdout);
-            std::exit(0);
-        }
-        if (i + 1 >= argc) {
-            std::fprintf(stderr, "cachet-bench-origin: %s: expected a value after it\n", argv[i]);
-            return std::nullopt;
-        }
-        std::string_view value = argv[++i];
-        if (arg == "--listen") {
-            auto addr = parse_listen(value);
-            if (!addr) {
-                std::fprintf(stderr,
-                             "cachet-bench-origin: --listen: expected an IPv4 address and port "
-                             "like 127.0.0.1:8080, got \"%s\"\n",
-                             argv[i]);
-                return std::nullopt;
-            }
-            options.listen = *addr;
-            have_listen = true;
-        } else if (arg == "--threads") {
-            auto threads = parse_number(value);
-            if (!threads || *threads < 1 || *threads > 256) {
-                std::fprintf(stderr,
-                             "cachet-bench-origin: --threads: expected 1 to 256, got \"%s\"\n",
-                             argv[i]);
-                return std::nullopt;
-            }
-            options.threads = static_cast<unsigned>(*threads);
-        } else {
-            std::fprintf(stderr, "cachet-bench-origin: unknown option %s (try --help)\n", argv[i]);
-            return std::nullopt;
-        }
-    }
-    if (!have_listen) {
-        std::fputs("cachet-bench-origin: --listen 127.0.0.1:PORT is required\n", stderr);
-        return std::nullopt;
-    }
-    return options;
-}
+constexpr char kProgram[] = "cachet-bench-origin";
+constexpr std::string_view kUsage =
+    "usage: cachet-bench-origin --listen 127.0.0.1:PORT [--threads N]\n"
+    "  GET /obj/<size>/<any>      <size> bytes, Cache-Control: public, max-age=3600\n"
+    "  GET /nostore/<size>/<any>  <size> bytes, Cache-Control: no-store\n"
+    "  GET /__count               requests answered so far (not counting /__count)\n"
+    "  N threads (default 2), each with its own epoll loop and SO_REUSEPORT socket.\n"
+    "  PORT 0 picks a free port. Prints '... listening on ADDR:PORT' when ready;\n"
+    "  stops on SIGTERM or SIGINT.\n";
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -232,56 +150,14 @@ std::optional<Request> parse_head(std::string_view head) {
     return request;
 }
 
-class Loop {
+class Loop : public epoll_tool::EpollLoop<Loop, Connection, 128> {
 public:
-    Loop(int listen_fd, int stop_fd) : listen_fd_(listen_fd), stop_fd_(stop_fd) {}
-
-    void run() {
-        epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-        watch(listen_fd_, EPOLLIN, EPOLL_CTL_ADD);
-        watch(stop_fd_, EPOLLIN, EPOLL_CTL_ADD);
-        std::array<epoll_event, 128> events{};
-        for (;;) {
-            int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), -1);
-            if (n < 0 && errno == EINTR) continue;
-            for (int i = 0; i < n; ++i) {
-                int fd = events[static_cast<std::size_t>(i)].data.fd;
-                if (fd == stop_fd_) return shut_down();
-                if (fd == listen_fd_) {
-                    accept_all();
-                } else {
-                    on_ready(fd, events[static_cast<std::size_t>(i)].events);
-                }
-            }
-        }
-    }
+    Loop(int listen_fd, int stop_fd) : EpollLoop(listen_fd, stop_fd) {}
 
 private:
-    void watch(int fd, std::uint32_t events, int op) {
-        epoll_event ev{};
-        ev.events = events;
-        ev.data.fd = fd;
-        epoll_ctl(epoll_fd_, op, fd, &ev);
-    }
+    friend EpollLoop;   // calls on_ready
 
-    void accept_all() {
-        for (;;) {
-            int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd < 0) return;  // EAGAIN, or a transient error: the next event retries
-            int one = 1;
-            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-            if (static_cast<std::size_t>(fd) >= connections_.size()) {
-                connections_.resize(static_cast<std::size_t>(fd) * 2 + 1);
-            }
-            connections_[static_cast<std::size_t>(fd)] = Connection{};
-            connections_[static_cast<std::size_t>(fd)].open = true;
-            watch(fd, EPOLLIN, EPOLL_CTL_ADD);
-        }
-    }
-
-    void on_ready(int fd, std::uint32_t events) {
-        Connection& conn = connections_[static_cast<std::size_t>(fd)];
-        if (!conn.open) return;
+    void on_ready(int fd, Connection& conn, std::uint32_t events) {
         if (conn.waiting_to_write) {
             if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) == 0) return;
             return after_write(fd, conn);
@@ -410,89 +286,17 @@ private:
         }
     }
 
-    void end(int fd, Connection& conn) {
-        conn = Connection{};
-        close(fd);  // also removes it from the epoll set
-    }
-
-    void shut_down() {
-        for (std::size_t fd = 0; fd < connections_.size(); ++fd) {
-            if (connections_[fd].open) end(static_cast<int>(fd), connections_[fd]);
-        }
-        close(epoll_fd_);
-    }
-
-    int listen_fd_;
-    int stop_fd_;
-    int epoll_fd_ = -1;
     DateCache date_;
-    std::vector<Connection> connections_;    // indexed by fd
     std::string body_;                       // scratch for one response body, reused
     std::array<char, kReadBytes> buffer_{};  // one read's bytes, appended to a connection
 };
 
-int open_listener(sockaddr_in& addr) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -1;
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 4096) != 0) {
-        close(fd);
-        return -1;
-    }
-    // With port 0 the first bind picks the port; the other threads bind to the same one.
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    return fd;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    auto options = parse_options(argc, argv);
+    auto options = epoll_tool::parse_options(kProgram, kUsage, argc, argv, {.threads = 2});
     if (!options) return 2;
-
-    // Signals are taken synchronously by main with sigwait; every thread inherits the mask.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGTERM);
-    sigaddset(&stop_signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);
-
-    int stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    sockaddr_in addr = options->listen;
-    std::vector<int> listeners;
-    for (unsigned i = 0; i < options->threads; ++i) {
-        int fd = open_listener(addr);
-        if (fd < 0) {
-            std::fprintf(stderr, "cachet-bench-origin: cannot listen on port %u: %s\n",
-                         ntohs(addr.sin_port), std::strerror(errno));
-            return 1;
-        }
-        listeners.push_back(fd);
-    }
-
-    std::vector<std::thread> threads;
-    for (int fd : listeners) {
-        threads.emplace_back([fd, stop_fd] { Loop(fd, stop_fd).run(); });
-    }
-
-    char host[INET_ADDRSTRLEN] = {};
-    inet_ntop(AF_INET, &addr.sin_addr, host, sizeof host);
-    std::printf("cachet-bench-origin: %u thread%s, listening on %s:%u\n", options->threads,
-                options->threads == 1 ? "" : "s", host, ntohs(addr.sin_port));
-    std::fflush(stdout);
-
-    int signal_number = 0;
-    sigwait(&stop_signals, &signal_number);
-    std::uint64_t one = 1;
-    if (write(stop_fd, &one, sizeof one) != sizeof one) return 1;
-    for (auto& thread : threads)
-        thread.join();
-    for (int fd : listeners)
-        close(fd);
-    close(stop_fd);
-    return 0;
+    return epoll_tool::serve_until_stopped(
+        kProgram, *options, "",
+        [](int listen_fd, int stop_fd) { Loop(listen_fd, stop_fd).run(); });
 }

@@ -2,15 +2,10 @@
 
 #include <cassert>
 #include <charconv>
-#include <cstring>
 
 #include "cache/entry.hpp"
 #include "cache/invalidation.hpp"
-#include "cache/key.hpp"
 #include "cache/stale_use.hpp"
-#include "cache/update_headers.hpp"
-#include "cache/variants.hpp"
-#include "http/head_fields.hpp"
 #include "proxy/response_head.hpp"
 #include "util/write_now.hpp"
 
@@ -380,126 +375,6 @@ int OriginConnection::handle_message_complete() {
     message_done_ = true;
     if (!served_from_store_) store_and_complete();
     return HPE_PAUSED;
-}
-
-void OriginConnection::invalidate_targets(const OriginResponse& response) {
-    // RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI,
-    // and Location / Content-Location on the same origin. Erasing a primary key also erases
-    // a vary marker, which leaves that URL's variants unreachable (cache/variants.hpp): they
-    // are never found again and leave through LRU or their keep_until.
-    auto field = [&](std::string_view name) {
-        for (const auto& f : response.headers) {
-            if (http::iequals(f.name, name)) return f.value;
-        }
-        return std::string_view();
-    };
-    cache::UnsafeExchange exchange{request_.method, request_.host, request_.target, response.status,
-                                   field("location"), field("content-location")};
-    cache::Invalidations targets;
-    cache::KeyBuffer key;
-    for (const auto& target : cache::invalidations(targets, exchange)) {
-        if (cache::build_key(key, "GET", target.host, target.target)) context_.store.erase(key.view(), key.hash);
-    }
-}
-
-void OriginConnection::refresh_stored(const OriginResponse& response, Seconds now) {
-    // RFC 9111 §4.3.4: the 304's fields update the stored response, which is then served.
-    const cache::Entry& old = *fill_->stale();
-    cache::UpdateOptions options;
-    options.store_set_cookie = context_.policy.store_set_cookie;
-    std::string head = cache::updated_head(old.head(), response.headers, now, options);
-    std::vector<http::HeaderView> fields(http::HeadFields(head).begin(), http::HeadFields(head).end());
-    auto facts = cache::response_facts(old.status(), fields);
-    if (!facts.date) facts.date = now;
-    Seconds lifetime = cache::freshness_lifetime(facts, context_.policy);
-    Seconds initial_age = cache::corrected_initial_age(facts, request_.request_time, now);
-
-    cache::Entry::Spec spec;
-    // The stale entry's own key: for a variant, its variant key, not the URL's (the fill's).
-    spec.key = old.key();
-    spec.hash = old.hash();
-    spec.head = head;
-    spec.body_size = old.body().size();
-    spec.status = old.status();
-    spec.stale = stale_rules(facts, fields);
-    spec.freshness = cache::Freshness{now, initial_age, lifetime, keep_until(now + lifetime - initial_age, spec.stale)};
-    cache::EntryRef entry = cache::Entry::create(spec);
-    if (!old.body().empty()) std::memcpy(entry->body_data(), old.body().data(), old.body().size());
-    bool stored = lifetime > initial_age && cache::insert_response(context_.store, entry, now);
-    publish_stored(entry, 304, {}, stored);
-}
-
-void OriginConnection::publish_stored(const cache::EntryRef& entry, int origin_status, std::string_view detail,
-                                      bool stored) {
-    FillHead head;
-    head.status = entry->status();
-    for (const http::HeaderView& field : http::HeadFields(entry->head())) {
-        if (http::iequals(field.name, "content-length")) continue;   // framing is per client
-        head.client_head.append(field.name).append(": ").append(field.value).append("\r\n");
-    }
-    head.client_head.insert(0, entry->head().substr(0, entry->head().find("\r\n") + 2));
-    std::uint64_t size = entry->body().size();
-    head.bodyless = request_.head_method;
-    if (head.bodyless) head.origin_content_length = std::to_string(size);
-    else head.content_length = size;
-    head.verdict = stored ? cache::NotStored::stored : cache::NotStored::no_freshness;
-    head.freshness = entry->freshness();
-    head.stale = entry->stale_rules();
-    head.revalidation = true;
-    head.origin_status = origin_status;
-    head.detail = detail;
-    // A stored variant answers only the waiters that would have selected it.
-    if (auto parts = cache::split_variant_key(entry->key()); parts.is_variant) {
-        head.varies = true;
-        head.secondary_key.assign(parts.secondary);
-    }
-    head_published_ = true;
-    served_from_store_ = true;
-    fill_->publish_head(std::move(head));
-    if (!request_.head_method && size > 0) fill_->append(entry->body().data(), size);
-    fill_->complete(stored ? entry : cache::EntryRef());
-    context_.inflight.remove(*fill_);
-}
-
-void OriginConnection::store_and_complete() {
-    cache::EntryRef entry;
-    FillHead const& head = fill_->head();
-    // The fill is keyed by its URL's primary key, or by a variant key when the URL's marker
-    // was known (it coalesced per variant); what the response says decides where it goes.
-    // A variant is stored under its variant key (a miss-path allocation), and
-    // insert_response below also writes its URL's marker (cache/variants.hpp); a response
-    // without Vary under the primary key. The variant key cannot come out empty: build_key
-    // never puts the separator in a primary key.
-    const cache::VariantKeyParts fill_key = cache::split_variant_key(fill_->key());
-    std::string variant_key;
-    if (head.varies) variant_key = cache::join_variant_key(fill_key.primary, head.secondary_key);
-    if (fill_->storable() && (!head.varies || !variant_key.empty())) {
-        std::uint64_t size = fill_->body_size();
-        std::string entry_head = head.client_head;
-        entry_head.append("Content-Length: ").append(std::to_string(size)).append("\r\n");
-        cache::Entry::Spec spec;
-        spec.key = head.varies ? std::string_view(variant_key) : fill_key.primary;
-        spec.hash = head.varies         ? cache::hash_key(variant_key)
-                    : fill_key.is_variant ? cache::hash_key(fill_key.primary)
-                                          : fill_->hash();
-        spec.head = entry_head;
-        spec.body_size = static_cast<std::size_t>(size);
-        spec.status = head.status;
-        spec.freshness = head.freshness;
-        spec.stale = head.stale;
-        entry = cache::Entry::create(spec);
-        std::vector<Fill::Slice> slices;
-        fill_->body_slices(0, size, slices);
-        char* out = entry->body_data();
-        for (const auto& s : slices) {
-            std::memcpy(out, s.data, s.size);
-            out += s.size;
-        }
-        if (!cache::insert_response(context_.store, entry, context_.clock.now())) entry.reset();
-    }
-    // Insert before leaving the table, so a new miss finds either the fill or the entry.
-    fill_->complete(std::move(entry));
-    context_.inflight.remove(*fill_);
 }
 
 void OriginConnection::finish_exchange() {
