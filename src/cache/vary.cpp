@@ -3,31 +3,21 @@
 #include <algorithm>
 
 #include "http/head_fields.hpp"
+#include "http/tokens.hpp"
 
 namespace cachet::cache {
 namespace {
 
 using http::iequals;
+using http::is_ows;
+using http::is_tchar;
+using http::trim_ows;
 
 constexpr char value_mark = '\x1f';   // a present field's value follows
 constexpr char end_mark = '\x1e';     // end of one field's record
 
-constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
-
 constexpr char lower(char c) noexcept {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string_view trim_ows(std::string_view s) noexcept {
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-// tchar (RFC 9110 §5.6.2).
-constexpr bool is_tchar(char c) noexcept {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
 bool is_token(std::string_view s) noexcept {
