@@ -64,7 +64,9 @@ Keys make_keys(std::size_t count) {
     return keys;
 }
 
-// About 200 bytes, the shape an origin sends for a static asset.
+// About 200 bytes, the shape an origin sends for a static asset. Its status line,
+// Content-Type and Cache-Control are shared between entries (cache/head_split.hpp); the
+// rest is each entry's own.
 constexpr std::string_view head =
     "HTTP/1.1 200 OK\r\n"
     "Content-Type: image/jpeg\r\n"
@@ -74,7 +76,7 @@ constexpr std::string_view head =
     "Last-Modified: Tue, 14 Nov 2023 22:13:20 GMT\r\n"
     "Date: Tue, 14 Nov 2023 22:13:20 GMT\r\n";
 
-EntryRef make_entry(const Keys& keys, std::size_t i) {
+EntryRef make_entry(Store& store, const Keys& keys, std::size_t i) {
     Entry::Spec spec;
     spec.key = keys[i].view();
     spec.hash = keys[i].hash;
@@ -83,7 +85,7 @@ EntryRef make_entry(const Keys& keys, std::size_t i) {
     spec.freshness.response_time = now;
     spec.freshness.lifetime = 3600;
     spec.freshness.keep_until = now + 3600;
-    EntryRef entry = Entry::create(spec);
+    EntryRef entry = Entry::create(spec, store.shared_heads());
     std::memset(entry->body_data(), 'b', body_bytes);
     return entry;
 }
@@ -117,7 +119,7 @@ Counts run_thread(Store& store, const Keys& keys, const Mix& mix, Clock::time_po
             std::uint64_t r = next_random(x);
             std::size_t i = (r >> 8) % mix.key_space;
             if (static_cast<int>(r % 100) < mix.insert_percent) {
-                store.insert(make_entry(keys, i), now);
+                store.insert(make_entry(store, keys, i), now);
                 ++counts.inserts;
             } else {
                 EntryRef entry = store.lookup(keys[i].view(), keys[i].hash, now);
@@ -130,9 +132,10 @@ Counts run_thread(Store& store, const Keys& keys, const Mix& mix, Clock::time_po
 }
 
 void run_case(const Options& options, const Keys& keys, const Mix& mix, int threads) {
-    std::size_t charge = make_entry(keys, 0)->charge();
+    Store probe({.budget_bytes = std::size_t{1} << 20, .shard_count = 1});
+    std::size_t charge = make_entry(probe, keys, 0)->charge();
     Store store({.budget_bytes = mix.resident * charge, .shard_count = 64});
-    for (std::size_t i = 0; i < mix.resident; ++i) store.insert(make_entry(keys, i), now);
+    for (std::size_t i = 0; i < mix.resident; ++i) store.insert(make_entry(store, keys, i), now);
 
     auto start = Clock::now();
     auto deadline = start + std::chrono::duration_cast<Clock::duration>(
@@ -174,7 +177,7 @@ std::size_t resident_bytes() {
     return read == 2 ? resident * 4096 : 0;
 }
 
-// (charged bytes - body bytes) / entries, with where it goes.
+// What each entry costs beyond its body, and where it goes.
 void report_overhead(std::size_t entries) {
     Keys keys = make_keys(entries);
     std::size_t key_bytes = 0;
@@ -182,31 +185,35 @@ void report_overhead(std::size_t entries) {
 
     std::size_t rss_before = resident_bytes();
     Store store({.budget_bytes = std::size_t{64} << 30, .shard_count = 64});
-    for (std::size_t i = 0; i < entries; ++i) store.insert(make_entry(keys, i), now);
+    std::size_t own_head_bytes = 0;
+    for (std::size_t i = 0; i < entries; ++i) {
+        EntryRef entry = make_entry(store, keys, i);
+        own_head_bytes += entry->head().own.size();
+        store.insert(std::move(entry), now);
+    }
     std::size_t rss_after = resident_bytes();
     StoreStats stats = store.stats();
 
     auto n = static_cast<double>(stats.entries);
     double key_avg = static_cast<double>(key_bytes) / static_cast<double>(entries);
-    double requested = static_cast<double>(sizeof(Entry)) + key_avg +
-                       static_cast<double>(head.size() + body_bytes);
-    double charged = static_cast<double>(stats.bytes) / n;
-    std::printf("memory: %zu entries, body %zu B, key %.1f B, head %zu B\n", stats.entries,
-                body_bytes, key_avg, head.size());
-    std::printf("  charged beyond body:    %6.1f B/entry  ((charged - bodies) / entries)\n",
-                charged - static_cast<double>(body_bytes));
-    std::printf("    Entry header:         %6zu B\n", sizeof(Entry));
-    std::printf("    key + head bytes:     %6.1f B\n", key_avg + static_cast<double>(head.size()));
-    std::printf("    allocator rounding:   %6.1f B  (size class %.0f B for %.0f B asked)\n",
-                charged - requested, charged, requested);
-    std::printf("  hash table (uncharged): %6.1f B/entry  (%zu B of buckets)\n",
-                static_cast<double>(stats.table_bytes) / n, stats.table_bytes);
-    std::printf("  overhead excl. key+head: %5.1f B/entry  (header + rounding + table slot)\n",
-                charged - static_cast<double>(body_bytes) - key_avg -
-                    static_cast<double>(head.size()) +
-                    static_cast<double>(stats.table_bytes) / n);
-    std::printf("  RSS growth:             %6.1f B/entry\n",
-                static_cast<double>(rss_after - rss_before) / n);
+    double own_avg = static_cast<double>(own_head_bytes) / n;
+    double small_asked = static_cast<double>(sizeof(Entry)) + key_avg + own_avg;
+    double charged = static_cast<double>(stats.bytes) / n;   // small block + body block
+    double small_class = charged - static_cast<double>(body_bytes);
+    double shared = static_cast<double>(stats.shared_head_bytes) / n;
+    double table = static_cast<double>(stats.table_bytes) / n;
+    std::printf("memory: %zu entries, body %zu B, key %.1f B, head %zu B (%.1f B of it the entry's own)\n",
+                stats.entries, body_bytes, key_avg, head.size(), own_avg);
+    std::printf("  beyond body, all told:  %6.1f B/entry\n", small_class + shared + table);
+    std::printf("    entry block:          %6.1f B  (size class for %.1f B: header %zu + key + own head)\n",
+                small_class, small_asked, sizeof(Entry));
+    std::printf("    shared head blocks:   %6.1f B  (%zu blocks, %zu B)\n", shared,
+                stats.shared_head_blocks, stats.shared_head_bytes);
+    std::printf("    hash table slot:      %6.1f B  (%zu B of buckets, not charged)\n", table,
+                stats.table_bytes);
+    std::printf("  RSS growth:             %6.1f B/entry (%.1f beyond the body)\n",
+                static_cast<double>(rss_after - rss_before) / n,
+                static_cast<double>(rss_after - rss_before) / n - static_cast<double>(body_bytes));
 }
 
 std::vector<int> parse_list(std::string_view text) {

@@ -11,7 +11,14 @@ namespace cachet::cache {
 struct Budget {
     std::size_t limit = 0;                 // bytes
     std::atomic<std::size_t> charged{0};   // bytes, sum of linked entries' charges
-    bool exceeded() const noexcept { return charged.load(std::memory_order_relaxed) > limit; }
+    // The shared head blocks' bytes (cache/shared_head.hpp), counted by their table. They
+    // leave with the last entry using them, so evicting entries frees them too.
+    const std::atomic<std::size_t>* shared = nullptr;
+    std::size_t total() const noexcept {
+        std::size_t bytes = charged.load(std::memory_order_relaxed);
+        return shared != nullptr ? bytes + shared->load(std::memory_order_relaxed) : bytes;
+    }
+    bool exceeded() const noexcept { return total() > limit; }
 };
 
 }  // namespace cachet::cache

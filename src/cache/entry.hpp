@@ -1,12 +1,18 @@
 #pragma once
-// A cached response: one allocation holding the key, the prebuilt response head and the
-// body. Immutable once sealed (inserted); shared by the store and by in-progress client
-// writes through an atomic reference count, so eviction never frees bytes being written.
+// A cached response: a fixed header, the key and the entry's own head lines in one
+// allocation; the head lines many entries repeat in a shared block (cache/shared_head.hpp);
+// the body in an allocation of its own, of exactly its size, so that the allocator's
+// rounding applies to the small part only. Immutable once sealed (inserted); shared by the
+// store and by in-progress client writes through an atomic reference count, so eviction
+// never frees bytes being written.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <string>
 #include <string_view>
 
+#include "cache/shared_head.hpp"
 #include "util/intrusive_ptr.hpp"
 #include "util/time.hpp"
 
@@ -31,6 +37,14 @@ struct StaleRules {
     bool has_validators = false;          // ETag or Last-Modified: a 304 can refresh it
 };
 
+// A stored head in two parts: written out as shared then own, it is the status line and
+// the field lines, each ending CRLF, without the final empty line.
+struct StoredHead {
+    std::string_view shared;   // the status line and the shared fields, or empty
+    std::string_view own;      // the entry's own lines (all of them when `shared` is empty)
+    std::string text() const;  // both parts joined (a copy: for the miss and derived paths)
+};
+
 class Entry {
 public:
     struct Spec {
@@ -38,7 +52,8 @@ public:
         std::uint64_t hash = 0;       // XXH3 of key
         std::string_view head;        // status line + header lines, each ending CRLF, without
                                       // the final empty line (copied into the entry)
-        std::size_t body_size = 0;    // bytes; filled through body_data() before insert
+        std::size_t body_size = 0;    // bytes, at most max_body_size; filled through
+                                      // body_data() before insert
         int status = 200;
         Freshness freshness;
         StaleRules stale;
@@ -47,33 +62,41 @@ public:
         bool vary_marker = false;
     };
 
-    // Allocates one block for the entry; the body is left for the caller to fill.
+    // Entry bodies are sized in 32 bits (--max-object-size is capped to it).
+    static constexpr std::size_t max_body_size = std::numeric_limits<std::uint32_t>::max();
+
+    // Allocates the entry, keeping its whole head; the body is left for the caller to fill.
     // Returns a reference the caller owns (count 1).
     static EntryRef create(const Spec& spec);
+    // The same, with the head's shared lines (cache/head_split.hpp) interned in `shared`.
+    static EntryRef create(const Spec& spec, SharedHeads& shared);
 
     std::string_view key() const noexcept;
-    std::string_view head() const noexcept;
+    StoredHead head() const noexcept;
     std::string_view body() const noexcept;
     char* body_data() noexcept;   // only before the entry is inserted into the store
     std::uint64_t hash() const noexcept { return hash_; }
     int status() const noexcept { return status_; }
     bool is_vary_marker() const noexcept { return vary_marker_; }
-    const Freshness& freshness() const noexcept { return freshness_; }
+    Freshness freshness() const noexcept {
+        return {response_time_, initial_age_, lifetime_, keep_until_};
+    }
     const StaleRules& stale_rules() const noexcept { return stale_; }
     // Seconds past the end of freshness (0 while fresh).
     Seconds staleness(Seconds now) const noexcept {
-        Seconds over = age(now) - freshness_.lifetime;
+        Seconds over = age(now) - lifetime_;
         return over > 0 ? over : 0;
     }
-    // Bytes this entry costs the budget: its allocation's size class.
-    std::size_t charge() const noexcept { return charge_; }
+    // Bytes this entry costs the budget: its allocations' size classes (the shared head
+    // block is counted by its table).
+    std::size_t charge() const noexcept;
 
     // current_age (RFC 9111 §4.2.3), never negative.
     Seconds age(Seconds now) const noexcept {
-        Seconds resident = now - freshness_.response_time;
-        return freshness_.initial_age + (resident > 0 ? resident : 0);
+        Seconds resident = now - Seconds{response_time_};
+        return Seconds{initial_age_} + (resident > 0 ? resident : 0);
     }
-    bool fresh(Seconds now) const noexcept { return freshness_.lifetime > age(now); }
+    bool fresh(Seconds now) const noexcept { return Seconds{lifetime_} > age(now); }
 
     void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
     void release() noexcept {
@@ -84,26 +107,37 @@ private:
     friend class Shard;   // intrusive links are guarded by the shard's lock
     Entry() = default;
     ~Entry() = default;
+    static EntryRef allocate(const Spec& spec, std::string_view own_head, SharedHeadRef shared);
     static void destroy(Entry* e) noexcept;
+    static std::uint32_t stored_seconds(Seconds s) noexcept {
+        constexpr Seconds last = std::numeric_limits<std::uint32_t>::max();
+        return static_cast<std::uint32_t>(s < 0 ? 0 : s > last ? last : s);
+    }
 
-    // The first cache line holds what a lookup reads: the chain walk (hash_, bucket_next_,
-    // key_size_), the expiry check, the promotion check and the count. 64 bytes exactly.
+    // 96 bytes. Times are seconds since the epoch in 32 bits (unsigned: good until 2106),
+    // saturated when stored. The first cache line holds what a lookup reads: the chain
+    // walk (hash_, bucket_next_, key_size_), the expiry check, the promotion check, the
+    // count and the LRU links.
     std::atomic<std::uint32_t> refs_{1};
-    std::uint32_t key_size_ = 0;
+    std::uint16_t key_size_ = 0;
+    std::uint16_t status_ : 15 = 0;
+    std::uint16_t vary_marker_ : 1 = 0;
     std::uint64_t hash_ = 0;
     Entry* bucket_next_ = nullptr;   // shard-owned, guarded by the shard's mutex
-    Freshness freshness_;
-    Seconds promoted_at_ = 0;        // shard-owned: last LRU promotion (rate-limited)
-    // Read when writing a hit, or by the shard on insert and eviction:
-    std::uint32_t head_size_ = 0;
-    std::uint16_t status_ = 0;
-    bool vary_marker_ = false;       // fits the padding before stale_: the header keeps its size
-    StaleRules stale_;
-    std::size_t body_size_ = 0;
-    std::size_t charge_ = 0;
+    std::uint32_t response_time_ = 0;
+    std::uint32_t initial_age_ = 0;
+    std::uint32_t lifetime_ = 0;
+    std::uint32_t keep_until_ = 0;
+    std::uint32_t promoted_at_ = 0;  // shard-owned: last LRU promotion (rate-limited)
+    std::uint32_t own_head_size_ = 0;
     Entry* lru_prev_ = nullptr;      // shard-owned, guarded by the shard's mutex
     Entry* lru_next_ = nullptr;
-    // followed in the same allocation by: key bytes, head bytes, body bytes
+    // Read when writing a hit:
+    SharedHeadRef shared_head_;
+    char* body_ = nullptr;           // owned: its own allocation, freed with the entry
+    std::uint32_t body_size_ = 0;
+    StaleRules stale_;
+    // followed in the same allocation by: key bytes, own head bytes
 };
 
 }  // namespace cachet::cache

@@ -34,7 +34,7 @@ EntryRef Shard::lookup(std::string_view key, std::uint64_t hash, Seconds now, Bu
         std::lock_guard lock(mutex_);
         Entry* e = find_locked(key, hash);
         if (e == nullptr) return {};
-        if (now < e->freshness_.keep_until) {
+        if (now < Seconds{e->keep_until_}) {
             promote_locked(e, now);
             return EntryRef::share(e);
         }
@@ -123,11 +123,12 @@ void Shard::link_locked(Entry* e, Seconds now, Budget& budget) {
     if (lru_head_ != nullptr) lru_head_->lru_prev_ = e;
     lru_head_ = e;
     if (lru_tail_ == nullptr) lru_tail_ = e;
-    e->promoted_at_ = now;
+    e->promoted_at_ = Entry::stored_seconds(now);
 
+    const std::size_t charge = e->charge();
     ++entries_;
-    bytes_ += e->charge_;
-    budget.charged.fetch_add(e->charge_, std::memory_order_relaxed);
+    bytes_ += charge;
+    budget.charged.fetch_add(charge, std::memory_order_relaxed);
 }
 
 void Shard::unlink_locked(Entry* e, Budget& budget, Entry*& dropped) noexcept {
@@ -151,9 +152,10 @@ void Shard::unlink_locked(Entry* e, Budget& budget, Entry*& dropped) noexcept {
     e->lru_prev_ = nullptr;
     e->lru_next_ = nullptr;
 
+    const std::size_t charge = e->charge();
     --entries_;
-    bytes_ -= e->charge_;
-    budget.charged.fetch_sub(e->charge_, std::memory_order_relaxed);
+    bytes_ -= charge;
+    budget.charged.fetch_sub(charge, std::memory_order_relaxed);
 
     // Out of its chain, bucket_next_ is free to thread the list of entries to release.
     e->bucket_next_ = dropped;
@@ -161,8 +163,8 @@ void Shard::unlink_locked(Entry* e, Budget& budget, Entry*& dropped) noexcept {
 }
 
 void Shard::promote_locked(Entry* e, Seconds now) noexcept {
-    if (now - e->promoted_at_ < promotion_interval) return;
-    e->promoted_at_ = now;
+    if (now - Seconds{e->promoted_at_} < promotion_interval) return;
+    e->promoted_at_ = Entry::stored_seconds(now);
     if (e == lru_head_) return;
 
     // e has a predecessor, so it is not the head.

@@ -19,8 +19,10 @@ Store::Store(Options options)
     : shard_count_(round_shard_count(options.shard_count)),
       // A shift of 64 would be undefined; one shard is handled in shard_index instead.
       shard_shift_(64 - static_cast<unsigned>(std::countr_zero(shard_count_))),
-      shards_(new Shard[shard_count_]) {
+      shards_(new Shard[shard_count_]),
+      shared_heads_(SharedHeads::create()) {
     budget_.limit = options.budget_bytes;
+    budget_.shared = &shared_heads_->charged();
 }
 
 Store::~Store() = default;
@@ -65,6 +67,8 @@ StoreStats Store::stats() const {
         total.expirations += s.expirations;
         total.table_bytes += s.table_bytes;
     }
+    total.shared_head_blocks = shared_heads_->count();
+    total.shared_head_bytes = shared_heads_->charged().load(std::memory_order_relaxed);
     return total;
 }
 

@@ -11,6 +11,7 @@
 
 #include "cache/budget.hpp"
 #include "cache/entry.hpp"
+#include "cache/shared_head.hpp"
 #include "util/time.hpp"
 
 namespace cachet::cache {
@@ -23,6 +24,8 @@ struct StoreStats {
     std::uint64_t evictions = 0;  // dropped for the budget
     std::uint64_t expirations = 0;
     std::size_t table_bytes = 0;  // bucket arrays; not charged to the budget
+    std::size_t shared_head_blocks = 0;
+    std::size_t shared_head_bytes = 0;   // charged to the budget
 };
 
 class Store {
@@ -45,6 +48,9 @@ public:
     // stays stored then.
     bool insert(EntryRef entry, Seconds now);
     bool erase(std::string_view key, std::uint64_t hash);
+    // Where entries made for this store keep their shared head lines:
+    // Entry::create(spec, store.shared_heads()).
+    SharedHeads& shared_heads() noexcept { return *shared_heads_; }
     StoreStats stats() const;
     std::size_t shard_count() const noexcept { return shard_count_; }
 
@@ -55,6 +61,7 @@ private:
     std::size_t shard_count_;
     unsigned shard_shift_;   // the shard is the hash's top bits; buckets use the low bits
     std::unique_ptr<Shard[]> shards_;
+    std::shared_ptr<SharedHeads> shared_heads_;   // shared with its blocks, which may outlive the store
     alignas(64) Budget budget_;   // written by every insert: kept off the shards_ line
 };
 

@@ -95,12 +95,13 @@ bool insert_response(Store& store, EntryRef entry, Seconds now) {
     if (!store.insert(std::move(entry), now)) return false;
     if (!parts.is_variant) return true;
 
-    const VaryNames vary = VaryNames::of_head(variant->head());
+    const std::string variant_head = variant->head().text();   // the vary names borrow it
+    const VaryNames vary = VaryNames::of_head(variant_head);
     const std::uint64_t primary_hash = hash_key(parts.primary);
     Seconds keep_until = variant->freshness().keep_until;
     if (EntryRef marker = store.lookup(parts.primary, primary_hash, now);
         marker && marker->is_vary_marker() &&
-        same_vary_names(VaryNames::of_head(marker->head()), vary)) {
+        same_vary_names(VaryNames::of_head(marker->head().own), vary)) {
         if (marker->freshness().keep_until >= keep_until) return true;   // long enough already
     }
     // A miss-path allocation: the marker's head text, copied into its entry.
@@ -112,13 +113,14 @@ bool insert_response(Store& store, EntryRef entry, Seconds now) {
     spec.status = 0;
     spec.freshness = Freshness{variant->freshness().response_time, 0, 0, keep_until};
     spec.vary_marker = true;
+    // A marker keeps its whole head (no shared lines): lookups read it as head().own.
     store.insert(Entry::create(spec), now);
     return true;
 }
 
 VariantLookup lookup_variant(Store& store, const Entry& marker, VariantKeyBuffer& key,
                              std::string_view primary, http::HeaderSpan request, Seconds now) {
-    const VaryKey outcome = build_variant_key(key, primary, VaryNames::of_head(marker.head()), request);
+    const VaryKey outcome = build_variant_key(key, primary, VaryNames::of_head(marker.head().own), request);
     if (outcome != VaryKey::built) return {EntryRef(), outcome};
     return {store.lookup(key.view(), key.hash, now), outcome};
 }

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <thread>
 
+#include "cache/entry.hpp"
 #include "config/units.hpp"
 
 namespace cachet::config {
@@ -229,6 +230,8 @@ FlagsResult parse_flags(const std::vector<std::string_view>& args, EnvLookup env
     if (!c.origin_set) return tl::unexpected(std::string("--origin: required, e.g. --origin http://127.0.0.1:9000"));
     if (c.workers == 0) c.workers = std::max(1u, std::thread::hardware_concurrency());
     if (c.max_object_size > c.cache_size) c.max_object_size = c.cache_size;
+    // An entry sizes its body in 32 bits (cache/entry.hpp); larger responses pass, unstored.
+    if (c.max_object_size > cache::Entry::max_body_size) c.max_object_size = cache::Entry::max_body_size;
     return parsed;
 }
 

@@ -44,7 +44,7 @@ void OriginConnection::refresh_stored(const OriginResponse& response, Seconds no
     const cache::Entry& old = *fill_->stale();
     cache::UpdateOptions options;
     options.store_set_cookie = context_.policy.store_set_cookie;
-    std::string head = cache::updated_head(old.head(), response.headers, now, options);
+    std::string head = cache::updated_head(old.head().text(), response.headers, now, options);
     std::vector<http::HeaderView> fields(http::HeadFields(head).begin(), http::HeadFields(head).end());
     auto facts = cache::response_facts(old.status(), fields);
     if (!facts.date) facts.date = now;
@@ -60,7 +60,7 @@ void OriginConnection::refresh_stored(const OriginResponse& response, Seconds no
     spec.status = old.status();
     spec.stale = stale_rules(facts, fields);
     spec.freshness = cache::Freshness{now, initial_age, lifetime, keep_until(now + lifetime - initial_age, spec.stale)};
-    cache::EntryRef entry = cache::Entry::create(spec);
+    cache::EntryRef entry = cache::Entry::create(spec, context_.store.shared_heads());
     if (!old.body().empty()) std::memcpy(entry->body_data(), old.body().data(), old.body().size());
     bool stored = lifetime > initial_age && cache::insert_response(context_.store, entry, now);
     publish_stored(entry, 304, {}, stored);
@@ -70,11 +70,12 @@ void OriginConnection::publish_stored(const cache::EntryRef& entry, int origin_s
                                       bool stored) {
     FillHead head;
     head.status = entry->status();
-    for (const http::HeaderView& field : http::HeadFields(entry->head())) {
+    const std::string stored_head = entry->head().text();
+    for (const http::HeaderView& field : http::HeadFields(stored_head)) {
         if (http::iequals(field.name, "content-length")) continue;   // framing is per client
         head.client_head.append(field.name).append(": ").append(field.value).append("\r\n");
     }
-    head.client_head.insert(0, entry->head().substr(0, entry->head().find("\r\n") + 2));
+    head.client_head.insert(0, stored_head.substr(0, stored_head.find("\r\n") + 2));
     std::uint64_t size = entry->body().size();
     head.bodyless = request_.head_method;
     if (head.bodyless) head.origin_content_length = std::to_string(size);
@@ -124,7 +125,7 @@ void OriginConnection::store_and_complete() {
         spec.status = head.status;
         spec.freshness = head.freshness;
         spec.stale = head.stale;
-        entry = cache::Entry::create(spec);
+        entry = cache::Entry::create(spec, context_.store.shared_heads());
         std::vector<Fill::Slice> slices;
         fill_->body_slices(0, size, slices);
         char* out = entry->body_data();

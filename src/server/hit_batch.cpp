@@ -30,7 +30,9 @@ bool HitBatch::add(cache::EntryRef entry, Seconds age, bool head_only, Connectio
     else if (connection == Connection::keep_alive_explicit) out = append(out, "Connection: keep-alive\r\n");
     out = append(out, "\r\n");
 
-    bufs[buf_count++] = buffer_of(entry->head());
+    const cache::StoredHead head = entry->head();
+    if (!head.shared.empty()) bufs[buf_count++] = buffer_of(head.shared);
+    bufs[buf_count++] = buffer_of(head.own);
     bufs[buf_count++] = uv_buf_init(tail, static_cast<unsigned>(out - tail));
     if (!head_only && !entry->body().empty()) bufs[buf_count++] = buffer_of(entry->body());
     entries[count++] = std::move(entry);

@@ -1,5 +1,5 @@
 #pragma once
-// The hit path's write: up to kMaxHits responses, each [prebuilt head][tail][body] straight
+// The hit path's write: up to kMaxHits responses, each [stored head][tail][body] straight
 // from store entries, leave in one uv_write (one writev). A batch is pooled per connection
 // and reused request after request: no allocation per hit in the steady state.
 //
@@ -43,7 +43,7 @@ struct HitBatch {
     unsigned buf_count = 0;
     std::array<cache::EntryRef, kMaxHits> entries;
     std::array<std::array<char, kTailSize>, kMaxHits> tails;
-    std::array<uv_buf_t, kMaxHits * 3> bufs;
+    std::array<uv_buf_t, kMaxHits * 4> bufs;   // [shared head][own head][tail][body]
 };
 
 }  // namespace cachet::server

@@ -112,7 +112,7 @@ void ClientConnection::refresh_in_background(const cache::EntryRef& entry) {
     if (joined.role != proxy::InflightTable::Role::leader) return;
     joined.fill->set_stale(entry);
     auto request = proxy::build_origin_request(request_, client_ip_, worker.config().origin, worker.clock().now());
-    if (entry->stale_rules().has_validators) proxy::add_validators(request, entry->head());
+    if (entry->stale_rules().has_validators) proxy::add_validators(request, entry->head().text());
     worker.pool().start(std::move(request), std::move(joined.fill));
 }
 
@@ -147,11 +147,13 @@ bool ClientConnection::serve_hit(const cache::EntryRef& entry, bool head_only, b
 }
 
 bool ClientConnection::serve_derived(const cache::EntryRef& entry, bool head_only, Seconds now) {
-    auto validators = cache::stored_validators(entry->head(), entry->freshness().response_time);
+    // The stored head joined (shared + own lines): the validators and derived heads borrow it.
+    const std::string stored_head = entry->head().text();
+    auto validators = cache::stored_validators(stored_head, entry->freshness().response_time);
     auto headers = request_.header_span();
     switch (cache::evaluate_preconditions(request_.method, headers, validators, cache::Evaluator::cache, now)) {
     case cache::Precondition::not_modified:
-        write_derived(cache::not_modified_head(entry->head()), entry, 0, 0, now);
+        write_derived(cache::not_modified_head(stored_head), entry, 0, 0, now);
         return true;
     case cache::Precondition::proceed:
         break;
@@ -165,11 +167,11 @@ bool ClientConnection::serve_derived(const cache::EntryRef& entry, bool head_onl
     case cache::RangeOutcome::none:
         return serve_hit(entry, head_only);
     case cache::RangeOutcome::single:
-        write_derived(cache::partial_content_head(entry->head(), range.first, range.last, length), entry,
+        write_derived(cache::partial_content_head(stored_head, range.first, range.last, length), entry,
                       range.first, head_only ? 0 : range.last - range.first + 1, now);
         return true;
     case cache::RangeOutcome::unsatisfiable:
-        write_derived(cache::range_not_satisfiable_head(entry->head(), length), entry, 0, 0, now);
+        write_derived(cache::range_not_satisfiable_head(stored_head, length), entry, 0, 0, now);
         return true;
     case cache::RangeOutcome::multiple:
         return false;   // multipart/byteranges is the origin's to build
@@ -211,7 +213,7 @@ void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fi
     info.vary_miss = vary_miss_;
     auto origin_request = proxy::build_origin_request(request_, client_ip_, worker_.config().origin,
                                                       worker_.clock().now());
-    if (stale && stale->stale_rules().has_validators) proxy::add_validators(origin_request, stale->head());
+    if (stale && stale->stale_rules().has_validators) proxy::add_validators(origin_request, stale->head().text());
     stream_.start(role, std::move(fill), std::move(origin_request), info);
 }
 

@@ -43,9 +43,29 @@ EntryRef find(Store& store, std::string_view key, Seconds now = 0) {
 
 std::string body_for(std::string_view key) { return "body of " + std::string(key); }
 
+// An entry made the way the proxy makes them: its repeated head lines shared in the store.
+EntryRef make_shared_entry(Store& store, std::string_view key, std::string_view head,
+                           std::string_view body, Seconds keep_until = forever) {
+    Entry::Spec spec;
+    spec.key = key;
+    spec.hash = hash_key(key);
+    spec.head = head;
+    spec.body_size = body.size();
+    spec.freshness.lifetime = 60;
+    spec.freshness.keep_until = keep_until;
+    EntryRef entry = Entry::create(spec, store.shared_heads());
+    if (!body.empty()) std::memcpy(entry->body_data(), body.data(), body.size());
+    return entry;
+}
+
+std::string head_dated(std::string_view date, std::string_view type = "text/plain") {
+    return "HTTP/1.1 200 OK\r\nDate: " + std::string(date) + "\r\nContent-Type: " + std::string(type) +
+           "\r\nCache-Control: max-age=60\r\nContent-Length: 3\r\n";
+}
+
 }  // namespace
 
-TEST_CASE("an entry keeps its key, head, body, status and freshness in one block") {
+TEST_CASE("an entry keeps its key, head, body, status and freshness") {
     Entry::Spec spec;
     spec.key = "GET\x1fh\x1f/";
     spec.hash = 7;
@@ -57,12 +77,82 @@ TEST_CASE("an entry keeps its key, head, body, status and freshness in one block
     std::memcpy(entry->body_data(), "hello", 5);
 
     CHECK(entry->key() == spec.key);
-    CHECK(entry->head() == spec.head);
+    CHECK(entry->head().shared.empty());   // created without shared heads: all its own
+    CHECK(entry->head().own == spec.head);
+    CHECK(entry->head().text() == spec.head);
     CHECK(entry->body() == "hello");
     CHECK(entry->hash() == 7);
     CHECK(entry->status() == 404);
     CHECK(entry->freshness().keep_until == 99);
     CHECK(entry->charge() >= sizeof(Entry) + spec.key.size() + spec.head.size() + 5);
+}
+
+TEST_CASE("entries made with the store's shared heads keep one copy of their repeated lines") {
+    Store store({.budget_bytes = 1 << 20, .shard_count = 4});
+    EntryRef a = make_shared_entry(store, "a", head_dated("Mon, 23 Nov 2026 10:00:00 GMT"), "AAA");
+    EntryRef b = make_shared_entry(store, "b", head_dated("Mon, 23 Nov 2026 10:00:01 GMT"), "BBB");
+
+    CHECK(a->head().shared == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nCache-Control: max-age=60\r\n");
+    CHECK(a->head().shared.data() == b->head().shared.data());   // one block, not two copies
+    CHECK(a->head().own == "Date: Mon, 23 Nov 2026 10:00:00 GMT\r\nContent-Length: 3\r\n");
+    CHECK(b->head().own == "Date: Mon, 23 Nov 2026 10:00:01 GMT\r\nContent-Length: 3\r\n");
+    CHECK(a->body() == "AAA");
+    CHECK(store.stats().shared_head_blocks == 1);
+    // The block is charged once, by the table, not with each entry.
+    CHECK(a->charge() < sizeof(Entry) + a->key().size() + head_dated("x").size() + 3);
+}
+
+TEST_CASE("a shared head block counts against the budget and leaves with its last entry") {
+    Store store({.budget_bytes = 1 << 20, .shard_count = 4});
+    CHECK(store.insert(make_shared_entry(store, "a", head_dated("d1"), "AAA"), 0));
+    CHECK(store.insert(make_shared_entry(store, "b", head_dated("d2"), "BBB"), 0));
+    CHECK(store.insert(make_shared_entry(store, "c", head_dated("d3", "image/png"), "CCC"), 0));
+    StoreStats stats = store.stats();
+    CHECK(stats.shared_head_blocks == 2);
+    CHECK(stats.shared_head_bytes > 0);
+
+    CHECK(store.erase("a", hash_key("a")));
+    CHECK(store.stats().shared_head_blocks == 2);   // b still uses text/plain's block
+    CHECK(store.erase("b", hash_key("b")));
+    CHECK(store.stats().shared_head_blocks == 1);
+    CHECK(store.erase("c", hash_key("c")));
+    stats = store.stats();
+    CHECK(stats.shared_head_blocks == 0);
+    CHECK(stats.shared_head_bytes == 0);
+    CHECK(stats.bytes == 0);
+}
+
+TEST_CASE("an entry outlives its store with its shared head lines readable") {
+    EntryRef kept;
+    {
+        Store store({.budget_bytes = 1 << 20, .shard_count = 4});
+        kept = make_shared_entry(store, "a", head_dated("d1"), "AAA");
+        CHECK(store.insert(kept, 0));
+    }
+    CHECK(kept->head().text() == head_dated("d1").substr(0, 17) + "Content-Type: text/plain\r\n"
+                                 "Cache-Control: max-age=60\r\nDate: d1\r\nContent-Length: 3\r\n");
+    kept.reset();   // the last reference frees the block, then the table (ASan checks both)
+}
+
+TEST_CASE("eviction keeps entries and their shared head blocks within the budget") {
+    // Every entry has a Content-Type of its own: blocks are as many as entries.
+    auto head_for = [](int i) { return head_dated("d", "type/" + std::to_string(i)); };
+    std::size_t budget = 0;
+    {
+        Store probe({.budget_bytes = 1 << 20, .shard_count = 4});
+        CHECK(probe.insert(make_shared_entry(probe, "k-1000", head_for(0), "abc"), 0));
+        StoreStats one = probe.stats();
+        budget = 10 * (one.bytes + one.shared_head_bytes);
+    }
+    Store store({.budget_bytes = budget, .shard_count = 4});
+    for (int i = 0; i < 100; ++i) {
+        std::string key = "k-" + std::to_string(1000 + i);
+        CHECK(store.insert(make_shared_entry(store, key, head_for(i), "abc"), i));
+        StoreStats stats = store.stats();
+        CHECK(stats.bytes + stats.shared_head_bytes <= budget);
+        CHECK(stats.shared_head_blocks == stats.entries);
+    }
+    CHECK(store.stats().entries >= 5);
 }
 
 TEST_CASE("an entry's age counts its initial age and time resident, never negative") {
@@ -320,7 +410,9 @@ TEST_CASE("two threads inserting and looking up random keys see only whole, matc
             std::string key = "key-" + std::to_string(1000 + x % 1000);
             auto now = static_cast<Seconds>(i / 1000);
             if ((x >> 32) % 2 == 0) {
-                store.insert(make_entry(key, body_for(key), /*keep_until=*/now + 5), now);
+                // Three heads to share: the threads intern and release the same blocks.
+                std::string head = head_dated("d", "type/" + std::to_string(x % 3));
+                store.insert(make_shared_entry(store, key, head, body_for(key), /*keep_until=*/now + 5), now);
             } else if (EntryRef entry = find(store, key, now)) {
                 ++hits;
                 if (entry->key() != key || entry->body() != body_for(key)) ++mismatches;
@@ -334,6 +426,7 @@ TEST_CASE("two threads inserting and looking up random keys see only whole, matc
     CHECK(mismatches == 0);
     CHECK(hits > 0);
     StoreStats stats = store.stats();
-    CHECK(stats.bytes <= budget);
+    CHECK(stats.bytes + stats.shared_head_bytes <= budget);
     CHECK(stats.evictions > 0);
+    CHECK(stats.shared_head_blocks <= 3);
 }
