@@ -9,6 +9,7 @@
 
 #include "cache/policy.hpp"
 #include "cache/store.hpp"
+#include "http/host.hpp"
 #include "server/worker.hpp"
 
 namespace cachet::server {
@@ -171,8 +172,10 @@ bool ClientConnection::find_head() {
     // Feed llhttp only complete heads, so every header view is contiguous in buffer_.
     std::size_t from = std::max(begin_, scan_from_ >= 3 ? scan_from_ - 3 : 0);
     std::string_view pending(buffer_.get() + from, end_ - from);
-    auto end = pending.find("\r\n\r\n");
-    if (end != std::string_view::npos) return true;
+    // A head ended by bare LFs goes to llhttp too, which refuses it (strict mode) at once
+    // rather than leaving the client to wait for a CRLF that never comes.
+    if (pending.find("\r\n\r\n") != std::string_view::npos) return true;
+    if (pending.find("\n\n") != std::string_view::npos) return true;
     scan_from_ = end_;
     if (end_ - begin_ < kMaxHead) {
         if (end_ == capacity_ && begin_ == 0) {   // grow once the head outgrows the buffer
@@ -195,6 +198,7 @@ void ClientConnection::process_input() {
             in_message_ = true;
             head_parsed_ = message_parsed_ = dispatched_ = false;
             cache_directives_ = too_many_headers_ = in_header_value_ = false;
+            refusal_ = {};
             request_.reset();
         }
         const char* start = buffer_.get() + begin_;
@@ -205,10 +209,10 @@ void ClientConnection::process_input() {
             break;
         }
         if (err != HPE_PAUSED) {
-            if (err == HPE_USER && too_many_headers_) {
+            if (too_many_headers_) {
                 reject_request(true, describe(Errc::header_too_large));
             } else {
-                reject_request(false, llhttp_get_error_reason(&parser_));
+                reject_request(false, refusal_.empty() ? llhttp_get_error_reason(&parser_) : refusal_);
             }
             break;
         }
@@ -243,6 +247,11 @@ bool ClientConnection::flush_hits() {
 
 // ---------------------------------------------------------------- llhttp callbacks
 
+int ClientConnection::refuse(std::string_view reason) noexcept {
+    refusal_ = reason;
+    return -1;   // llhttp stops with an error; process_input answers 400 with the reason
+}
+
 int ClientConnection::on_url(const char* at, std::size_t size) {
     if (request_.target.empty()) request_.target = std::string_view(at, size);
     else request_.target = std::string_view(request_.target.data(), request_.target.size() + size);
@@ -268,6 +277,9 @@ int ClientConnection::on_header_value(const char* at, std::size_t size) {
     auto& value = request_.headers[request_.header_count - 1].value;
     value = value.empty() ? std::string_view(at, size) : std::string_view(value.data(), value.size() + size);
     in_header_value_ = true;
+    // llhttp hands an obs-fold over as part of the value. RFC 9112 §5.2: reject it or
+    // replace it with SP; forwarded as is, the next hop could read the fold as a new field.
+    if (value.find_first_of("\r\n") != std::string_view::npos) return refuse("obsolete line folding is not accepted");
     return 0;
 }
 
@@ -280,15 +292,22 @@ int ClientConnection::on_headers_complete() {
     request_.chunked = (parser_.flags & F_CHUNKED) != 0;
     if (parser_.flags & F_CONTENT_LENGTH) request_.content_length = parser_.content_length;
     request_.has_body = request_.chunked || request_.content_length > 0;
+    int host_lines = 0;
     for (const auto& h : request_.header_span()) {
-        if (http::iequals(h.name, "host")) request_.host = h.value;
+        if (http::iequals(h.name, "host")) {
+            request_.host = h.value;
+            ++host_lines;
+        }
         else if (http::iequals(h.name, "expect")) request_.expect_continue = http::iequals(h.value, "100-continue");
         else if (is_cache_directive(h.name)) cache_directives_ = true;
         else if (is_conditional(h.name)) request_.conditional = true;
     }
+    // RFC 9112 §3.2: a 400 for an HTTP/1.1 request without Host, for more than one Host
+    // line, and for a Host whose value is not a valid uri-host [":" port].
+    if (host_lines > 1) return refuse("more than one Host header");
+    if (host_lines == 1 && !http::valid_host(request_.host)) return refuse("invalid Host header");
     if (request_.version_major == 1 && request_.version_minor == 1 && request_.host.empty()) {
-        llhttp_set_error_reason(&parser_, "missing Host header");   // RFC 9112 §3.2: a 400
-        return HPE_USER;
+        return refuse("missing Host header");
     }
     if (request_.has_body) {
         // The body streams to the origin as it arrives, so the response starts now.

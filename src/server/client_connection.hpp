@@ -80,6 +80,8 @@ private:
     int on_url(const char* at, std::size_t size);
     int on_header_field(const char* at, std::size_t size);
     int on_header_value(const char* at, std::size_t size);
+    // Records why the request is refused (a 400) and returns llhttp's error value.
+    int refuse(std::string_view reason) noexcept;
     int on_headers_complete();
     int on_body(const char* at, std::size_t size);
     int on_message_complete();
@@ -114,6 +116,8 @@ private:
     bool cache_directives_ = false;   // Cache-Control, Pragma or Authorization present
     bool in_header_value_ = false;
     bool too_many_headers_ = false;
+    // Why a callback refused the request (llhttp reports only "User callback error").
+    std::string_view refusal_;
 
     cache::KeyBuffer key_;
     // The request's variant key, when its URL varies: 8 KiB, so made on a connection's first

@@ -26,6 +26,46 @@ TEST_CASE("a request with a malformed header line gets a 400 and the connection 
     CHECK(origin.total_requests() == 0);
 }
 
+TEST_CASE("Host must be there once, with a valid value (RFC 9112 §3.2), or the request gets a 400") {
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    check_rejected(cachet.port(), "GET /x HTTP/1.1\r\n\r\n");
+    check_rejected(cachet.port(), "GET /x HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\n\r\n");
+    check_rejected(cachet.port(), "GET /x HTTP/1.1\r\nHost: a b\r\n\r\n");
+    check_rejected(cachet.port(), "GET /x HTTP/1.1\r\nHost: a.test:8o\r\n\r\n");
+    CHECK(origin.total_requests() == 0);
+    // The valid shapes pass: a name with a port, and an IP literal.
+    for (const char* host : {"a.test:8080", "[::1]:80"}) {
+        Deadline deadline = Deadline::after(10s);
+        HttpConnection conn(cachet.port(), deadline);
+        REQUIRE(conn.connected());
+        Reply r = conn.exchange(std::string("GET /x HTTP/1.1\r\nHost: ") + host + "\r\n\r\n", deadline);
+        CHECK_MESSAGE(r.status == 200, host << ": " << r.describe());
+    }
+}
+
+TEST_CASE("the 400 names why the request was refused") {
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    Deadline deadline = Deadline::after(10s);
+    HttpConnection conn(cachet.port(), deadline);
+    REQUIRE(conn.connected());
+    Reply r = conn.exchange("GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", deadline);
+    REQUIRE_MESSAGE(r.ok(), r.describe());
+    CHECK(r.status == 400);
+    CHECK(r.body == "more than one Host header\n");
+}
+
+TEST_CASE("obs-fold, whitespace before the colon and bare-LF heads get a 400 (RFC 9112 §5.1, §5.2)") {
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    check_rejected(cachet.port(), "GET /x HTTP/1.1\r\nHost: a\r\nX-Long: one\r\n two\r\n\r\n");
+    check_rejected(cachet.port(), "GET /x HTTP/1.1\r\nHost: a\r\nX-Space : one\r\n\r\n");
+    // Ended by bare LFs: refused at once, not left waiting for a CRLF.
+    check_rejected(cachet.port(), "GET /x HTTP/1.1\nHost: a\n\n");
+    CHECK(origin.total_requests() == 0);
+}
+
 TEST_CASE("a request line that is not HTTP gets a 400 and the connection closes") {
     TestOrigin origin;
     Cachet cachet(origin.url());

@@ -53,5 +53,21 @@ TEST_CASE("an empty origin body is relayed and stored") {
     CHECK(origin.requests("/empty") == 1);
 }
 
+TEST_CASE("an origin header folded over two lines reaches clients as one line (RFC 9112 §5.2)") {
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    for (int i = 0; i < 2; ++i) {   // the miss, then the stored copy
+        Reply r = get(cachet.port(), "/folded?bad=fold");
+        REQUIRE_MESSAGE(r.ok(), r.describe());
+        CHECK(r.status == 200);
+        REQUIRE(r.header("X-Folded"));
+        CHECK(r.header("X-Folded")->find_first_of("\r\n") == std::string::npos);
+        CHECK(r.header("X-Folded")->find("first") == 0);
+        CHECK(r.header("X-Folded")->find("second") != std::string::npos);
+        CHECK(r.body == "ok");
+    }
+    CHECK(origin.requests("/folded") == 1);
+}
+
 }  // namespace
 }  // namespace cachet::integration

@@ -85,6 +85,7 @@ ResponsePlan plan_response(const Request& request, const Counted& counted) {
     if (auto b = query.get("bad")) {
         plan.failure = *b == "header"   ? Failure::bad_header
                        : *b == "length" ? Failure::bad_length
+                       : *b == "fold"   ? Failure::folded_header
                                         : Failure::bad_status_line;
     }
 
@@ -189,6 +190,9 @@ std::string malformed_response(Failure failure) {
             return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nthis line has no colon\r\n\r\nok";
         case Failure::bad_length:
             return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nok";
+        case Failure::folded_header:
+            return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nCache-Control: max-age=60\r\n"
+                   "X-Folded: first\r\n second\r\n\r\nok";
         default:
             return "HTTP/1.1 two-hundred Okay-ish\r\nContent-Length: 2\r\n\r\nok";
     }

@@ -31,6 +31,7 @@ void ResponseSender::begin() {
         case Failure::bad_status_line:
         case Failure::bad_header:
         case Failure::bad_length:
+        case Failure::folded_header:
             conn_.write(malformed_response(plan_.failure));
             conn_.close_gracefully();
             return;
