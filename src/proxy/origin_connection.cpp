@@ -259,7 +259,11 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
     llhttp_errno_t err = llhttp_execute(&parser_, buf->base, static_cast<std::size_t>(nread));
     if (phase_ != Phase::exchanging) return;
     if (err == HPE_PAUSED) {
-        // Paused after the complete response: anything after it is not ours to read.
+        // Paused after the complete response. Bytes after it answer nothing we asked: an
+        // origin that sends more than it framed cannot be trusted with the next request
+        // (its extra bytes could be read as that request's response), so it is closed.
+        const char* end = buf->base + nread;
+        if (llhttp_get_error_pos(&parser_) != end) keep_alive_ = false;
         finish_exchange();
         return;
     }

@@ -44,6 +44,20 @@ TEST_CASE("an origin that sends a malformed status line gets a 502") {
     check_gateway_error(get(cachet.port(), "/badheader?bad=header"), 502);
 }
 
+TEST_CASE("an origin connection that sent more than its response framed is not reused") {
+    TestOrigin origin;
+    Cachet cachet(origin.url(), {"--workers", "1"});
+    Reply first = get(cachet.port(), "/extra?bad=extra");
+    REQUIRE_MESSAGE(first.ok(), first.describe());
+    CHECK(first.body == "ok");
+    // The unasked-for second response must not answer, or be stored for, a later request.
+    Reply next = get(cachet.port(), "/next?cc=max-age=60");
+    REQUIRE_MESSAGE(next.ok(), next.describe());
+    CHECK(next.body.find("smuggled") == std::string::npos);
+    CHECK(origin.requests("/next") == 1);
+    CHECK(origin.connections() == 2);
+}
+
 TEST_CASE("an origin that never answers gets a 504 after the first-byte timeout") {
     TestOrigin origin;
     Cachet cachet(origin.url(), {"--first-byte-timeout", "500ms"});

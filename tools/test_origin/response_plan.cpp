@@ -86,6 +86,7 @@ ResponsePlan plan_response(const Request& request, const Counted& counted) {
         plan.failure = *b == "header"   ? Failure::bad_header
                        : *b == "length" ? Failure::bad_length
                        : *b == "fold"   ? Failure::folded_header
+                       : *b == "extra"  ? Failure::extra_response
                                         : Failure::bad_status_line;
     }
 
@@ -193,6 +194,9 @@ std::string malformed_response(Failure failure) {
         case Failure::folded_header:
             return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nCache-Control: max-age=60\r\n"
                    "X-Folded: first\r\n second\r\n\r\nok";
+        case Failure::extra_response:
+            return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nCache-Control: no-store\r\n\r\nok"
+                   "HTTP/1.1 200 OK\r\nContent-Length: 8\r\nCache-Control: max-age=600\r\n\r\nsmuggled";
         default:
             return "HTTP/1.1 two-hundred Okay-ish\r\nContent-Length: 2\r\n\r\nok";
     }

@@ -18,8 +18,9 @@
 //   truncate=B                  declare the full length, close (FIN) after B body bytes
 //   reset=1                     abort the connection with an RST instead of answering
 //   hang=1                      never answer, keep the connection open
-//   bad=1|header|length|fold    a malformed status line / header line / conflicting lengths /
-//                               an obs-fold (a header value continued on the next line)
+//   bad=1|header|length|fold|extra   a malformed status line / header line / conflicting
+//                               lengths / an obs-fold (a header value continued on the next
+//                               line) / a second, unasked-for response after the first
 //   echo=1                      body lists the request line and headers as received, plus
 //                               the request body's length and FNV-1a 64 checksum
 //
@@ -35,7 +36,8 @@
 namespace cachet::tools {
 
 enum class Framing : std::uint8_t { content_length, chunked, close_delimited };
-enum class Failure : std::uint8_t { none, reset, hang, bad_status_line, bad_header, bad_length, folded_header };
+enum class Failure : std::uint8_t { none, reset, hang, bad_status_line, bad_header, bad_length, folded_header,
+                                    extra_response };
 
 struct ResponsePlan {
     std::uint64_t delay_ms = 0;

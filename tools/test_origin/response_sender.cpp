@@ -35,6 +35,11 @@ void ResponseSender::begin() {
             conn_.write(malformed_response(plan_.failure));
             conn_.close_gracefully();
             return;
+        case Failure::extra_response: {   // one write, and the connection stays open
+            auto self = shared_from_this();
+            conn_.write(malformed_response(plan_.failure), [self] { self->done(); });
+            return;
+        }
         case Failure::none:
             break;
     }
