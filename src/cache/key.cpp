@@ -7,6 +7,8 @@
 
 #include <xxhash.h>
 
+#include "http/host.hpp"
+
 namespace cachet::cache {
 
 namespace {
@@ -71,17 +73,6 @@ private:
     bool malformed_ = false;
 };
 
-bool starts_with_http_scheme(std::string_view target) noexcept {
-    constexpr std::string_view scheme = "http://";   // the scheme is case-insensitive
-    if (target.size() < scheme.size()) return false;
-    for (std::size_t i = 0; i < scheme.size(); ++i) {
-        char c = target[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != scheme[i]) return false;
-    }
-    return true;
-}
-
 // Writes host without its default port (":80", or an empty one, RFC 3986 §6.2.3) and
 // without a trailing dot, lowercased: the forms that name the same origin share a key.
 void put_host(KeyWriter& w, std::string_view host) noexcept {
@@ -129,16 +120,13 @@ Result<std::string_view> build_key(KeyBuffer& out, std::string_view method, std:
     w.put_field(method == "HEAD" ? std::string_view("GET") : method, /*lowercase=*/false);
     w.put(separator);
 
-    if (starts_with_http_scheme(target)) {
-        // Absolute-form: its authority overrides Host (RFC 9112 §3.2.2).
+    if (auto authority = http::absolute_form_authority(target)) {
+        // Absolute-form: its authority overrides Host (RFC 9112 §3.2.2); a userinfo does
+        // not name the resource.
         std::string_view rest = target.substr(std::string_view("http://").size());
         std::size_t authority_end = rest.find_first_of("/?#");
         if (authority_end == std::string_view::npos) authority_end = rest.size();
-        std::string_view authority = rest.substr(0, authority_end);
-        if (std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
-            authority.remove_prefix(at + 1);   // userinfo does not name the resource
-        }
-        put_host(w, authority);
+        put_host(w, *authority);
         w.put(separator);
         put_path_and_query(w, rest.substr(authority_end));
     } else {

@@ -1,6 +1,7 @@
 #pragma once
 // The Host field's value (RFC 9110 §7.2): uri-host [ ":" port ], where uri-host is an
 // IP-literal in brackets, an IPv4 address or a reg-name (RFC 3986 §3.2.2).
+#include <optional>
 #include <string_view>
 
 namespace cachet::http {
@@ -40,6 +41,24 @@ constexpr bool valid_host(std::string_view value) noexcept {
         if (!is_reg_name_char(c)) return false;
     }
     return colon == std::string_view::npos || all_digits(value.substr(colon + 1));
+}
+
+// The authority of an absolute-form request target ("http://host:port/path"), without a
+// userinfo, or nullopt when the target is not in absolute form with the http scheme
+// (matched without regard to case). RFC 9112 §3.2.2: that authority, not the Host field,
+// names the target's host.
+constexpr std::optional<std::string_view> absolute_form_authority(std::string_view target) noexcept {
+    constexpr std::string_view scheme = "http://";
+    if (target.size() < scheme.size()) return std::nullopt;
+    for (std::size_t i = 0; i < scheme.size(); ++i) {
+        char c = target[i];
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c != scheme[i]) return std::nullopt;
+    }
+    std::string_view rest = target.substr(scheme.size());
+    std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+    if (std::size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+    return authority;
 }
 
 }  // namespace cachet::http

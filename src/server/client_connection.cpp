@@ -306,6 +306,12 @@ int ClientConnection::on_headers_complete() {
     // line, and for a Host whose value is not a valid uri-host [":" port].
     if (host_lines > 1) return refuse("more than one Host header");
     if (host_lines == 1 && !http::valid_host(request_.host)) return refuse("invalid Host header");
+    // §3.2.2: an absolute-form target's authority replaces Host, for the key and for the
+    // request to the origin alike, so a response is stored under the host it came from.
+    if (auto authority = http::absolute_form_authority(request_.target)) {
+        if (!http::valid_host(*authority)) return refuse("invalid authority in the request target");
+        request_.host = *authority;
+    }
     if (request_.version_major == 1 && request_.version_minor == 1 && request_.host.empty()) {
         return refuse("missing Host header");
     }

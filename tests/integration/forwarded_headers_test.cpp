@@ -65,6 +65,32 @@ TEST_CASE("hop-by-hop request headers are removed and Via and X-Forwarded-For ar
     CHECK(echoed.values("Host").size() == 1);
 }
 
+TEST_CASE("an absolute-form target's authority replaces Host, towards the origin and in the key") {
+    // RFC 9112 §3.2.2. Were Host forwarded while the key used the target's authority, one
+    // host's response would be stored under another's key.
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    auto exchange = [&](const std::string& target, const std::string& host) {
+        Deadline deadline = Deadline::after(10s);
+        HttpConnection conn(cachet.port(), deadline);
+        REQUIRE(conn.connected());
+        return conn.exchange("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n", deadline);
+    };
+    Reply absolute = exchange("http://one.test/abs?echo=1&cc=max-age=60", "two.test");
+    REQUIRE_MESSAGE(absolute.ok(), absolute.describe());
+    EchoedRequest echoed = parse_echo(absolute.body);
+    CHECK(echoed.request_line == "GET /abs?echo=1&cc=max-age=60 HTTP/1.1");
+    CHECK(echoed.values("Host") == std::vector<std::string>{"one.test"});
+
+    // Stored under one.test: a request for it hits, one for two.test does not.
+    Reply same = exchange("/abs?echo=1&cc=max-age=60", "one.test");
+    CHECK(same.header("Cache-Status").value_or("").find("hit") != std::string::npos);
+    Reply other = exchange("/abs?echo=1&cc=max-age=60", "two.test");
+    REQUIRE_MESSAGE(other.ok(), other.describe());
+    CHECK(parse_echo(other.body).values("Host") == std::vector<std::string>{"two.test"});
+    CHECK(origin.requests("/abs") == 2);
+}
+
 TEST_CASE("a Via from an earlier proxy is kept and cachet's is appended") {
     TestOrigin origin;
     Cachet cachet(origin.url());

@@ -28,3 +28,15 @@ TEST_CASE("a Host value with spaces, a bad port, a userinfo or no host is invali
     CHECK_FALSE(valid_host("[::1]x"));
     CHECK_FALSE(valid_host("[::1]:8o"));
 }
+
+TEST_CASE("an absolute-form target's authority, without userinfo (RFC 9112 §3.2.2)") {
+    using cachet::http::absolute_form_authority;
+    CHECK(absolute_form_authority("http://a.test/p?q") == "a.test");
+    CHECK(absolute_form_authority("HTTP://a.test:8080") == "a.test:8080");
+    CHECK(absolute_form_authority("http://a.test?q") == "a.test");
+    CHECK(absolute_form_authority("http://user:pw@a.test/") == "a.test");
+    CHECK(absolute_form_authority("http:///p") == "");
+    CHECK_FALSE(absolute_form_authority("/p"));
+    CHECK_FALSE(absolute_form_authority("https://a.test/"));
+    CHECK_FALSE(absolute_form_authority("http:/a"));
+}
