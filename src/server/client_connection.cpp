@@ -186,7 +186,7 @@ bool ClientConnection::find_head() {
         }
         return false;
     }
-    reject_request(true, describe(Errc::header_too_large));
+    reject_request(431, describe(Errc::header_too_large));
     return false;
 }
 
@@ -199,6 +199,7 @@ void ClientConnection::process_input() {
             head_parsed_ = message_parsed_ = dispatched_ = false;
             cache_directives_ = too_many_headers_ = in_header_value_ = false;
             refusal_ = {};
+            refusal_status_ = 400;
             request_.reset();
         }
         const char* start = buffer_.get() + begin_;
@@ -210,9 +211,13 @@ void ClientConnection::process_input() {
         }
         if (err != HPE_PAUSED) {
             if (too_many_headers_) {
-                reject_request(true, describe(Errc::header_too_large));
+                reject_request(431, describe(Errc::header_too_large));
+            } else if (!refusal_.empty()) {
+                reject_request(refusal_status_, refusal_);
+            } else if (err == HPE_PAUSED_H2_UPGRADE) {
+                reject_request(505, "HTTP/2 is not supported; use HTTP/1.1");   // the h2 preface
             } else {
-                reject_request(false, refusal_.empty() ? llhttp_get_error_reason(&parser_) : refusal_);
+                reject_request(400, llhttp_get_error_reason(&parser_));
             }
             break;
         }
@@ -247,9 +252,10 @@ bool ClientConnection::flush_hits() {
 
 // ---------------------------------------------------------------- llhttp callbacks
 
-int ClientConnection::refuse(std::string_view reason) noexcept {
+int ClientConnection::refuse(std::string_view reason, int status) noexcept {
     refusal_ = reason;
-    return -1;   // llhttp stops with an error; process_input answers 400 with the reason
+    refusal_status_ = status;
+    return -1;   // llhttp stops with an error; process_input answers with the reason
 }
 
 int ClientConnection::on_url(const char* at, std::size_t size) {
@@ -292,6 +298,13 @@ int ClientConnection::on_headers_complete() {
     request_.chunked = (parser_.flags & F_CHUNKED) != 0;
     if (parser_.flags & F_CONTENT_LENGTH) request_.content_length = parser_.content_length;
     request_.has_body = request_.chunked || request_.content_length > 0;
+    // RFC 9112 §2.3: only HTTP/1.x is spoken here. RFC 9110 §9.3.6: CONNECT asks for a
+    // tunnel, which a reverse proxy does not open; the bytes after it would be tunnel data.
+    if (request_.version_major != 1) return refuse("only HTTP/1.0 and HTTP/1.1 are supported", 505);
+    if (parser_.method == HTTP_CONNECT) return refuse("CONNECT is not supported", 501);
+    // Upgrade is hop-by-hop and never forwarded (RFC 9110 §7.8), so the connection stays
+    // HTTP/1.1: llhttp must go on parsing the bytes after this request as requests.
+    parser_.upgrade = 0;
     int host_lines = 0;
     for (const auto& h : request_.header_span()) {
         if (http::iequals(h.name, "host")) {
@@ -402,10 +415,12 @@ void ClientConnection::finish_if_closing() {
     if (close_after_writes_ || (peer_closed_ && !in_message_)) close();
 }
 
-void ClientConnection::reject_request(bool header_too_large, std::string_view reason) {
+void ClientConnection::reject_request(int status, std::string_view reason) {
     // The request could not be parsed, so nothing after it can be: answer and close.
-    std::string out = header_too_large ? "HTTP/1.1 431 Request Header Fields Too Large\r\n"
-                                       : "HTTP/1.1 400 Bad Request\r\n";
+    std::string out = status == 431   ? "HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                      : status == 501 ? "HTTP/1.1 501 Not Implemented\r\n"
+                      : status == 505 ? "HTTP/1.1 505 HTTP Version Not Supported\r\n"
+                                      : "HTTP/1.1 400 Bad Request\r\n";
     out += "Content-Type: text/plain\r\nContent-Length: " + std::to_string(reason.size() + 1) + "\r\n";
     out += "Connection: close\r\n\r\n";
     out.append(reason).append("\n");

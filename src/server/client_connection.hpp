@@ -71,7 +71,7 @@ private:
     void send_status(int status, std::string_view reason_phrase, std::string_view detail);
     // `stale`: a stored response the leader's request revalidates (validators added).
     void start_stream(ResponseStream::Role role, proxy::FillRef fill, const cache::Entry* stale = nullptr);
-    void reject_request(bool header_too_large, std::string_view reason);   // 400 or 431, then close
+    void reject_request(int status, std::string_view reason);   // 400, 431, 501 or 505, then close
     bool flush_hits();   // false when the connection had to close
     void update_reading();
     void finish_if_closing();
@@ -80,8 +80,8 @@ private:
     int on_url(const char* at, std::size_t size);
     int on_header_field(const char* at, std::size_t size);
     int on_header_value(const char* at, std::size_t size);
-    // Records why the request is refused (a 400) and returns llhttp's error value.
-    int refuse(std::string_view reason) noexcept;
+    // Records why the request is refused (with `status`) and returns llhttp's error value.
+    int refuse(std::string_view reason, int status = 400) noexcept;
     int on_headers_complete();
     int on_body(const char* at, std::size_t size);
     int on_message_complete();
@@ -118,6 +118,7 @@ private:
     bool too_many_headers_ = false;
     // Why a callback refused the request (llhttp reports only "User callback error").
     std::string_view refusal_;
+    int refusal_status_ = 400;
 
     cache::KeyBuffer key_;
     // The request's variant key, when its URL varies: 8 KiB, so made on a connection's first

@@ -9,14 +9,14 @@
 namespace cachet::integration {
 namespace {
 
-void check_rejected(int port, const std::string& bytes) {
+void check_rejected(int port, const std::string& bytes, int status = 400) {
     Deadline deadline = Deadline::after(10s);
     HttpConnection conn(port, deadline);
     REQUIRE(conn.connected());
     Reply r = conn.exchange(bytes, deadline);
     REQUIRE_MESSAGE(r.ok(), r.describe());
-    CHECK(r.status == 400);
-    CHECK_MESSAGE(conn.wait_closed(deadline), "cachet kept the connection open after a 400");
+    CHECK(r.status == status);
+    CHECK_MESSAGE(conn.wait_closed(deadline), "cachet kept the connection open after a " << status);
 }
 
 TEST_CASE("a request with a malformed header line gets a 400 and the connection closes") {
@@ -64,6 +64,33 @@ TEST_CASE("obs-fold, whitespace before the colon and bare-LF heads get a 400 (RF
     // Ended by bare LFs: refused at once, not left waiting for a CRLF.
     check_rejected(cachet.port(), "GET /x HTTP/1.1\nHost: a\n\n");
     CHECK(origin.total_requests() == 0);
+}
+
+TEST_CASE("CONNECT gets a 501, HTTP/2 and other major versions a 505, and nothing reaches the origin") {
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    check_rejected(cachet.port(), "CONNECT a.test:443 HTTP/1.1\r\nHost: a.test:443\r\n\r\n", 501);
+    check_rejected(cachet.port(), "GET /x HTTP/2.0\r\nHost: a\r\n\r\n", 505);
+    check_rejected(cachet.port(), "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505);
+    CHECK(origin.total_requests() == 0);
+}
+
+TEST_CASE("a request asking to upgrade is answered as HTTP/1.1 and the connection goes on") {
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    Deadline deadline = Deadline::after(10s);
+    HttpConnection conn(cachet.port(), deadline);
+    REQUIRE(conn.connected());
+    REQUIRE(conn.send("GET /up HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                      "GET /after HTTP/1.1\r\nHost: a\r\n\r\n",
+                      deadline));
+    Reply up = conn.read_response(deadline);
+    REQUIRE_MESSAGE(up.ok(), up.describe());
+    CHECK(up.status == 200);
+    Reply after = conn.read_response(deadline);
+    REQUIRE_MESSAGE(after.ok(), after.describe());
+    CHECK(after.status == 200);
+    CHECK(origin.requests("/after") == 1);
 }
 
 TEST_CASE("a request line that is not HTTP gets a 400 and the connection closes") {
