@@ -42,6 +42,9 @@ cachet_pid=$!
 pids+=($cachet_pid)
 port=$(wait_for_line "$work/cachet.out")
 curl -s -o /dev/null --max-time 10 "http://127.0.0.1:$port$target"
+# Count from here: start-up (symbol binding, allocator set-up) and the warm-up miss would
+# otherwise weigh on the figure by how many requests wrk managed, which varies with load.
+callgrind_control --zero "$cachet_pid" >/dev/null
 timeout $((seconds + 30)) taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$port$target" >"$work/wrk.out"
 kill -TERM "$cachet_pid"
 wait "$cachet_pid" || true

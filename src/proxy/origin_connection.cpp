@@ -295,11 +295,14 @@ int OriginConnection::handle_header_value(const char* at, std::size_t size) {
     in_value_ = true;
     const std::size_t from = head_bytes_.size();
     head_bytes_.append(at, size);
-    // llhttp hands an obs-fold over inside the value. RFC 9112 §5.2 lets a proxy replace
-    // each fold with SP instead of failing the response: the value then reads as one line
-    // downstream, never as a field line of its own.
-    for (std::size_t i = from; i < head_bytes_.size(); ++i) {
-        if (head_bytes_[i] == '\r' || head_bytes_[i] == '\n') head_bytes_[i] = ' ';
+    // A value's later piece comes after a read boundary or an obs-fold, which llhttp hands
+    // over inside the value. RFC 9112 §5.2 lets a proxy replace each fold with SP instead
+    // of failing the response: the value then reads as one line downstream, never as a
+    // field line of its own. (A first piece holds no line break.)
+    if (fields_.back().value_len > 0) {
+        for (std::size_t i = from; i < head_bytes_.size(); ++i) {
+            if (head_bytes_[i] == '\r' || head_bytes_[i] == '\n') head_bytes_[i] = ' ';
+        }
     }
     fields_.back().value_len += static_cast<std::uint32_t>(size);
     return head_bytes_.size() > (64u << 10) ? -1 : 0;

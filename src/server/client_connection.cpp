@@ -281,10 +281,15 @@ int ClientConnection::on_header_field(const char* at, std::size_t size) {
 
 int ClientConnection::on_header_value(const char* at, std::size_t size) {
     auto& value = request_.headers[request_.header_count - 1].value;
-    value = value.empty() ? std::string_view(at, size) : std::string_view(value.data(), value.size() + size);
     in_header_value_ = true;
-    // llhttp hands an obs-fold over as part of the value. RFC 9112 §5.2: reject it or
-    // replace it with SP; forwarded as is, the next hop could read the fold as a new field.
+    if (value.empty()) {
+        value = std::string_view(at, size);
+        return 0;
+    }
+    // A value in more than one piece: llhttp sees a complete head, so the only way to get
+    // here is an obs-fold. RFC 9112 §5.2: reject it or replace it with SP; forwarded as
+    // is, the next hop could read the fold as a field line of its own.
+    value = std::string_view(value.data(), value.size() + size);
     if (value.find_first_of("\r\n") != std::string_view::npos) return refuse("obsolete line folding is not accepted");
     return 0;
 }
