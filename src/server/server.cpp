@@ -71,8 +71,8 @@ int run_server(const Config& config) {
     for (auto& worker : runtime.workers) worker->start();
     std::string host = config.listen_host.find(':') != std::string::npos ? "[" + config.listen_host + "]"
                                                                           : config.listen_host;
-    std::printf("cachet listening on %s:%u (%u workers, origin %s)\n", host.c_str(), port, config.workers,
-                config.origin.authority.c_str());
+    std::printf("cachet listening on %s:%u (%u %s, origin %s)\n", host.c_str(), port, config.workers,
+                config.workers == 1 ? "worker" : "workers", config.origin.authority.c_str());
     std::fflush(stdout);
 
     int signal_number = 0;
