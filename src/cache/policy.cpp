@@ -141,6 +141,7 @@ ResponseFacts response_facts(int status, http::HeaderSpan headers) noexcept {
                 facts.expires_present = true;
             }
         } else if (iequals(h.name, "Last-Modified")) {
+            facts.has_validator = true;
             if (!last_modified_seen) facts.last_modified = http::parse_http_date(h.value);
             last_modified_seen = true;
         } else if (iequals(h.name, "Age")) {
@@ -153,6 +154,8 @@ ResponseFacts response_facts(int status, http::HeaderSpan headers) noexcept {
                     return facts.age.has_value();
                 });
             }
+        } else if (iequals(h.name, "ETag")) {
+            facts.has_validator = true;
         } else if (iequals(h.name, "Set-Cookie")) {
             facts.has_set_cookie = true;
         } else if (iequals(h.name, "Vary")) {
@@ -213,6 +216,22 @@ NotStored storable(const RequestFacts& request, const ResponseFacts& response,
     return NotStored::stored;
 }
 
+NotStored storable_when_stale(const ResponseFacts& response) noexcept {
+    // RFC 9111 §4.2.4 and §5.2.2.4 let a cache store a response it may not serve without
+    // validation; §4.3.1 lets it validate with the stored ETag / Last-Modified. Without
+    // either, a conditional request cannot be built, and the entry would only take room.
+    return response.has_validator ? NotStored::stored : NotStored::no_freshness;
+}
+
+bool forbids_stale(const http::CacheControl& response) noexcept {
+    // RFC 9111 §4.2.4: "A cache MUST NOT generate a stale response if it is prohibited by
+    // an explicit in-protocol directive". s-maxage implies proxy-revalidate (§5.2.2.10).
+    // A qualified no-cache forbids only sending the named fields unvalidated (§5.2.2.4):
+    // it is not counted here.
+    return (response.no_cache && !response.no_cache_has_fields) || response.must_revalidate ||
+           response.proxy_revalidate || response.s_maxage.has_value();
+}
+
 // Expects `response.date` to be filled: the proxy sets it to the response time when the
 // origin sent none (RFC 9110 §6.6.1). Without it only the directives can give a lifetime.
 Seconds freshness_lifetime(const ResponseFacts& response, const PolicyOptions& options) noexcept {
@@ -261,10 +280,8 @@ Servable servable(const RequestFacts& request, const http::CacheControl& stored,
     if (want.min_fresh && lifetime - current_age < *want.min_fresh) return Servable::must_validate;
     if (lifetime > current_age) return Servable::fresh;
     // Stale (RFC 9111 §4.2.4): servable only when the client allows it with max-stale and
-    // the response does not forbid it. s-maxage implies proxy-revalidate (§5.2.2.10).
-    if (stored.must_revalidate || stored.proxy_revalidate || stored.s_maxage) {
-        return Servable::must_validate;
-    }
+    // the response does not forbid it.
+    if (forbids_stale(stored)) return Servable::must_validate;
     const Seconds staleness = current_age - lifetime;
     if (want.max_stale_any || (want.max_stale && staleness <= *want.max_stale)) {
         return Servable::stale;

@@ -48,6 +48,7 @@ struct ResponseFacts {
     std::optional<Seconds> last_modified;
     std::optional<Seconds> age;         // Age header, delta-seconds; invalid ignored
     bool has_set_cookie = false;
+    bool has_validator = false;         // ETag or Last-Modified present (RFC 9110 §8.8)
     bool vary_star = false;
     bool has_content_range = false;
 };
@@ -61,6 +62,18 @@ struct PolicyOptions {
 // Whether a shared cache may store this response (RFC 9111 §3).
 NotStored storable(const RequestFacts& request, const ResponseFacts& response,
                    const PolicyOptions& options) noexcept;
+
+// Whether a storable response that is already stale when it arrives (its freshness
+// lifetime is no more than its corrected initial age: no-cache, max-age=0, s-maxage=0, an
+// Expires not after Date, or an Age past its lifetime) is still stored: `stored` when it
+// carries a validator, so that the next request revalidates it (RFC 9111 §4.3.1) instead
+// of fetching it whole; `no_freshness` otherwise, as nothing could use it.
+NotStored storable_when_stale(const ResponseFacts& response) noexcept;
+
+// Whether the response's directives forbid serving it stale, whatever a request or a
+// stale extension allows (RFC 9111 §4.2.4): unqualified no-cache, must-revalidate,
+// proxy-revalidate, s-maxage.
+bool forbids_stale(const http::CacheControl& response) noexcept;
 
 // freshness_lifetime (RFC 9111 §4.2.1, §4.2.2 heuristic). 0 when not fresh at all.
 Seconds freshness_lifetime(const ResponseFacts& response, const PolicyOptions& options) noexcept;

@@ -49,8 +49,8 @@ cache::NotStored verdict_for(const OriginRequest& request, const OriginResponse&
     if (response.has_content_length && response.content_length > options.max_object_size) {
         return cache::NotStored::too_large;
     }
-    // Without revalidation, a response that is stale on arrival cannot be reused.
-    if (lifetime <= 0) return cache::NotStored::no_freshness;
+    // Stale on arrival (no-cache, max-age=0, ...): kept only when it can be revalidated.
+    if (lifetime <= 0) return cache::storable_when_stale(facts);
     return cache::NotStored::stored;
 }
 
@@ -92,19 +92,22 @@ cache::StaleRules stale_rules(const cache::ResponseFacts& facts, http::HeaderSpa
     const auto& cc = facts.cache_control;
     rules.while_revalidate = window(cc.stale_while_revalidate);
     rules.if_error = window(cc.stale_if_error);
-    // s-maxage implies proxy-revalidate for a shared cache (RFC 9111 §5.2.2.10).
-    rules.must_revalidate = cc.must_revalidate || cc.proxy_revalidate || cc.s_maxage.has_value();
+    // An unqualified no-cache entry counts as must-revalidate: it is never served without
+    // validation, neither for a client's max-stale nor within its stale windows.
+    rules.must_revalidate = cache::forbids_stale(cc);
     rules.has_validators = has_field(headers, "etag") || has_field(headers, "last-modified");
     return rules;
 }
 
-Seconds keep_until(Seconds fresh_until, const cache::StaleRules& rules) {
-    // A stale entry is worth keeping while it can still be used: inside its stale windows,
-    // or for revalidation when it has validators (a 304 costs the origin far less than a
-    // 200). Past that, or under memory pressure (LRU), it goes.
-    Seconds grace = std::max<Seconds>({kStaleGrace, rules.while_revalidate, rules.if_error});
-    if (rules.has_validators) grace = std::max(grace, kRevalidationWindow);
-    return fresh_until + grace;
+Seconds keep_until(Seconds stored_at, Seconds fresh_until, const cache::StaleRules& rules) {
+    // A stale entry is worth keeping while it can still be used: inside its stale windows
+    // (counted from the end of freshness), or for revalidation when it has validators (a
+    // 304 costs the origin far less than a 200), counted from when it was stored, since a
+    // response that arrived stale (no-cache, max-age=0, a large Age) is kept for that
+    // alone. Past that, or under memory pressure (LRU), it goes.
+    Seconds until = fresh_until + std::max<Seconds>({kStaleGrace, rules.while_revalidate, rules.if_error});
+    if (rules.has_validators) until = std::max(until, std::max(fresh_until, stored_at) + kRevalidationWindow);
+    return until;
 }
 
 FillHead build_fill_head(const OriginRequest& request, const OriginResponse& response,
@@ -142,7 +145,8 @@ FillHead build_fill_head(const OriginRequest& request, const OriginResponse& res
     if (head.verdict == cache::NotStored::stored) head.verdict = key_variant(request, response.headers, head);
     head.stale = stale_rules(facts, response.headers);
     head.freshness = cache::Freshness{response_time, initial_age, lifetime,
-                                      keep_until(response_time + (lifetime - initial_age), head.stale)};
+                                      keep_until(response_time, response_time + (lifetime - initial_age),
+                                                 head.stale)};
     head.origin_status = response.status;
     return head;
 }

@@ -33,7 +33,9 @@ constexpr Seconds kStaleGrace = 60;
 constexpr Seconds kRevalidationWindow = 3600;
 
 cache::StaleRules stale_rules(const cache::ResponseFacts& facts, http::HeaderSpan headers);
-Seconds keep_until(Seconds fresh_until, const cache::StaleRules& rules);
+// When the store may drop an entry stored at `stored_at` and fresh until `fresh_until`
+// (which is not after `stored_at` for a response that arrived stale).
+Seconds keep_until(Seconds stored_at, Seconds fresh_until, const cache::StaleRules& rules);
 
 FillHead build_fill_head(const OriginRequest& request, const OriginResponse& response,
                          Seconds response_time, const HeadOptions& options);

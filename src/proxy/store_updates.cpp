@@ -59,10 +59,13 @@ void OriginConnection::refresh_stored(const OriginResponse& response, Seconds no
     spec.body_size = old.body().size();
     spec.status = old.status();
     spec.stale = stale_rules(facts, fields);
-    spec.freshness = cache::Freshness{now, initial_age, lifetime, keep_until(now + lifetime - initial_age, spec.stale)};
+    spec.freshness =
+        cache::Freshness{now, initial_age, lifetime, keep_until(now, now + lifetime - initial_age, spec.stale)};
     cache::EntryRef entry = cache::Entry::create(spec, context_.store.shared_heads());
     if (!old.body().empty()) std::memcpy(entry->body_data(), old.body().data(), old.body().size());
-    bool stored = lifetime > initial_age && cache::insert_response(context_.store, entry, now);
+    // A no-cache (or otherwise stale) response stays stored to be revalidated again.
+    bool keep = lifetime > initial_age || cache::storable_when_stale(facts) == cache::NotStored::stored;
+    bool stored = keep && cache::insert_response(context_.store, entry, now);
     publish_stored(entry, 304, {}, stored);
 }
 

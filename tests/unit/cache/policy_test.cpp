@@ -275,6 +275,50 @@ TEST_CASE("must-understand with a status the cache does not know is not stored "
           NotStored::status);
 }
 
+// --- stale on arrival --------------------------------------------------------------------
+
+// RFC 9111 §4.3.1: "When generating a conditional request for validation, a cache ... uses
+// ... the ETag ... [or] the Last-Modified field value as the value in an If-Modified-Since
+// field"; §5.2.2.4: an unqualified no-cache response "MUST NOT be used to satisfy any other
+// request without forwarding it for validation and receiving a successful response".
+TEST_CASE("a response stale on arrival is stored only with a validator to revalidate it "
+          "(RFC 9111 §4.3.1, §5.2.2.4)") {
+    CHECK(storable_when_stale(response(200, {{"Cache-Control", "no-cache"}, {"ETag", "\"v1\""}})) ==
+          NotStored::stored);
+    CHECK(storable_when_stale(response(200, {{"Cache-Control", "max-age=0"},
+                                             {"Last-Modified", "Sun, 06 Nov 1994 08:49:37 GMT"}})) ==
+          NotStored::stored);
+    CHECK(storable_when_stale(response(200, {{"Cache-Control", "s-maxage=0"}, {"etag", "W/\"x\""}})) ==
+          NotStored::stored);
+    CHECK(storable_when_stale(response(200, {{"Expires", "0"}, {"ETag", "\"v1\""}})) ==
+          NotStored::stored);
+    CHECK(storable_when_stale(response_with("no-cache")) == NotStored::no_freshness);
+    CHECK(storable_when_stale(response_with("max-age=0")) == NotStored::no_freshness);
+}
+
+TEST_CASE("ETag or Last-Modified, valid or not, counts as a validator (RFC 9110 §8.8)") {
+    CHECK(response(200, {{"ETag", "\"a\""}}).has_validator);
+    CHECK(response(200, {{"Last-Modified", "yesterday"}}).has_validator);
+    CHECK_FALSE(response(200, {{"Cache-Control", "max-age=0"}}).has_validator);
+}
+
+// RFC 9111 §4.2.4: "A cache MUST NOT generate a stale response if it is prohibited by an
+// explicit in-protocol directive (e.g., by a no-cache response directive, a must-revalidate
+// response directive, or an applicable s-maxage or proxy-revalidate response directive)".
+TEST_CASE("no-cache, must-revalidate, proxy-revalidate and s-maxage forbid serving stale "
+          "(RFC 9111 §4.2.4)") {
+    for (const char* cc : {"no-cache", "no-cache, stale-while-revalidate=60", "must-revalidate",
+                           "proxy-revalidate", "s-maxage=0", "max-age=0, no-cache, stale-if-error=60"}) {
+        CAPTURE(cc);
+        CHECK(forbids_stale(parse_cache_control(cc)));
+    }
+    // A qualified no-cache only keeps the named fields from being sent unvalidated.
+    for (const char* cc : {"no-cache=\"Set-Cookie\"", "max-age=0", "max-age=0, stale-while-revalidate=60", ""}) {
+        CAPTURE(cc);
+        CHECK_FALSE(forbids_stale(parse_cache_control(cc)));
+    }
+}
+
 // --- freshness lifetime ------------------------------------------------------------------
 
 TEST_CASE("s-maxage overrides max-age for a shared cache (RFC 9111 §5.2.2.10)") {
