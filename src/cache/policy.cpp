@@ -62,6 +62,10 @@ std::string_view cache_control_field(http::HeaderSpan headers) noexcept {
     return "Cache-Control";
 }
 
+// RFC 9110 §15: a final status is a three-digit code from 200 to 599; codes outside
+// 100..599 are invalid.
+bool final_status(int status) noexcept { return status >= 200 && status <= 599; }
+
 // Final status codes defined by RFC 9110 §15, whose caching requirements this cache
 // follows; 206 and 304 are excluded because it never stores them as entries.
 bool understood_status(int status) noexcept {
@@ -204,11 +208,15 @@ NotStored storable(const RequestFacts& request, const ResponseFacts& response,
     if (response.vary_star) return NotStored::vary_star;
     // RFC 9111 §3.3-§3.4: partial content is not stored until this cache combines ranges.
     if (response.status == 206 || response.has_content_range) return NotStored::partial;
-    // RFC 9111 §3: the status must be final and understood, and something must make the
-    // response cacheable: explicit freshness, public, or a heuristically cacheable status.
+    // RFC 9111 §3: the status must be final, and understood when it is 304 or the response
+    // has must-understand (206 was refused above); something must make the response
+    // cacheable: explicit freshness, public, or a heuristically cacheable status. So an
+    // unknown final status (299, 599) with max-age is stored, as its sender asked; without
+    // must-understand nothing in its class's semantics forbids it (RFC 9110 §15).
     // no-cache is deliberately not a refusal: such a response is stored and revalidated
     // before each use (RFC 9111 §5.2.2.4).
-    if (!understood_status(response.status)) return NotStored::status;
+    if (!final_status(response.status) || response.status == 304) return NotStored::status;
+    if (cc.must_understand && !understood_status(response.status)) return NotStored::status;
     if (!heuristically_cacheable(response.status) && !has_explicit_freshness(response) &&
         !cc.is_public) {
         return NotStored::status;

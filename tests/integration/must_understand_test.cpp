@@ -48,6 +48,21 @@ TEST_CASE("must-understand with a status cachet does not understand is not store
     }
 }
 
+TEST_CASE("without must-understand, an unknown status with max-age is stored (RFC 9111 §3)") {
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    const std::string target = "/unknown-fresh?status=299&cc=max-age=60";
+    Reply first = get(cachet.port(), target);
+    REQUIRE_MESSAGE(first.ok(), first.describe());
+    CHECK(first.status == 299);
+    CHECK_MESSAGE(cache_status(first).stored, cache_status(first).raw);
+    Reply second = get(cachet.port(), target);
+    REQUIRE_MESSAGE(second.ok(), second.describe());
+    CHECK(second.status == 299);
+    CHECK_MESSAGE(cache_status(second).hit, cache_status(second).raw);
+    CHECK(origin.requests("/unknown-fresh") == 1);
+}
+
 TEST_CASE("no-store without must-understand is honoured for an understood status (RFC 9111 §5.2.2.5)") {
     TestOrigin origin;
     Cachet cachet(origin.url());

@@ -234,11 +234,24 @@ TEST_CASE("partial content is not stored (RFC 9111 §3.3)") {
           NotStored::partial);
 }
 
-TEST_CASE("a non-final, unknown or 304 status is not stored (RFC 9111 §3)") {
-    for (const int status : {100, 103, 199, 304, 306, 599, 600, 999, 0, -1}) {
+TEST_CASE("a non-final, invalid or 304 status is not stored (RFC 9111 §3)") {
+    for (const int status : {100, 103, 199, 304, 600, 999, 0, -1}) {
         CAPTURE(status);
         CHECK(verdict(get(), response(status, {{"Cache-Control", "max-age=60, public"}})) ==
               NotStored::status);
+    }
+}
+
+// RFC 9111 §3: "if the response status code is 206 or 304, or the must-understand cache
+// directive (see Section 5.2.2.3) is present: the cache understands the response status
+// code". Otherwise an unknown final status is stored on the same terms as any other.
+TEST_CASE("an unknown final status with explicit freshness is stored when must-understand is "
+          "absent (RFC 9111 §3)") {
+    for (const int status : {299, 306, 418, 499, 599}) {
+        CAPTURE(status);
+        CHECK(verdict(get(), response(status, {{"Cache-Control", "max-age=60"}})) == NotStored::stored);
+        CHECK(verdict(get(), response(status, {{"Cache-Control", "public"}})) == NotStored::stored);
+        CHECK(verdict(get(), response(status)) == NotStored::status);
     }
 }
 
