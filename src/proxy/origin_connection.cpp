@@ -6,6 +6,7 @@
 #include "cache/entry.hpp"
 #include "cache/invalidation.hpp"
 #include "cache/stale_use.hpp"
+#include "proxy/interim_response.hpp"
 #include "proxy/response_head.hpp"
 #include "util/write_now.hpp"
 
@@ -158,8 +159,8 @@ void OriginConnection::write_bytes(std::string bytes, bool is_body) {
 void OriginConnection::handle_write_done(std::size_t body_bytes, int status) {
     body_bytes_in_flight_ -= body_bytes;
     if (status != 0 || phase_ == Phase::closing) return;   // the read side reports the failure
-    if (body_bytes > 0 && body_bytes_in_flight_ < kBodyBacklogLimit / 2 && body_source_) {
-        body_source_->on_body_drained();
+    if (body_bytes > 0 && body_bytes_in_flight_ < kBodyBacklogLimit / 2 && client_) {
+        client_->on_body_drained();
     }
 }
 
@@ -238,6 +239,8 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
             {
                 // The origin closed an idle keep-alive connection as we reused it: resend
                 // on a fresh connection (RFC 9112 §9.3.1 allows retrying idempotent requests).
+                // The retried exchange has no FetchClient (close() lets it go): a bodyless
+                // request loses only the interim responses it might have been relayed.
                 OriginPool& pool = pool_;
                 OriginRequest request = std::move(request_);
                 FillRef fill = std::move(fill_);
@@ -311,29 +314,29 @@ int OriginConnection::handle_header_value(const char* at, std::size_t size) {
 int OriginConnection::handle_headers_complete() {
     int status = llhttp_get_status_code(&parser_);
     if (status >= 100 && status < 200) {
-        // Interim responses (100 Continue, 103 Early Hints) are this hop's business: the
-        // client got its own 100 Continue from cachet. Skip it and parse the final response.
+        // An interim response (RFC 9110 §15.2): relayed to the client that caused this
+        // fetch, or skipped; then the final response is parsed.
         interim_ = true;
+        InterimUse use = interim_use(status);
+        if (use == InterimUse::refuse) return -1;
+        if (use == InterimUse::relay) relay_interim(status);
         head_bytes_.clear();
         fields_.clear();
         in_value_ = false;
         reason_at_ = reason_len_ = 0;
-        return status == 101 ? -1 : 0;
+        return 0;
     }
     interim_ = false;
-    std::vector<http::HeaderView> views;   // miss path: one head per response
-    views.reserve(fields_.size());
+    std::vector<http::HeaderView> views = field_views();
     bool has_content_length = false;
     std::uint64_t content_length = 0;
-    const char* base = head_bytes_.data();
-    for (const auto& f : fields_) {
-        http::HeaderView view{{base + f.name_at, f.name_len}, {base + f.value_at, f.value_len}};
+    for (const auto& view : views) {
         if (http::iequals(view.name, "content-length")) {
             has_content_length = true;
             std::from_chars(view.value.data(), view.value.data() + view.value.size(), content_length);
         }
-        views.push_back(view);
     }
+    const char* base = head_bytes_.data();
     OriginResponse response;
     response.status = status;
     response.reason = std::string_view(base + reason_at_, reason_len_);
@@ -365,6 +368,24 @@ int OriginConnection::handle_headers_complete() {
     return request_.head_method ? 1 : 0;
 }
 
+std::vector<http::HeaderView> OriginConnection::field_views() const {
+    std::vector<http::HeaderView> views;   // miss path: one per response head
+    views.reserve(fields_.size());
+    const char* base = head_bytes_.data();
+    for (const auto& f : fields_) {
+        views.push_back(http::HeaderView{{base + f.name_at, f.name_len}, {base + f.value_at, f.value_len}});
+    }
+    return views;
+}
+
+void OriginConnection::relay_interim(int status) {
+    // Only the exchange that caused the fetch hears of it: never stored, never given to
+    // waiters or hits (the fill carries only the final response).
+    if (!client_) return;
+    std::vector<http::HeaderView> views = field_views();
+    client_->on_interim(interim_head(status, std::string_view(head_bytes_.data() + reason_at_, reason_len_), views));
+}
+
 int OriginConnection::handle_body(const char* at, std::size_t size) {
     if (discard_body_) return 0;
     fill_->append(at, size);
@@ -394,7 +415,7 @@ int OriginConnection::handle_message_complete() {
 void OriginConnection::finish_exchange() {
     uv_timer_stop(&timer_);
     fill_.reset();
-    detach_body_source();
+    detach_client();
     if (!keep_alive_ || !body_ended_) {
         pool_.forget(*this);
         close();
@@ -415,7 +436,7 @@ void OriginConnection::fail_exchange(Errc error) {
         context_.inflight.remove(*fill_);
         fill_.reset();
     }
-    detach_body_source();
+    detach_client();
     pool_.forget(*this);
     close();
 }
@@ -428,14 +449,20 @@ void OriginConnection::close() noexcept {
         context_.inflight.remove(*fill_);
         fill_.reset();
     }
-    detach_body_source();
+    detach_client();
     auto on_closed = [](uv_handle_t* h) { static_cast<OriginConnection*>(h->data)->handle_closed(); };
     uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_closed);
     uv_close(reinterpret_cast<uv_handle_t*>(&timer_), on_closed);
 }
 
-void OriginConnection::detach_body_source() noexcept {
-    if (BodySource* source = std::exchange(body_source_, nullptr)) source->on_origin_gone();
+bool OriginConnection::attach_client(FetchClient* client) noexcept {
+    if (phase_ == Phase::closing || !fill_) return false;
+    client_ = client;
+    return true;
+}
+
+void OriginConnection::detach_client() noexcept {
+    if (FetchClient* client = std::exchange(client_, nullptr)) client->on_origin_gone();
 }
 
 void OriginConnection::handle_closed() {

@@ -26,8 +26,13 @@ public:
     bool is_idle() const noexcept { return phase_ == Phase::idle; }
     void close() noexcept;
 
-    // Request body, streamed from the client (same worker).
-    void attach_body_source(BodySource* source) noexcept { body_source_ = source; }
+    // The client exchange this fetch serves (same worker): it streams the request body and
+    // takes interim responses. False when the exchange already ended (a connect that failed
+    // at once): nothing is kept then. Until on_origin_gone, the client calls client_left()
+    // before it goes away.
+    bool attach_client(FetchClient* client) noexcept;
+    void client_left() noexcept { client_ = nullptr; }
+    // Request body, streamed from the client.
     void send_body(const char* data, std::size_t size);
     void end_body();
     std::size_t body_backlog() const noexcept { return body_bytes_in_flight_; }
@@ -64,7 +69,9 @@ private:
     void publish_stored(const cache::EntryRef& entry, int origin_status, std::string_view detail, bool stored);
     void invalidate_targets(const OriginResponse& response);
     void reset_response_state();
-    void detach_body_source() noexcept;
+    void relay_interim(int status);
+    std::vector<http::HeaderView> field_views() const;   // of head_bytes_, miss path
+    void detach_client() noexcept;
 
     static const llhttp_settings_t& parser_settings();
 
@@ -88,7 +95,7 @@ private:
 
     OriginRequest request_;
     FillRef fill_;
-    BodySource* body_source_ = nullptr;
+    FetchClient* client_ = nullptr;
     std::string pending_body_;        // body bytes that arrived before the connection was up
     bool body_ended_ = false;
     std::size_t body_bytes_in_flight_ = 0;

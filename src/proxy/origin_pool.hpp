@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <uv.h>
@@ -31,15 +32,18 @@ struct FetchContext {
     cache::PolicyOptions policy;
 };
 
-// Receives the request body's flow control from the origin side (same worker).
-class BodySource {
+// The client exchange that caused a fetch, as the origin side sees it (same worker): it
+// streams the request body in under flow control, and takes the interim responses.
+class FetchClient {
 public:
     virtual void on_body_drained() = 0;
-    // The connection no longer takes body bytes (its exchange ended or failed).
+    // A relayed 1xx head (proxy/interim_response.hpp), before the final response's.
+    virtual void on_interim(std::string head) = 0;
+    // The connection no longer serves this exchange (it ended or failed): forget it.
     virtual void on_origin_gone() = 0;
 
 protected:
-    ~BodySource() = default;
+    ~FetchClient() = default;
 };
 
 class OriginPool {
@@ -50,8 +54,8 @@ public:
     OriginPool& operator=(const OriginPool&) = delete;
 
     // Sends the request on an idle connection or a new one; the response feeds `fill`.
-    // The returned connection accepts the request body (if any) until it ends; it stays
-    // valid until the body source is detached or the fill ends.
+    // The returned connection may be given the exchange's FetchClient (attach_client); it
+    // stays valid until it calls on_origin_gone.
     OriginConnection* start(OriginRequest request, FillRef fill, bool fresh_connection = false);
 
     // Called by a connection whose exchange ended cleanly with keep-alive.

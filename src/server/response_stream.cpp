@@ -59,12 +59,10 @@ void ResponseStream::start(Role role, proxy::FillRef fill, proxy::OriginRequest 
 }
 
 void ResponseStream::fetch(proxy::OriginRequest request) {
-    bool has_body = request.has_body;
+    // This stream caused the fetch: it streams the request body and takes the interim
+    // responses, which waiters never see.
     proxy::OriginConnection* origin = connection_.worker().pool().start(std::move(request), fill_);
-    if (has_body && fill_) {
-        origin_ = origin;
-        origin_->attach_body_source(this);
-    }
+    if (fill_ && origin->attach_client(this)) origin_ = origin;
 }
 
 void ResponseStream::go_alone() {
@@ -261,7 +259,7 @@ void ResponseStream::detach() noexcept {
     fill_.reset();
     request_.reset();
     if (origin_) {
-        origin_->attach_body_source(nullptr);
+        origin_->client_left();
         origin_ = nullptr;
     }
 }
@@ -282,5 +280,12 @@ bool ResponseStream::body_backlogged() const noexcept {
 }
 
 void ResponseStream::on_body_drained() { connection_.resume_reading(); }
+
+void ResponseStream::on_interim(std::string head) {
+    // RFC 9110 §15.2: "Since HTTP/1.0 did not define any 1xx status codes, a server MUST NOT
+    // send a 1xx response to an HTTP/1.0 client." And none once the final head is out.
+    if (!fill_ || head_sent_ || client_.http10) return;
+    connection_.write_owned(std::move(head));
+}
 
 }  // namespace cachet::server

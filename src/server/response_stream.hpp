@@ -24,7 +24,7 @@ namespace cachet::server {
 
 class ClientConnection;
 
-class ResponseStream final : public proxy::FillSubscriber, public proxy::BodySource {
+class ResponseStream final : public proxy::FillSubscriber, public proxy::FetchClient {
 public:
     enum class Role : std::uint8_t { leader, waiter, alone };
 
@@ -52,6 +52,7 @@ public:
 
     void on_fill_progress() override;
     void on_body_drained() override;
+    void on_interim(std::string head) override;
     void on_origin_gone() override { origin_ = nullptr; }
 
 private:
@@ -77,7 +78,7 @@ private:
     Role role_ = Role::leader;
     ClientInfo client_;
     std::optional<proxy::OriginRequest> request_;   // kept by a waiter for going alone
-    proxy::OriginConnection* origin_ = nullptr;      // while the request body streams
+    proxy::OriginConnection* origin_ = nullptr;      // while the fetch this stream caused runs
     bool body_ended_ = false;
     bool head_sent_ = false;
     bool rejoined_ = false;          // a waiter moved to its own variant's fill (at most once)

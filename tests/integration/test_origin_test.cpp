@@ -84,6 +84,20 @@ TEST_CASE("the test origin answers pipelined requests in order even when earlier
     CHECK(origin.connections() == 1);
 }
 
+TEST_CASE("the test origin sends the interim responses asked for before the final one") {
+    TestOrigin origin;
+    Reply r = get(origin.port(), "/i?interim=100&interim=103&interim_header=Link:%20%3C/a%3E&delay_ms=200");
+    REQUIRE_MESSAGE(r.ok(), r.describe());
+    CHECK(r.status == 200);
+    REQUIRE(r.interim.size() == 2);
+    CHECK(r.interim[0].status == 100);
+    CHECK(r.interim[1].status == 103);
+    REQUIRE(r.interim[1].headers.size() == 1);
+    CHECK(r.interim[1].headers[0] == std::pair<std::string, std::string>{"Link", "</a>"});
+    CHECK(ms_between(r.interim[1].at, r.done_at) >= 100);   // before delay_ms, not after
+    CHECK(get(origin.port(), "/i?interim=200").status == 400);
+}
+
 TEST_CASE("the test origin echoes the request it received, with the body's checksum") {
     TestOrigin origin;
     std::string body = pattern_bytes(7, 50000);

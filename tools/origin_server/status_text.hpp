@@ -7,6 +7,14 @@ namespace cachet::tools {
 
 constexpr std::string_view status_text(int status) noexcept {
     switch (status) {
+        case 100:
+            return "Continue";
+        case 101:
+            return "Switching Protocols";
+        case 102:
+            return "Processing";
+        case 103:
+            return "Early Hints";
         case 200:
             return "OK";
         case 201:

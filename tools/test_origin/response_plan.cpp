@@ -80,6 +80,21 @@ ResponsePlan plan_response(const Request& request, const Counted& counted) {
     auto chunk_size = query.get_number("chunk_size", bad);
     if (bad || (chunk_size && *chunk_size == 0)) return bad_parameter("chunk_size");
 
+    for (const auto& interim : query.get_all("interim")) {
+        const bool digits = interim.size() == 3 && interim.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits || interim[0] != '1') return bad_parameter("interim");
+        plan.interim += "HTTP/1.1 " + interim + " " + std::string(status_text(std::stoi(interim))) + "\r\n";
+        for (const auto& extra : query.get_all("interim_header")) {
+            auto colon = extra.find(':');
+            if (colon == std::string::npos || colon == 0) return bad_parameter("interim_header");
+            std::string_view value = std::string_view(extra).substr(colon + 1);
+            while (!value.empty() && value.front() == ' ')
+                value.remove_prefix(1);
+            plan.interim += extra.substr(0, colon) + ": " + std::string(value) + "\r\n";
+        }
+        plan.interim += "\r\n";
+    }
+
     if (query.get("reset") == "1") plan.failure = Failure::reset;
     if (query.get("hang") == "1") plan.failure = Failure::hang;
     if (auto b = query.get("bad")) {

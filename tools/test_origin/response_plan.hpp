@@ -11,6 +11,9 @@
 //   header_from=Name:Field      header Name with the value of the request's Field, when the
 //                               request has one (repeatable): lets one URL answer with
 //                               headers a test changes per request, e.g. Vary:X-Test-Vary
+//   interim=N                   an interim response with status N (100..199), sent at once,
+//                               before delay_ms; repeatable, sent in order
+//   interim_header=Name:Value   a header of every interim response, repeatable
 //   delay_ms=N                  wait before the head
 //   chunked=1 [chunk_size=N]    Transfer-Encoding: chunked, in several chunks
 //   close=1                     close-delimited body: no Content-Length, close after it
@@ -40,6 +43,7 @@ enum class Failure : std::uint8_t { none, reset, hang, bad_status_line, bad_head
                                     extra_response };
 
 struct ResponsePlan {
+    std::string interim;          // interim (1xx) heads, sent before delay_ms
     std::uint64_t delay_ms = 0;
     Failure failure = Failure::none;
     std::string head;             // status line and headers, ending in an empty line

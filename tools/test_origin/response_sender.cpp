@@ -14,6 +14,9 @@ constexpr std::uint64_t max_piece = 256 * 1024;  // bytes per write: one write i
 
 void ResponseSender::start(Connection& conn, ResponsePlan plan) {
     auto sender = std::make_shared<ResponseSender>(conn, std::move(plan));
+    // Interim responses go at once, as an origin sends Early Hints while it works on the
+    // final response.
+    if (!sender->plan_.interim.empty()) conn.write(sender->plan_.interim);
     if (sender->plan_.delay_ms > 0) {
         conn.after(sender->plan_.delay_ms, [sender] { sender->begin(); });
     } else {

@@ -26,6 +26,13 @@ inline std::ostream& operator<<(std::ostream& os, Outcome o) {
     return os << name(o);
 }
 
+// An interim (1xx) response that came before the final one.
+struct InterimReply {
+    int status = 0;
+    std::vector<std::pair<std::string, std::string>> headers;  // in order, as received
+    Clock::time_point at{};                                    // when its head was complete
+};
+
 struct Reply {
     Outcome outcome = Outcome::timeout;
     std::string error;  // detail for a malformed or failed reply
@@ -34,6 +41,7 @@ struct Reply {
     int http_minor = 1;
     std::vector<std::pair<std::string, std::string>> headers;  // in order, as received
     std::string body;                                          // decoded (chunks joined)
+    std::vector<InterimReply> interim;                         // 1xx before this response
     bool chunked = false;               // framed with Transfer-Encoding: chunked
     bool close_delimited = false;       // framed by the connection's close
     Clock::time_point sent_at{};        // when the request's last byte was written

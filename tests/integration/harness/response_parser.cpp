@@ -284,7 +284,9 @@ bool ResponseParser::parse_head() {
     }
 
     if (reply_.status / 100 == 1 && reply_.status != 101) {
-        reply_.headers.clear();  // interim response: the final one follows
+        // An interim response: kept aside, the final one follows.
+        reply_.interim.push_back(InterimReply{reply_.status, std::move(reply_.headers), Clock::now()});
+        reply_.headers.clear();
         return true;
     }
     if (head_request_ || reply_.status / 100 == 1 || reply_.status == 204 || reply_.status == 304) {
