@@ -68,6 +68,7 @@ private:
     void refresh_stored(const OriginResponse& response, Seconds now);
     void publish_stored(const cache::EntryRef& entry, int origin_status, std::string_view detail, bool stored);
     void invalidate_targets(const OriginResponse& response);
+    void check_stored_get(const OriginResponse& response);
     void reset_response_state();
     void relay_interim(int status);
     std::vector<http::HeaderView> field_views() const;   // of head_bytes_, miss path

@@ -2,13 +2,15 @@
 // response becomes an entry (inserted before the fill leaves the in-flight table, so a new
 // miss finds one or the other); a 304 refreshes the stale entry it revalidated (RFC 9111
 // §4.3.4); a stored entry can stand in for the origin's answer (revalidated, or
-// stale-if-error); and an unsafe method's success invalidates (RFC 9111 §4.4).
+// stale-if-error); an unsafe method's success invalidates (RFC 9111 §4.4), and so does a
+// HEAD response that disagrees with the stored GET response (RFC 9111 §4.3.5).
 // All of it runs on the connection's worker, on the miss path: allocations are fine here.
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "cache/entry.hpp"
+#include "cache/head_response.hpp"
 #include "cache/invalidation.hpp"
 #include "cache/key.hpp"
 #include "cache/update_headers.hpp"
@@ -37,6 +39,15 @@ void OriginConnection::invalidate_targets(const OriginResponse& response) {
     for (const auto& target : cache::invalidations(targets, exchange)) {
         if (cache::build_key(key, "GET", target.host, target.target)) context_.store.erase(key.view(), key.hash);
     }
+}
+
+void OriginConnection::check_stored_get(const OriginResponse& response) {
+    // RFC 9111 §4.3.5: a 200 to HEAD whose validators or Content-Length disagree with the
+    // stored GET response means that response no longer describes the resource.
+    cache::KeyBuffer key;
+    if (!cache::build_key(key, "GET", request_.host, request_.target)) return;
+    std::vector<http::HeaderView> fields(http::HeadFields(request_.head).begin(), http::HeadFields(request_.head).end());
+    cache::invalidate_if_changed(context_.store, key.view(), key.hash, fields, response.headers, context_.clock.now());
 }
 
 void OriginConnection::refresh_stored(const OriginResponse& response, Seconds now) {
