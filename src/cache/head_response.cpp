@@ -12,7 +12,8 @@
 namespace cachet::cache {
 namespace {
 
-std::optional<std::string_view> first_field(http::HeaderSpan headers, std::string_view name) noexcept {
+std::optional<std::string_view> first_field(http::HeaderSpan headers,
+                                            std::string_view name) noexcept {
     for (const auto& field : headers) {
         if (http::iequals(field.name, name)) return http::trim_ows(field.value);
     }
@@ -70,10 +71,9 @@ bool invalidate_if_changed(Store& store, std::string_view primary_key, std::uint
         entry = lookup_variant(store, *entry, key, primary_key, request, now).entry;
     }
     if (!entry) return false;
-    if (compare_head_response(entry->head().text(), entry->body().size(), head_response) ==
-        HeadAgreement::agrees) {
-        return false;
-    }
+    const HeadAgreement agreement =
+        compare_head_response(entry->head().text(), entry->body().size(), head_response);
+    if (agreement == HeadAgreement::agrees) return false;
     return store.erase(entry->key(), entry->hash());
 }
 

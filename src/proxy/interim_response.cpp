@@ -27,7 +27,8 @@ std::string interim_head(int status, std::string_view reason, http::HeaderSpan h
     for (const auto& field : headers) {
         // RFC 9110 §8.6: no Content-Length in a 1xx; §7.6.1: hop-by-hop fields stay on
         // their hop.
-        if (http::must_strip(field.name, connection) || http::iequals(field.name, "content-length")) continue;
+        if (http::must_strip(field.name, connection)) continue;
+        if (http::iequals(field.name, "content-length")) continue;
         out.append(field.name).append(": ").append(field.value).append("\r\n");
     }
     out.append("Via: 1.1 cachet\r\n\r\n");   // RFC 9110 §7.6.3

@@ -374,7 +374,8 @@ std::vector<http::HeaderView> OriginConnection::field_views() const {
     views.reserve(fields_.size());
     const char* base = head_bytes_.data();
     for (const auto& f : fields_) {
-        views.push_back(http::HeaderView{{base + f.name_at, f.name_len}, {base + f.value_at, f.value_len}});
+        views.push_back(
+            http::HeaderView{{base + f.name_at, f.name_len}, {base + f.value_at, f.value_len}});
     }
     return views;
 }
@@ -384,7 +385,8 @@ void OriginConnection::relay_interim(int status) {
     // waiters or hits (the fill carries only the final response).
     if (!client_) return;
     std::vector<http::HeaderView> views = field_views();
-    client_->on_interim(interim_head(status, std::string_view(head_bytes_.data() + reason_at_, reason_len_), views));
+    std::string_view reason(head_bytes_.data() + reason_at_, reason_len_);
+    client_->on_interim(interim_head(status, reason, views));
 }
 
 int OriginConnection::handle_body(const char* at, std::size_t size) {

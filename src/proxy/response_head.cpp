@@ -105,8 +105,11 @@ Seconds keep_until(Seconds stored_at, Seconds fresh_until, const cache::StaleRul
     // 304 costs the origin far less than a 200), counted from when it was stored, since a
     // response that arrived stale (no-cache, max-age=0, a large Age) is kept for that
     // alone. Past that, or under memory pressure (LRU), it goes.
-    Seconds until = fresh_until + std::max<Seconds>({kStaleGrace, rules.while_revalidate, rules.if_error});
-    if (rules.has_validators) until = std::max(until, std::max(fresh_until, stored_at) + kRevalidationWindow);
+    Seconds windows = std::max<Seconds>({kStaleGrace, rules.while_revalidate, rules.if_error});
+    Seconds until = fresh_until + windows;
+    if (rules.has_validators) {
+        until = std::max(until, std::max(fresh_until, stored_at) + kRevalidationWindow);
+    }
     return until;
 }
 

@@ -46,8 +46,10 @@ void OriginConnection::check_stored_get(const OriginResponse& response) {
     // stored GET response means that response no longer describes the resource.
     cache::KeyBuffer key;
     if (!cache::build_key(key, "GET", request_.host, request_.target)) return;
-    std::vector<http::HeaderView> fields(http::HeadFields(request_.head).begin(), http::HeadFields(request_.head).end());
-    cache::invalidate_if_changed(context_.store, key.view(), key.hash, fields, response.headers, context_.clock.now());
+    http::HeadFields request_fields(request_.head);
+    std::vector<http::HeaderView> fields(request_fields.begin(), request_fields.end());
+    cache::invalidate_if_changed(context_.store, key.view(), key.hash, fields, response.headers,
+                                 context_.clock.now());
 }
 
 void OriginConnection::refresh_stored(const OriginResponse& response, Seconds now) {
@@ -75,7 +77,8 @@ void OriginConnection::refresh_stored(const OriginResponse& response, Seconds no
     cache::EntryRef entry = cache::Entry::create(spec, context_.store.shared_heads());
     if (!old.body().empty()) std::memcpy(entry->body_data(), old.body().data(), old.body().size());
     // A no-cache (or otherwise stale) response stays stored to be revalidated again.
-    bool keep = lifetime > initial_age || cache::storable_when_stale(facts) == cache::NotStored::stored;
+    bool keep = lifetime > initial_age ||
+                cache::storable_when_stale(facts) == cache::NotStored::stored;
     bool stored = keep && cache::insert_response(context_.store, entry, now);
     publish_stored(entry, 304, {}, stored);
 }
