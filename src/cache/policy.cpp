@@ -278,10 +278,9 @@ Servable servable(const RequestFacts& request, const http::CacheControl& stored,
     const http::CacheControl& want = request.cache_control;
     // RFC 9111 §5.2.1.4, §5.4: the client asks for validation.
     if (want.no_cache || request.pragma_no_cache) return Servable::must_validate;
-    // RFC 9111 §5.2.2.4. The qualified form is treated as unqualified: serving without
-    // validation would require stripping the named fields, which the hit path does not do,
-    // and the RFC notes that caches commonly do the same.
-    if (stored.no_cache) return Servable::must_validate;
+    // RFC 9111 §5.2.2.4. The qualified form only withholds the named fields, which the
+    // stored response does not have (cache/withheld_fields.hpp): the rest may be reused.
+    if (stored.no_cache && !stored.no_cache_has_fields) return Servable::must_validate;
     // RFC 9111 §5.2.1.1: the client will not take a response older than max-age.
     if (want.max_age && current_age > *want.max_age) return Servable::must_validate;
     // RFC 9111 §5.2.1.3: the client wants it to stay fresh for min-fresh more seconds.

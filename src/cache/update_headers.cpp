@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "cache/withheld_fields.hpp"
 #include "http/entity_tag.hpp"
 #include "http/head_fields.hpp"
 #include "http/hop_by_hop.hpp"
@@ -43,40 +44,6 @@ bool never_updated(std::string_view name) noexcept {
     return false;
 }
 
-// Whether one Cache-Control line has a qualified private directive naming `field`
-// (RFC 9111 §5.2.2.7): private="A, B" or, in the token form, private=A.
-bool private_names(std::string_view cache_control, std::string_view field) noexcept {
-    std::string_view rest = cache_control;
-    while (!rest.empty()) {
-        while (!rest.empty() && (is_ows(rest.front()) || rest.front() == ',')) {
-            rest.remove_prefix(1);
-        }
-        const std::size_t end = rest.find_first_of(",=");
-        const bool is_private = iequals(trim_ows(rest.substr(0, end)), "private");
-        if (end == std::string_view::npos) return false;
-        rest.remove_prefix(end);
-        if (rest.front() == ',') continue;
-        rest.remove_prefix(1);   // '='
-        std::string_view argument;
-        if (!rest.empty() && rest.front() == '"') {
-            const std::size_t close = rest.find('"', 1);
-            argument = rest.substr(1, close == std::string_view::npos ? rest.size() : close - 1);
-            rest.remove_prefix(close == std::string_view::npos ? rest.size() : close + 1);
-        } else {
-            const std::size_t comma = rest.find(',');
-            argument = rest.substr(0, comma);
-            rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma);
-        }
-        if (!is_private) continue;
-        while (true) {
-            const std::size_t comma = argument.find(',');
-            if (iequals(trim_ows(argument.substr(0, comma)), field)) return true;
-            if (comma == std::string_view::npos) break;
-            argument.remove_prefix(comma + 1);
-        }
-    }
-    return false;
-}
 
 // What updated_head needs to know about the two messages, computed once.
 class Merge {
@@ -113,16 +80,17 @@ public:
     }
 
 private:
-    // Named by private="..." in the Cache-Control that the updated head will carry.
+    // Named by private="..." or no-cache="..." in the Cache-Control that the updated head
+    // will carry (cache/withheld_fields.hpp).
     bool withheld(std::string_view name) const noexcept {
         if (response_has_cache_control_) {
             return std::any_of(response_.begin(), response_.end(), [&](const http::HeaderView& h) {
-                return iequals(h.name, "cache-control") && private_names(h.value, name);
+                return iequals(h.name, "cache-control") && withholds(h.value, name);
             });
         }
         bool named = false;
         http::for_each_field(stored_head_, [&](const http::HeaderView& h) {
-            named = iequals(h.name, "cache-control") && private_names(h.value, name);
+            named = iequals(h.name, "cache-control") && withholds(h.value, name);
             return !named;
         });
         return named;

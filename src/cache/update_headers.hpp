@@ -56,9 +56,10 @@ struct UpdateOptions {
 // - Content-Length (§3.2 MUST NOT), and Age: cachet writes both per response.
 // - Fields excepted from storage (§3.1): hop-by-hop fields and those Connection names
 //   (RFC 9110 §7.6.1); Proxy-Authenticate, Proxy-Authentication-Info, Proxy-Authorization;
-//   fields named by a qualified `private="..."` (§5.2.2.7), which are also dropped from the
-//   stored lines. The private names are read from the response's Cache-Control when it
-//   carries one (it replaces the stored one), else from the stored Cache-Control.
+//   fields named by a qualified `private="..."` or `no-cache="..."` (§5.2.2.7, §5.2.2.4;
+//   cache/withheld_fields.hpp), which are also dropped from the stored lines. The names
+//   are read from the response's Cache-Control when it carries one (it replaces the
+//   stored one), else from the stored Cache-Control.
 // - Content-Encoding and Content-Range: they describe the stored bytes, which a 304 does
 //   not change; §3.2 lets a cache keep them "to assure integrity of the stored response".
 //   Content-Type is taken, as §3.2 asks: the bytes are stored as received, so a new type

@@ -15,6 +15,7 @@
 #include "cache/key.hpp"
 #include "cache/update_headers.hpp"
 #include "cache/variants.hpp"
+#include "cache/withheld_fields.hpp"
 #include "http/head_fields.hpp"
 #include "proxy/origin_connection.hpp"
 #include "proxy/response_head.hpp"
@@ -130,7 +131,8 @@ void OriginConnection::store_and_complete() {
     if (head.varies) variant_key = cache::join_variant_key(fill_key.primary, head.secondary_key);
     if (fill_->storable() && (!head.varies || !variant_key.empty())) {
         std::uint64_t size = fill_->body_size();
-        std::string entry_head = head.client_head;
+        // The client got every field; the store keeps those Cache-Control does not withhold.
+        std::string entry_head = cache::without_withheld_fields(head.client_head);
         entry_head.append("Content-Length: ").append(std::to_string(size)).append("\r\n");
         cache::Entry::Spec spec;
         spec.key = head.varies ? std::string_view(variant_key) : fill_key.primary;

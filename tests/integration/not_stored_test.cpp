@@ -39,6 +39,27 @@ TEST_CASE("a response with Cache-Control: private is not stored") {
     CHECK(origin.requests("/private") == 2);
 }
 
+TEST_CASE("fields named by a qualified private or no-cache reach the client but are not stored") {
+    // RFC 9111 §5.2.2.7 (a shared cache MUST NOT store them) and §5.2.2.4 (MUST NOT send
+    // them without validation); the rest of the response is stored and served.
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    for (const char* directive : {"private", "no-cache"}) {
+        const std::string target = std::string("/withheld-") + directive + "?cc=max-age%3D60,%20" + directive +
+                                   "%3D%22X-Secret%22&header=X-Secret:s3&header=X-Other:o";
+        Reply miss = get(cachet.port(), target);
+        REQUIRE_MESSAGE(miss.ok(), miss.describe());
+        CHECK(miss.header("X-Secret") == "s3");
+        CHECK(cache_status(miss).stored);
+        Reply hit = get(cachet.port(), target);
+        REQUIRE_MESSAGE(hit.ok(), hit.describe());
+        CHECK_MESSAGE(cache_status(hit).hit, directive);
+        CHECK_MESSAGE(!hit.header("X-Secret"), directive);
+        CHECK(hit.header("X-Other") == "o");
+        CHECK(origin.requests(std::string("/withheld-") + directive) == 1);
+    }
+}
+
 TEST_CASE("a response that sets a cookie is not stored, and the cookie reaches the client") {
     TestOrigin origin;
     Cachet cachet(origin.url());

@@ -265,9 +265,16 @@ TEST_CASE("without Cache-Control in the 304, the stored one's private names stil
 }
 
 TEST_CASE("an unqualified private or other directives name no fields") {
-    const std::string head = update({{"Cache-Control", "private, no-cache=\"X-User\""},
+    const std::string head = update({{"Cache-Control", "private, max-age=\"X-User\""},
                                      {"X-User", "alice"}});
     CHECK(values(head, "X-User") == Values{"alice"});
+}
+
+TEST_CASE("a 304 does not store the fields a qualified no-cache names (RFC 9111 §5.2.2.4)") {
+    const std::string head = update({{"Cache-Control", "max-age=5, no-cache=\"X-User\""},
+                                     {"X-User", "alice"}, {"X-Ok", "1"}});
+    CHECK(values(head, "X-User").empty());
+    CHECK(values(head, "X-Ok") == Values{"1"});
 }
 
 TEST_CASE("a 304 without Date gets the response time as its Date (RFC 9110 §6.6.1)") {
