@@ -56,6 +56,10 @@ struct FillHead {
     // stored response was being revalidated; origin_status is what the origin answered
     // (304 for a revalidation, 5xx when a stale response stood in for an error).
     bool revalidation = false;
+    // A stored response was stale and the origin answered anew (a 200 to the conditional
+    // request, or a refetch): also `fwd=stale` (RFC 9211 §2.2.2: the cache had a stale
+    // response), without the waiter-keeping meaning of `revalidation`.
+    bool replaced_stale = false;
     int origin_status = 0;
     std::string_view detail;   // static text, e.g. "stale-if-error"
     // RFC 9111 §4.1: the response carries Vary (names in client_head's Vary lines) and is

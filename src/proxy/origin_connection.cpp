@@ -361,6 +361,7 @@ int OriginConnection::handle_headers_complete() {
     }
     HeadOptions options{context_.policy, context_.config.max_object_size, fill_->has_key()};
     FillHead head = build_fill_head(request_, response, context_.clock.now(), options);
+    head.replaced_stale = static_cast<bool>(fill_->stale());
     bool storable = head.verdict == cache::NotStored::stored;
     head_published_ = true;
     fill_->publish_head(std::move(head));

@@ -166,7 +166,10 @@ void ResponseStream::join_own_variant(std::string_view secondary_key) {
 
 std::string ResponseStream::cache_status(const proxy::FillHead& head) const {
     std::string s = "Cache-Status: cachet; fwd=";
-    s += client_.bypass ? "bypass" : head.revalidation ? "stale" : client_.vary_miss ? "vary-miss" : "miss";
+    s += client_.bypass                                 ? "bypass"
+         : head.revalidation || head.replaced_stale     ? "stale"
+         : client_.vary_miss                            ? "vary-miss"
+                                                        : "miss";
     if (head.origin_status > 0) s += "; fwd-status=" + number(static_cast<std::uint64_t>(head.origin_status));
     if (!head.detail.empty()) {
         if (role_ == Role::waiter) s += "; collapsed";

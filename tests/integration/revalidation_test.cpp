@@ -50,6 +50,26 @@ TEST_CASE("a stale response with an ETag is revalidated and a 304 refreshes it (
     CHECK(origin.requests("/doc") == 2);
 }
 
+TEST_CASE("a revalidation answered with a new 200 replaces the entry and says fwd=stale (RFC 9211 §2.2)") {
+    // no-cache: stored, and revalidated on every use, so no waiting for staleness. The
+    // origin takes its ETag from the request's X-Version, and answers 200 to anything.
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    const std::string target = "/changing?cc=no-cache&header_from=ETag:X-Version";
+    Reply first = get(cachet.port(), target, {"X-Version: \"v1\""});
+    REQUIRE_MESSAGE(first.ok(), first.describe());
+    CHECK(cache_status(first).stored);
+
+    Reply changed = get(cachet.port(), target, {"X-Version: \"v2\""});
+    REQUIRE_MESSAGE(changed.ok(), changed.describe());
+    CHECK(changed.header("ETag") == "\"v2\"");
+    CacheStatus status = cache_status(changed);
+    CHECK_MESSAGE(status.fwd == "stale", status.raw);
+    CHECK_MESSAGE(status.raw.find("fwd-status=200") != std::string::npos, status.raw);
+    CHECK_MESSAGE(status.stored, status.raw);
+    CHECK(origin.requests("/changing") == 2);
+}
+
 TEST_CASE("stale-while-revalidate serves the stale response at once and refreshes it once (RFC 5861 §3)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
