@@ -33,7 +33,8 @@ struct Freshness {
 struct StaleRules {
     std::uint32_t while_revalidate = 0;   // seconds past freshness (RFC 5861 §3)
     std::uint32_t if_error = 0;           // seconds past freshness (RFC 5861 §4)
-    bool must_revalidate = false;         // must-revalidate, proxy-revalidate or s-maxage
+    bool must_revalidate = false;         // must-revalidate, proxy-revalidate, s-maxage or an
+                                          // unqualified no-cache: never served stale
     bool has_validators = false;          // ETag or Last-Modified: a 304 can refresh it
 };
 
