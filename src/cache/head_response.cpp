@@ -60,21 +60,14 @@ HeadAgreement compare_head_response(std::string_view stored_head, std::uint64_t 
     return HeadAgreement::agrees;
 }
 
-bool invalidate_if_changed(Store& store, std::string_view primary_key, std::uint64_t hash,
-                           http::HeaderSpan request, http::HeaderSpan head_response, Seconds now) {
-    // RFC 9111 §4.3.5 asks this of "each of its stored GET responses that could have been
-    // chosen for that request (see Section 4.1)": of a URL's variants, the one this request
-    // selects.
+EntryRef stored_get_response(Store& store, std::string_view primary_key, std::uint64_t hash,
+                             http::HeaderSpan request, Seconds now) {
     EntryRef entry = store.lookup(primary_key, hash, now);
     if (entry && entry->is_vary_marker()) {
         VariantKeyBuffer key;
         entry = lookup_variant(store, *entry, key, primary_key, request, now).entry;
     }
-    if (!entry) return false;
-    const HeadAgreement agreement =
-        compare_head_response(entry->head().text(), entry->body().size(), head_response);
-    if (agreement == HeadAgreement::agrees) return false;
-    return store.erase(entry->key(), entry->hash());
+    return entry;
 }
 
 }  // namespace cachet::cache

@@ -66,9 +66,16 @@ private:
     void fail_exchange(Errc error);
     void store_and_complete();
     void refresh_stored(const OriginResponse& response, Seconds now);
+    // A copy of `old` with `update`'s fields (a 304's or an agreeing HEAD's, RFC 9111
+    // §4.3.4-§4.3.5) and the freshness they give, inserted when still usable.
+    struct Updated {
+        cache::EntryRef entry;
+        bool stored = false;
+    };
+    Updated store_updated(const cache::Entry& old, http::HeaderSpan update, Seconds now);
     void publish_stored(const cache::EntryRef& entry, int origin_status, std::string_view detail, bool stored);
     void invalidate_targets(const OriginResponse& response);
-    void check_stored_get(const OriginResponse& response);
+    void check_stored_get(const OriginResponse& response, Seconds now);
     void reset_response_state();
     void relay_interim(int status);
     std::vector<http::HeaderView> field_views() const;   // of head_bytes_, miss path

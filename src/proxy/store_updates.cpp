@@ -42,23 +42,36 @@ void OriginConnection::invalidate_targets(const OriginResponse& response) {
     }
 }
 
-void OriginConnection::check_stored_get(const OriginResponse& response) {
+void OriginConnection::check_stored_get(const OriginResponse& response, Seconds now) {
     // RFC 9111 §4.3.5: a 200 to HEAD whose validators or Content-Length disagree with the
-    // stored GET response means that response no longer describes the resource.
+    // stored GET response means that response no longer describes the resource; one that
+    // agrees freshens it, as a 304 would.
     cache::KeyBuffer key;
     if (!cache::build_key(key, "GET", request_.host, request_.target)) return;
     http::HeadFields request_fields(request_.head);
     std::vector<http::HeaderView> fields(request_fields.begin(), request_fields.end());
-    cache::invalidate_if_changed(context_.store, key.view(), key.hash, fields, response.headers,
-                                 context_.clock.now());
+    cache::EntryRef stored = cache::stored_get_response(context_.store, key.view(), key.hash, fields, now);
+    if (!stored) return;
+    const auto agreement = cache::compare_head_response(stored->head().text(), stored->body().size(),
+                                                        response.headers);
+    if (agreement == cache::HeadAgreement::differs) {
+        context_.store.erase(stored->key(), stored->hash());
+        return;
+    }
+    store_updated(*stored, response.headers, now);
 }
 
 void OriginConnection::refresh_stored(const OriginResponse& response, Seconds now) {
     // RFC 9111 §4.3.4: the 304's fields update the stored response, which is then served.
-    const cache::Entry& old = *fill_->stale();
+    auto [entry, stored] = store_updated(*fill_->stale(), response.headers, now);
+    publish_stored(entry, 304, {}, stored);
+}
+
+OriginConnection::Updated OriginConnection::store_updated(const cache::Entry& old, http::HeaderSpan update,
+                                                          Seconds now) {
     cache::UpdateOptions options;
     options.store_set_cookie = context_.policy.store_set_cookie;
-    std::string head = cache::updated_head(old.head().text(), response.headers, now, options);
+    std::string head = cache::updated_head(old.head().text(), update, now, options);
     std::vector<http::HeaderView> fields(http::HeadFields(head).begin(), http::HeadFields(head).end());
     auto facts = cache::response_facts(old.status(), fields);
     if (!facts.date) facts.date = now;
@@ -66,7 +79,7 @@ void OriginConnection::refresh_stored(const OriginResponse& response, Seconds no
     Seconds initial_age = cache::corrected_initial_age(facts, request_.request_time, now);
 
     cache::Entry::Spec spec;
-    // The stale entry's own key: for a variant, its variant key, not the URL's (the fill's).
+    // The old entry's own key: for a variant, its variant key, not the URL's (the fill's).
     spec.key = old.key();
     spec.hash = old.hash();
     spec.head = head;
@@ -81,7 +94,7 @@ void OriginConnection::refresh_stored(const OriginResponse& response, Seconds no
     bool keep = lifetime > initial_age ||
                 cache::storable_when_stale(facts) == cache::NotStored::stored;
     bool stored = keep && cache::insert_response(context_.store, entry, now);
-    publish_stored(entry, 304, {}, stored);
+    return {std::move(entry), stored};
 }
 
 void OriginConnection::publish_stored(const cache::EntryRef& entry, int origin_status, std::string_view detail,

@@ -72,6 +72,27 @@ TEST_CASE("a HEAD response with another ETag invalidates the stored GET response
     CHECK(origin.requests("/head-etag") == 4);
 }
 
+TEST_CASE("a HEAD response that agrees with the stored GET response updates its fields (RFC 9111 §4.3.5)") {
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    // Same ETag and length every time; X-Rev comes from the request, so the HEAD's differs.
+    const std::string target = "/head-agree?cc=max-age=60&etag=%22v1%22&header_from=X-Rev:X-Test-Rev";
+    Reply first = get(cachet.port(), target, {"X-Test-Rev: 1"});
+    REQUIRE_MESSAGE(first.ok(), first.describe());
+    REQUIRE(first.header("X-Rev") == "1");
+
+    Reply headed = head(cachet.port(), target, {"Cache-Control: no-cache", "X-Test-Rev: 2"});
+    REQUIRE_MESSAGE(headed.ok(), headed.describe());
+    CHECK(headed.header("X-Rev") == "2");
+
+    Reply after = get(cachet.port(), target);
+    REQUIRE_MESSAGE(after.ok(), after.describe());
+    CHECK_MESSAGE(cache_status(after).hit, cache_status(after).raw);
+    CHECK(after.header("X-Rev") == "2");
+    CHECK(after.body == first.body);
+    CHECK(origin.requests("/head-agree") == 2);
+}
+
 TEST_CASE("a HEAD response with another Content-Length invalidates the stored GET response "
           "(RFC 9111 §4.3.5)") {
     TestOrigin origin;
