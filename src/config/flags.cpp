@@ -100,7 +100,7 @@ constexpr std::array kFlags = {
              "origin connect timeout (default 2s)",
              [](Config& c, std::string_view v) { return set_duration(c.connect_timeout, v); }},
     FlagSpec{"first-byte-timeout", "CACHET_FIRST_BYTE_TIMEOUT", "DURATION",
-             "wait for the origin's response head after sending the request (default 30s)",
+             "deadline for the origin's whole response head, from the end of the request (default 30s)",
              [](Config& c, std::string_view v) { return set_duration(c.first_byte_timeout, v); }},
     FlagSpec{"origin-idle-timeout", "CACHET_ORIGIN_IDLE_TIMEOUT", "DURATION",
              "longest pause inside an origin response body (default 30s)",

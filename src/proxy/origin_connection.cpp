@@ -254,10 +254,13 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
         return;
     }
     response_started_ = true;
-    if (!head_published_ && !interim_) {
-        arm_timer(context_.config.first_byte_timeout, Errc::origin_first_byte_timeout);
-    } else {
+    if (head_published_) {
         arm_timer(context_.config.origin_idle_timeout, Errc::origin_idle_timeout);
+    } else if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) {
+        // A response that starts while the request body is still going out. Otherwise the
+        // first-byte timer armed when the request ended keeps running: it bounds the whole
+        // head, so an origin dribbling its head (or 1xx after 1xx) cannot hold the client.
+        arm_timer(context_.config.first_byte_timeout, Errc::origin_first_byte_timeout);
     }
     llhttp_errno_t err = llhttp_execute(&parser_, buf->base, static_cast<std::size_t>(nread));
     if (phase_ != Phase::exchanging) return;

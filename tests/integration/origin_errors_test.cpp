@@ -69,6 +69,18 @@ TEST_CASE("an origin that never answers gets a 504 after the first-byte timeout"
     CHECK_MESSAGE(elapsed < 3000, "504 after " << elapsed << " ms");
 }
 
+TEST_CASE("an origin dribbling its head gets a 504 at the first-byte deadline, not a timer reset per byte") {
+    TestOrigin origin;
+    Cachet cachet(origin.url(), {"--first-byte-timeout", "500ms"});
+    auto started = Clock::now();
+    // A byte every 50 ms: the head would take seconds, each gap well inside the timeout.
+    Reply r = get(cachet.port(), "/drip?drip_ms=50", {}, 10s);
+    auto elapsed = ms_between(started, Clock::now());
+    check_gateway_error(r, 504);
+    CHECK_MESSAGE(elapsed >= 400, "504 after " << elapsed << " ms, before the deadline");
+    CHECK_MESSAGE(elapsed < 3000, "504 after " << elapsed << " ms");
+}
+
 TEST_CASE("a truncated origin body closes the client connection early and is not stored") {
     TestOrigin origin;
     Cachet cachet(origin.url());

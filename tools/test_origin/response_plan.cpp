@@ -70,6 +70,8 @@ ResponsePlan plan_response(const Request& request, const Counted& counted) {
     if (bad || status < 200 || status > 599) return bad_parameter("status");
     plan.delay_ms = number("delay_ms", 0);
     if (bad) return bad_parameter("delay_ms");
+    plan.drip_ms = number("drip_ms", 0);
+    if (bad) return bad_parameter("drip_ms");
     plan.stall_after = number("stall_after", 0);
     plan.stall_ms = number("stall_ms", 0);
     if (bad) return bad_parameter("stall_after/stall_ms");

@@ -15,6 +15,7 @@
 //                               before delay_ms; repeatable, sent in order
 //   interim_header=Name:Value   a header of every interim response, repeatable
 //   delay_ms=N                  wait before the head
+//   drip_ms=N                   send the head a byte at a time, N ms apart (a slow origin)
 //   chunked=1 [chunk_size=N]    Transfer-Encoding: chunked, in several chunks
 //   close=1                     close-delimited body: no Content-Length, close after it
 //   stall_after=B&stall_ms=N    send the head and B body bytes, wait N ms, send the rest
@@ -45,6 +46,7 @@ enum class Failure : std::uint8_t { none, reset, hang, bad_status_line, bad_head
 struct ResponsePlan {
     std::string interim;          // interim (1xx) heads, sent before delay_ms
     std::uint64_t delay_ms = 0;
+    std::uint64_t drip_ms = 0;    // the head goes a byte at a time, this far apart
     Failure failure = Failure::none;
     std::string head;             // status line and headers, ending in an empty line
     std::string text_body;        // used when !pattern_body

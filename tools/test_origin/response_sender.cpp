@@ -46,14 +46,31 @@ void ResponseSender::begin() {
         case Failure::none:
             break;
     }
+    send_head(0);
+}
+
+// The head at once, or with drip_ms a byte at a time: a slow origin.
+void ResponseSender::send_head(std::size_t from) {
     auto self = shared_from_this();
-    conn_.write(plan_.head, [self] {
-        if (self->plan_.send_body) {
-            self->pump();
-        } else {
-            self->done();
+    if (plan_.drip_ms > 0) {
+        if (from < plan_.head.size()) {
+            conn_.write(plan_.head.substr(from, 1), [self, from] {
+                self->conn_.after(self->plan_.drip_ms, [self, from] { self->send_head(from + 1); });
+            });
+            return;
         }
-    });
+        after_head();
+        return;
+    }
+    conn_.write(plan_.head, [self] { self->after_head(); });
+}
+
+void ResponseSender::after_head() {
+    if (plan_.send_body) {
+        pump();
+    } else {
+        done();
+    }
 }
 
 void ResponseSender::pump() {

@@ -21,6 +21,8 @@ public:
 
 private:
     void begin();
+    void send_head(std::size_t from);
+    void after_head();
     void pump();
     void done();
     std::string framed_piece(std::uint64_t length);
