@@ -177,6 +177,7 @@ bool ClientConnection::find_head() {
     if (pending.find("\r\n\r\n") != std::string_view::npos) return true;
     if (pending.find("\n\n") != std::string_view::npos) return true;
     scan_from_ = end_;
+    if (head_started_ == 0) head_started_ = worker_.clock().monotonic_ms();
     if (end_ - begin_ < kMaxHead) {
         if (end_ == capacity_ && begin_ == 0) {   // grow once the head outgrows the buffer
             auto bigger = std::make_unique<char[]>(kMaxHead);
@@ -196,6 +197,7 @@ void ClientConnection::process_input() {
         if (!in_message_) {
             if (begin_ == end_ || !find_head()) break;
             in_message_ = true;
+            head_started_ = 0;
             head_parsed_ = message_parsed_ = dispatched_ = false;
             cache_directives_ = too_many_headers_ = in_header_value_ = false;
             refusal_ = {};

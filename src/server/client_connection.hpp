@@ -32,7 +32,10 @@ public:
     void close() noexcept;
 
     bool is_idle() const noexcept { return !stream_.active() && writes_in_flight_ == 0 && !in_message_; }
+    // Idle past the timeout, or slower than the timeout to send one whole request head
+    // (a client dribbling its head a byte at a time is not idle, but holds a connection).
     bool idle_too_long(Millis now, Millis timeout) const noexcept {
+        if (head_started_ != 0 && now - head_started_ > timeout) return true;
         return !stream_.active() && now - last_activity_ > timeout;
     }
 
@@ -99,6 +102,7 @@ private:
     bool body_paused_ = false;        // the origin has a backlog of our request body
     std::string client_ip_;
     Millis last_activity_ = 0;
+    Millis head_started_ = 0;         // when the bytes of an incomplete head began; 0: none
 
     // Read buffer: bytes [begin_, end_) are received and not yet parsed.
     std::unique_ptr<char[]> buffer_;
