@@ -56,6 +56,36 @@ bool etag_matches(std::string_view header, std::string_view etag) {
     return false;
 }
 
+struct ByteSpan {
+    std::uint64_t first = 0;
+    std::uint64_t last = 0;   // inclusive
+};
+
+// One satisfiable range-spec of a Range value against `size` bytes (RFC 9110 §14.1.2);
+// nullopt for anything else (several ranges, another unit, malformed, unsatisfiable), which
+// the origin then ignores and answers whole.
+std::optional<ByteSpan> single_range(std::string_view value, std::uint64_t size) {
+    constexpr std::string_view unit = "bytes=";
+    if (value.substr(0, unit.size()) != unit || size == 0) return std::nullopt;
+    value.remove_prefix(unit.size());
+    const auto dash = value.find('-');
+    if (dash == std::string_view::npos || value.find(',') != std::string_view::npos) return std::nullopt;
+    auto number = [](std::string_view text) -> std::optional<std::uint64_t> {
+        if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string_view::npos) {
+            return std::nullopt;
+        }
+        return std::stoull(std::string(text));
+    };
+    const auto first = number(value.substr(0, dash));
+    const auto last = number(value.substr(dash + 1));
+    if (!first) {
+        if (!last || *last == 0) return std::nullopt;
+        return ByteSpan{*last >= size ? 0 : size - *last, size - 1};
+    }
+    if (*first >= size || (last && *last < *first)) return std::nullopt;
+    return ByteSpan{*first, last ? std::min(*last, size - 1) : size - 1};
+}
+
 }  // namespace
 
 ResponsePlan plan_response(const Request& request, const Counted& counted) {
@@ -135,6 +165,19 @@ ResponsePlan plan_response(const Request& request, const Counted& counted) {
     plan.body_size = plan.pattern_body ? *size : plan.text_body.size();
     if (auto type = query.get("content_type")) content_type = *type;
 
+    std::string content_range;
+    if (query.get("ranges") == "1" && plan.pattern_body && status == 200 && request.method == "GET") {
+        if (const std::string* range = request.header("Range")) {
+            if (auto span = single_range(*range, plan.body_size)) {
+                status = 206;
+                content_range = "bytes " + std::to_string(span->first) + "-" + std::to_string(span->last) +
+                                "/" + std::to_string(plan.body_size);
+                plan.pattern_offset = span->first;
+                plan.body_size = span->last - span->first + 1;
+            }
+        }
+    }
+
     const bool bodiless_status = status == 204 || status == 304;
     if (bodiless_status) {
         plan.body_size = 0;
@@ -157,6 +200,7 @@ ResponsePlan plan_response(const Request& request, const Counted& counted) {
     if (!bodiless_status) h += "Content-Type: " + content_type + "\r\n";
     if (auto cc = query.get("cc")) h += "Cache-Control: " + *cc + "\r\n";
     if (auto expires = query.get("expires")) h += "Expires: " + *expires + "\r\n";
+    if (!content_range.empty()) h += "Content-Range: " + content_range + "\r\n";
     if (etag) h += "ETag: " + *etag + "\r\n";
     if (last_modified) h += "Last-Modified: " + *last_modified + "\r\n";
     if (query.get("set_cookie") == "1") {

@@ -25,6 +25,9 @@
 //   bad=1|header|length|fold|extra   a malformed status line / header line / conflicting
 //                               lengths / an obs-fold (a header value continued on the next
 //                               line) / a second, unasked-for response after the first
+//   ranges=1                    with size=N, a GET with one Range of one satisfiable
+//                               range-spec (bytes=A-B, bytes=A-, bytes=-N) gets a 206 with
+//                               Content-Range and those bytes of the pattern
 //   echo=1                      body lists the request line and headers as received, plus
 //                               the request body's length and FNV-1a 64 checksum
 //
@@ -50,7 +53,8 @@ struct ResponsePlan {
     Failure failure = Failure::none;
     std::string head;             // status line and headers, ending in an empty line
     std::string text_body;        // used when !pattern_body
-    bool pattern_body = false;    // body_pattern.hpp bytes [0, body_size)
+    bool pattern_body = false;    // body_pattern.hpp bytes [pattern_offset, +body_size)
+    std::uint64_t pattern_offset = 0;   // bytes; the first of a range answered with 206
     std::uint64_t body_size = 0;  // bytes
     bool send_body = true;        // false for HEAD, 204, 304
     Framing framing = Framing::content_length;

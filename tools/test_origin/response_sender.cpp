@@ -109,7 +109,8 @@ void ResponseSender::done() {
 
 std::string ResponseSender::framed_piece(std::uint64_t length) {
     auto bytes = [this](std::uint64_t offset, std::uint64_t n) {
-        return plan_.pattern_body ? pattern_bytes(offset, n) : plan_.text_body.substr(offset, n);
+        return plan_.pattern_body ? pattern_bytes(plan_.pattern_offset + offset, n)
+                                  : plan_.text_body.substr(offset, n);
     };
     if (plan_.framing != Framing::chunked) {
         std::string out = bytes(sent_, length);
