@@ -79,6 +79,9 @@ public:
     std::uint64_t hash() const noexcept { return hash_; }
     int status() const noexcept { return status_; }
     bool is_vary_marker() const noexcept { return vary_marker_; }
+    // A stored 206 (cache/partial_content.hpp): only some bytes of its representation,
+    // which may answer a Range inside them and nothing else.
+    bool is_partial() const noexcept { return status_ == 206; }
     Freshness freshness() const noexcept {
         return {response_time_, initial_age_, lifetime_, keep_until_};
     }

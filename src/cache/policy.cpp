@@ -67,9 +67,10 @@ std::string_view cache_control_field(http::HeaderSpan headers) noexcept {
 bool final_status(int status) noexcept { return status >= 200 && status <= 599; }
 
 // Final status codes defined by RFC 9110 §15, whose caching requirements this cache
-// follows; 206 and 304 are excluded because it never stores them as entries.
+// follows; 304 is excluded because it never stores one as an entry. 206 is understood:
+// it is stored as a partial entry (storable_as_partial) or not at all.
 bool understood_status(int status) noexcept {
-    if (status >= 200 && status <= 205) return true;
+    if (status >= 200 && status <= 206) return true;
     if (status >= 300 && status <= 308) return status != 304 && status != 306;
     if (status >= 400 && status <= 417) return true;
     if (status >= 421 && status <= 426) return status != 424 && status != 425;
@@ -111,6 +112,8 @@ RequestFacts request_facts(std::string_view method, http::HeaderSpan headers) no
             facts.has_authorization = true;
         } else if (iequals(h.name, "Cache-Control")) {
             facts.cache_control.parse_line(h.value);
+        } else if (iequals(h.name, "Range")) {
+            if (facts.range_lines < 255) ++facts.range_lines;
         } else if (iequals(h.name, "Pragma")) {
             pragma_no_cache = pragma_no_cache || any_member(h.value, [](std::string_view m) {
                                   return iequals(m, "no-cache");
@@ -163,10 +166,14 @@ ResponseFacts response_facts(int status, http::HeaderSpan headers) noexcept {
         } else if (iequals(h.name, "Set-Cookie")) {
             facts.has_set_cookie = true;
         } else if (iequals(h.name, "Vary")) {
+            facts.has_vary = true;
             facts.vary_star = facts.vary_star || any_member(h.value, [](std::string_view m) {
                                   return m == "*";
                               });
         } else if (iequals(h.name, "Content-Range")) {
+            // A singleton (RFC 9110 §14.4): a second line leaves no usable range.
+            facts.content_range = facts.has_content_range ? std::nullopt
+                                                          : parse_content_range(h.value);
             facts.has_content_range = true;
         }
     }
@@ -206,10 +213,13 @@ NotStored storable(const RequestFacts& request, const ResponseFacts& response,
     if (response.has_set_cookie && !options.store_set_cookie) return NotStored::set_cookie;
     // RFC 9110 §12.5.5: Vary: * can never be matched by a later request.
     if (response.vary_star) return NotStored::vary_star;
-    // RFC 9111 §3.3-§3.4: partial content is not stored until this cache combines ranges.
-    if (response.status == 206 || response.has_content_range) return NotStored::partial;
+    // RFC 9111 §3.3: partial content is stored only as a partial entry, never as complete.
+    if ((response.status == 206 || response.has_content_range) &&
+        !storable_as_partial(request, response)) {
+        return NotStored::partial;
+    }
     // RFC 9111 §3: the status must be final, and understood when it is 304 or the response
-    // has must-understand (206 was refused above); something must make the response
+    // has must-understand (a 206 that is not a partial entry was refused above); something must make the response
     // cacheable: explicit freshness, public, or a heuristically cacheable status. So an
     // unknown final status (299, 599) with max-age is stored, as its sender asked; without
     // must-understand nothing in its class's semantics forbids it (RFC 9110 §15).
@@ -222,6 +232,14 @@ NotStored storable(const RequestFacts& request, const ResponseFacts& response,
         return NotStored::status;
     }
     return NotStored::stored;
+}
+
+bool storable_as_partial(const RequestFacts& request, const ResponseFacts& response) noexcept {
+    // RFC 9111 §3.3 lets a cache store an incomplete response when it records it as
+    // incomplete; a 206 to one Range line is one range of the representation, which the
+    // Content-Range names along with the complete length that later ranges resolve against.
+    return response.status == 206 && request.method == "GET" && request.range_lines == 1 &&
+           response.content_range.has_value() && !response.has_vary;
 }
 
 NotStored storable_when_stale(const ResponseFacts& response) noexcept {

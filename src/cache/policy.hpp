@@ -5,6 +5,7 @@
 #include <optional>
 #include <string_view>
 
+#include "cache/partial_content.hpp"
 #include "http/cache_control.hpp"
 #include "http/header_view.hpp"
 #include "util/time.hpp"
@@ -23,7 +24,7 @@ enum class NotStored : std::uint8_t {
     vary_star,           // Vary: *
     vary_unusable,       // Vary names a non-token or too many fields, or the request's
                          // varied fields cannot be keyed (control bytes, too long)
-    partial,             // 206 or Content-Range
+    partial,             // 206 or Content-Range that is not storable as a partial entry
     too_large,           // body larger than the object limit
     truncated,           // body ended before its declared end
     no_freshness,        // nothing makes it fresh and nothing allows storing it stale
@@ -36,6 +37,7 @@ struct RequestFacts {
     bool has_authorization = false;
     http::CacheControl cache_control;
     bool pragma_no_cache = false;       // Pragma: no-cache with no Cache-Control
+    std::uint8_t range_lines = 0;       // Range field lines, saturating at 255
 };
 RequestFacts request_facts(std::string_view method, http::HeaderSpan headers) noexcept;
 
@@ -51,6 +53,8 @@ struct ResponseFacts {
     bool has_validator = false;         // ETag or Last-Modified present (RFC 9110 §8.8)
     bool vary_star = false;
     bool has_content_range = false;
+    std::optional<ContentRange> content_range;   // when exactly one valid line (§14.4)
+    bool has_vary = false;              // any Vary line
 };
 ResponseFacts response_facts(int status, http::HeaderSpan headers) noexcept;
 
@@ -62,6 +66,14 @@ struct PolicyOptions {
 // Whether a shared cache may store this response (RFC 9111 §3).
 NotStored storable(const RequestFacts& request, const ResponseFacts& response,
                    const PolicyOptions& options) noexcept;
+
+// RFC 9111 §3.3: whether a response with partial content (status 206 or a Content-Range)
+// may be stored as a partial entry: a 206 to a GET with one Range line, carrying one
+// Content-Range whose complete length is known, and no Vary (a partial variant is not
+// kept: a choice, to keep partial entries to the primary key). A multipart/byteranges 206
+// has no Content-Range of its own and is not stored. That the body is the range named is
+// checked once its length is known (body_matches).
+bool storable_as_partial(const RequestFacts& request, const ResponseFacts& response) noexcept;
 
 // Whether a storable response that is already stale when it arrives (its freshness
 // lifetime is no more than its corrected initial age: no-cache, max-age=0, s-maxage=0, an

@@ -45,7 +45,7 @@ EntryRef Shard::lookup(std::string_view key, std::uint64_t hash, Seconds now, Bu
     return {};
 }
 
-void Shard::insert(EntryRef entry, Seconds now, Budget& budget) {
+bool Shard::insert(EntryRef entry, Seconds now, Budget& budget) {
     Entry* e = entry.detach();   // becomes the store's reference
     Entry* dropped = nullptr;
     {
@@ -55,7 +55,12 @@ void Shard::insert(EntryRef entry, Seconds now, Budget& budget) {
                 // Inserted twice: it stays linked with the store's reference it already
                 // has, so this can never be the last reference.
                 e->release();
-                return;
+                return true;
+            }
+            // Decided under the lock, so a complete entry stored meanwhile is never lost.
+            if (e->is_partial() && !old->is_partial() && now < Seconds{old->keep_until_}) {
+                e->release();   // the reference detached above: the store takes none
+                return false;
             }
             unlink_locked(old, budget, dropped);
         }
@@ -66,6 +71,7 @@ void Shard::insert(EntryRef entry, Seconds now, Budget& budget) {
         }
     }
     release_all(dropped);
+    return true;
 }
 
 void Shard::evict(Budget& budget) {

@@ -38,7 +38,10 @@ public:
     EntryRef lookup(std::string_view key, std::uint64_t hash, Seconds now, Budget& budget);
     // Links the entry (the store's reference), dropping one with the same key, then evicts
     // from this shard's LRU tail while the budget is exceeded, never the entry just linked.
-    void insert(EntryRef entry, Seconds now, Budget& budget);
+    // A partial entry never replaces a complete one still in its keep_until (RFC 9111 §3.3:
+    // the complete response answers every range the partial one could): returns false and
+    // keeps the stored one.
+    bool insert(EntryRef entry, Seconds now, Budget& budget);
     // Evicts from the LRU tail while the budget is exceeded (or the shard is empty), for an
     // insert into another shard.
     void evict(Budget& budget);

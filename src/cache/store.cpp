@@ -43,7 +43,7 @@ bool Store::insert(EntryRef entry, Seconds now) {
     if (!entry || entry->charge() > budget_.limit) return false;
 
     std::size_t home = shard_index(entry->hash());
-    shards_[home].insert(std::move(entry), now, budget_);
+    if (!shards_[home].insert(std::move(entry), now, budget_)) return false;
     // The home shard evicted all it could (all but the new entry). Take the rest from the
     // other shards in turn; each evict() holds only its own lock. Concurrent inserts may
     // leave the total briefly above the limit, by at most what they are inserting.

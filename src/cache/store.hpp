@@ -45,7 +45,8 @@ public:
     // Stores the entry, replacing any entry with the same key; evicts least recently used
     // entries (of its own shard first, then of the others) until the budget holds. An
     // entry larger than the whole budget is not stored (returns false); a same-key entry
-    // stays stored then.
+    // stays stored then. A partial entry (a 206) does not replace a complete one either
+    // (returns false).
     bool insert(EntryRef entry, Seconds now);
     bool erase(std::string_view key, std::uint64_t hash);
     // Where entries made for this store keep their shared head lines:

@@ -22,7 +22,9 @@ struct RequestHead {
     bool chunked = false;
     std::uint64_t content_length = 0;
     bool expect_continue = false;
-    bool conditional = false;     // If-* or Range: forwarded as is, response not stored
+    bool conditional = false;     // If-*: forwarded as is, response not stored
+    bool range = false;           // Range: answered from the store, or forwarded alone
+                                  // (never coalesced); a 206 may become a partial entry
     std::array<HeaderView, kMaxHeaders> headers{};
     std::uint16_t header_count = 0;
 
@@ -34,7 +36,7 @@ struct RequestHead {
         method = target = host = {};
         version_major = version_minor = 1;
         keep_alive = true;
-        has_body = chunked = expect_continue = conditional = false;
+        has_body = chunked = expect_continue = conditional = range = false;
         content_length = 0;
         header_count = 0;
     }

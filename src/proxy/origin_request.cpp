@@ -52,6 +52,7 @@ OriginRequest build_origin_request(const http::RequestHead& request, std::string
     out.has_authorization = facts.has_authorization;
     out.cache_control = facts.cache_control;
     out.pragma_no_cache = facts.pragma_no_cache;
+    out.range_lines = facts.range_lines;
 
     http::ConnectionTokens connection(request.header_span());
     std::string& h = out.head;

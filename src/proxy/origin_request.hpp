@@ -24,11 +24,13 @@ struct OriginRequest {
     bool has_authorization = false;
     http::CacheControl cache_control;
     bool pragma_no_cache = false;
+    std::uint8_t range_lines = 0;
     Seconds request_time = 0;
 
     // The facts the storage policy needs; valid while this request lives.
     cache::RequestFacts facts() const noexcept {
-        return cache::RequestFacts{method, has_authorization, cache_control, pragma_no_cache};
+        return cache::RequestFacts{method, has_authorization, cache_control, pragma_no_cache,
+                                   range_lines};
     }
 };
 

@@ -49,6 +49,12 @@ cache::NotStored verdict_for(const OriginRequest& request, const OriginResponse&
     if (response.has_content_length && response.content_length > options.max_object_size) {
         return cache::NotStored::too_large;
     }
+    // RFC 9110 §15.3.7: a 206's body is the range its Content-Range names; a declared length
+    // that differs cannot be that range (a chunked one is checked when it ends).
+    if (facts.content_range && response.has_content_length && !response.chunked &&
+        !cache::body_matches(*facts.content_range, response.content_length)) {
+        return cache::NotStored::partial;
+    }
     // Stale on arrival (no-cache, max-age=0, ...): kept only when it can be revalidated.
     if (lifetime <= 0) return cache::storable_when_stale(facts);
     return cache::NotStored::stored;

@@ -13,6 +13,7 @@
 #include "cache/head_response.hpp"
 #include "cache/invalidation.hpp"
 #include "cache/key.hpp"
+#include "cache/partial_content.hpp"
 #include "cache/update_headers.hpp"
 #include "cache/variants.hpp"
 #include "cache/withheld_fields.hpp"
@@ -21,6 +22,18 @@
 #include "proxy/response_head.hpp"
 
 namespace cachet::proxy {
+
+namespace {
+
+// RFC 9110 §15.3.7: a partial entry holds exactly the range its Content-Range names, so a
+// 206 whose body came out another length is not stored.
+bool holds_its_range(const FillHead& head, std::uint64_t body_size) {
+    if (head.status != 206) return true;
+    const auto range = cache::content_range_of_head(head.client_head);
+    return range && cache::body_matches(*range, body_size);
+}
+
+}  // namespace
 
 void OriginConnection::invalidate_targets(const OriginResponse& response) {
     // RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI,
@@ -52,9 +65,19 @@ void OriginConnection::check_stored_get(const OriginResponse& response, Seconds 
     std::vector<http::HeaderView> fields(request_fields.begin(), request_fields.end());
     cache::EntryRef stored = cache::stored_get_response(context_.store, key.view(), key.hash, fields, now);
     if (!stored) return;
-    const auto agreement = cache::compare_head_response(stored->head().text(), stored->body().size(),
-                                                        response.headers);
-    if (agreement == cache::HeadAgreement::differs) {
+    const std::string stored_head = stored->head().text();
+    // A partial entry (cache/partial_content.hpp) holds a range: the HEAD's Content-Length
+    // describes the complete representation, whose length its Content-Range names.
+    std::uint64_t length = stored->body().size();
+    if (stored->is_partial()) {
+        const auto range = cache::content_range_of_head(stored_head);
+        if (!range) {
+            context_.store.erase(stored->key(), stored->hash());
+            return;
+        }
+        length = range->complete_length;
+    }
+    if (cache::compare_head_response(stored_head, length, response.headers) == cache::HeadAgreement::differs) {
         context_.store.erase(stored->key(), stored->hash());
         return;
     }
@@ -142,8 +165,8 @@ void OriginConnection::store_and_complete() {
     const cache::VariantKeyParts fill_key = cache::split_variant_key(fill_->key());
     std::string variant_key;
     if (head.varies) variant_key = cache::join_variant_key(fill_key.primary, head.secondary_key);
-    if (fill_->storable() && (!head.varies || !variant_key.empty())) {
-        std::uint64_t size = fill_->body_size();
+    const std::uint64_t size = fill_->body_size();
+    if (fill_->storable() && (!head.varies || !variant_key.empty()) && holds_its_range(head, size)) {
         // The client got every field; the store keeps those Cache-Control does not withhold.
         std::string entry_head = cache::without_withheld_fields(head.client_head);
         entry_head.append("Content-Length: ").append(std::to_string(size)).append("\r\n");

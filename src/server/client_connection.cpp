@@ -49,7 +49,7 @@ bool is_cache_directive(std::string_view name) {
 }
 
 bool is_conditional(std::string_view name) {
-    return name.size() > 3 && (http::iequals(name.substr(0, 3), "if-") || http::iequals(name, "range"));
+    return name.size() > 3 && http::iequals(name.substr(0, 3), "if-");
 }
 
 }  // namespace
@@ -321,6 +321,7 @@ int ClientConnection::on_headers_complete() {
         else if (http::iequals(h.name, "expect")) request_.expect_continue = http::iequals(h.value, "100-continue");
         else if (is_cache_directive(h.name)) cache_directives_ = true;
         else if (is_conditional(h.name)) request_.conditional = true;
+        else if (http::iequals(h.name, "range")) request_.range = true;
     }
     // RFC 9112 §3.2: a 400 for an HTTP/1.1 request without Host, for more than one Host
     // line, and for a Host whose value is not a valid uri-host [":" port].

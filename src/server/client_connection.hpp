@@ -69,6 +69,9 @@ private:
     bool serve_hit(const cache::EntryRef& entry, bool head_only, bool stale = false);
     void refresh_in_background(const cache::EntryRef& entry);
     bool serve_derived(const cache::EntryRef& entry, bool head_only, Seconds now);
+    // A 206 from a fresh partial entry (cache/partial_content.hpp) when the request's
+    // single Range lies inside its bytes; false (nothing written) otherwise.
+    bool serve_partial(const cache::EntryRef& entry, Seconds now);
     void write_derived(std::string head, const cache::EntryRef& entry, std::uint64_t offset,
                        std::uint64_t length, Seconds now);
     void send_status(int status, std::string_view reason_phrase, std::string_view detail);

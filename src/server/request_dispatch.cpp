@@ -7,6 +7,7 @@
 
 #include "cache/conditional.hpp"
 #include "cache/derived_response.hpp"
+#include "cache/partial_content.hpp"
 #include "cache/policy.hpp"
 #include "cache/range.hpp"
 #include "cache/stale_use.hpp"
@@ -29,8 +30,10 @@ void ClientConnection::dispatch() {
     bool head_only = request_.method == "HEAD";
     bool may_lookup = is_cacheable_method(request_.method) && !request_.has_body &&
                       cache::build_key(key_, request_.method, request_.host, request_.target).has_value();
-    // Preconditions and ranges are answered from a fresh entry, but forwarded untouched
-    // (and their responses not stored) when the origin must answer them.
+    // Preconditions are answered from a fresh entry, but forwarded untouched (and their
+    // responses not stored) when the origin must answer them. A Range the store cannot
+    // answer goes to the origin alone, never coalesced (its 206 is no answer for a plain
+    // GET), and a 206 that comes back may be stored as a partial entry (RFC 9111 §3.3).
     bool may_store = may_lookup && !request_.conditional;
     bool request_no_store = false;
     cache::EntryRef stale;
@@ -61,9 +64,21 @@ void ClientConnection::dispatch() {
                 fill_hash_ = variant_key_->hash;
             }
         }
+        if (entry && entry->is_partial()) {
+            // RFC 9111 §3.3: a partial entry answers a fresh Range inside its bytes and
+            // nothing else; to any other request (a plain GET, a HEAD, a precondition, a
+            // range outside it) it is as if nothing were stored, and a stale one is
+            // refetched, never revalidated or served stale.
+            if (request_.range && !request_.conditional && !head_only && servable_now(*entry, facts, now) &&
+                serve_partial(entry, now)) {
+                return;
+            }
+            entry.reset();
+        }
         if (entry && servable_now(*entry, facts, now)) {
-            if (!request_.conditional ? serve_hit(entry, head_only) : serve_derived(entry, head_only, now)) return;
-        } else if (entry && may_store) {
+            bool plain = !request_.conditional && !request_.range;
+            if (plain ? serve_hit(entry, head_only) : serve_derived(entry, head_only, now)) return;
+        } else if (entry && may_store && !request_.range) {
             switch (cache::stale_use(cache_directives_ ? &facts : nullptr, *entry, now)) {
             case cache::StaleUse::serve:
                 serve_hit(entry, head_only, true);
@@ -83,7 +98,7 @@ void ClientConnection::dispatch() {
             send_status(504, "Gateway Timeout", "only-if-cached: no usable stored response");
             return;
         }
-        if (may_store && !head_only && !request_no_store) {
+        if (may_store && !head_only && !request_no_store && !request_.range) {
             auto joined = worker.runtime().inflight.join(fill_key_, fill_hash_, worker.index());
             fill = std::move(joined.fill);
             role = joined.role == proxy::InflightTable::Role::leader   ? ResponseStream::Role::leader
@@ -92,9 +107,9 @@ void ClientConnection::dispatch() {
         }
     }
     if (!fill) {
-        // Not coalesced: a HEAD, a request that must not be stored or a key past its waiter
-        // cap (a plain GET may still store what comes back), or an uncacheable request
-        // (other methods, preconditions, ranges), passed through with no key.
+        // Not coalesced: a HEAD, a request that must not be stored, a Range or a key past
+        // its waiter cap (a plain GET or a Range may still store what comes back), or an
+        // uncacheable request (other methods, preconditions), passed through with no key.
         bool keyed = may_store && !head_only && !request_no_store;
         fill = proxy::Fill::create(keyed ? std::string(fill_key_) : std::string(), fill_hash_,
                                    static_cast<unsigned>(worker.runtime().workers.size()), worker.index(),
@@ -177,6 +192,18 @@ bool ClientConnection::serve_derived(const cache::EntryRef& entry, bool head_onl
         return false;   // multipart/byteranges is the origin's to build
     }
     return false;
+}
+
+bool ClientConnection::serve_partial(const cache::EntryRef& entry, Seconds now) {
+    // The stored head joined: its Content-Range names the bytes the entry holds.
+    const std::string stored_head = entry->head().text();
+    const auto stored = cache::content_range_of_head(stored_head);
+    if (!stored) return false;
+    const auto range = cache::range_within(request_.method, request_.header_span(), *stored);
+    if (!range) return false;
+    write_derived(cache::partial_content_head(stored_head, range->first, range->last, stored->complete_length),
+                  entry, range->first - stored->first, range->last - range->first + 1, now);
+    return true;
 }
 
 void ClientConnection::write_derived(std::string head, const cache::EntryRef& entry, std::uint64_t offset,

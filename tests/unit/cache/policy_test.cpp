@@ -228,10 +228,50 @@ TEST_CASE("a response with Vary: * is not stored (RFC 9110 §12.5.5)") {
     CHECK(verdict(get(), response(200, {{"Vary", "*"}})) == NotStored::vary_star);
 }
 
-TEST_CASE("partial content is not stored (RFC 9111 §3.3)") {
+TEST_CASE("partial content without a usable Content-Range is not stored (RFC 9111 §3.3)") {
     CHECK(verdict(get(), response(206)) == NotStored::partial);
     CHECK(verdict(get(), response(200, {{"Content-Range", "bytes 0-1/2"}})) ==
           NotStored::partial);
+}
+
+// RFC 9111 §3.3: "A cache MAY store ... a partial response ... if the cache ... records the
+// response as incomplete"; the Content-Range says which bytes it holds of how many.
+TEST_CASE("a 206 with one Content-Range to a GET with one Range is stored as partial "
+          "(RFC 9111 §3.3)") {
+    const auto ranged = get({{"Range", "bytes=0-99"}});
+    const auto partial = response(206, {{"Content-Range", "bytes 0-99/1000"}});
+    CHECK(storable_as_partial(ranged, partial));
+    CHECK(verdict(ranged, partial) == NotStored::stored);
+    CHECK(verdict(ranged, response(206, {{"Content-Range", "bytes 0-99/1000"},
+                                         {"Cache-Control", "max-age=60"}})) == NotStored::stored);
+}
+
+TEST_CASE("a 206 the cache cannot record as one known range is not stored (RFC 9111 §3.3, "
+          "RFC 9110 §14.4, §14.6)") {
+    const auto ranged = get({{"Range", "bytes=0-99"}});
+    // Multipart/byteranges: the parts carry the Content-Range, the response none.
+    CHECK(verdict(ranged, response(206, {{"Content-Type", "multipart/byteranges; boundary=B"}})) ==
+          NotStored::partial);
+    CHECK(verdict(ranged, response(206, {{"Content-Range", "bytes 0-99/*"}})) == NotStored::partial);
+    CHECK(verdict(ranged, response(206, {{"Content-Range", "bytes 0-99/1000"},
+                                         {"Content-Range", "bytes 0-99/1000"}})) == NotStored::partial);
+    CHECK(verdict(ranged, response(206, {{"Content-Range", "bytes 0-99/1000"}, {"Vary", "Accept"}})) ==
+          NotStored::partial);
+    // Not a partial entry's shape: a 200 with Content-Range, a 206 to a request without
+    // one Range line, or to another method.
+    CHECK(verdict(ranged, response(200, {{"Content-Range", "bytes 0-99/1000"}})) == NotStored::partial);
+    const auto partial = response(206, {{"Content-Range", "bytes 0-99/1000"}});
+    CHECK(verdict(get(), partial) == NotStored::partial);
+    CHECK(verdict(get({{"Range", "bytes=0-99"}, {"Range", "bytes=0-99"}}), partial) == NotStored::partial);
+    CHECK_FALSE(storable_as_partial(request("HEAD", {{"Range", "bytes=0-99"}}), partial));
+}
+
+TEST_CASE("a storable 206 still obeys the other storage rules (RFC 9111 §3)") {
+    const auto ranged = get({{"Range", "bytes=0-99"}});
+    CHECK(verdict(ranged, response(206, {{"Content-Range", "bytes 0-99/1000"},
+                                         {"Cache-Control", "no-store"}})) == NotStored::no_store);
+    CHECK(verdict(ranged, response(206, {{"Content-Range", "bytes 0-99/1000"},
+                                         {"Cache-Control", "private"}})) == NotStored::private_directive);
 }
 
 TEST_CASE("a non-final, invalid or 304 status is not stored (RFC 9111 §3)") {

@@ -437,3 +437,44 @@ TEST_CASE("two threads inserting and looking up random keys see only whole, matc
     CHECK(stats.evictions > 0);
     CHECK(stats.shared_head_blocks <= 3);
 }
+
+namespace {
+
+// An entry with this status; a 206 is a partial entry, whatever its head says.
+EntryRef entry_with_status(int status, std::string_view key, std::string_view body) {
+    Entry::Spec spec;
+    spec.key = key;
+    spec.hash = hash_key(key);
+    spec.head = status == 206 ? "HTTP/1.1 206 Partial Content\r\n" : "HTTP/1.1 200 OK\r\n";
+    spec.body_size = body.size();
+    spec.status = status;
+    spec.freshness.lifetime = 60;
+    spec.freshness.keep_until = forever;
+    EntryRef entry = Entry::create(spec);
+    std::memcpy(entry->body_data(), body.data(), body.size());
+    return entry;
+}
+
+}  // namespace
+
+TEST_CASE("a partial entry never replaces a complete one (RFC 9111 §3.3)") {
+    Store store({.budget_bytes = 1 << 20, .shard_count = 8});
+    const std::string key = "GET\x1fh\x1f/partial";
+    REQUIRE(store.insert(entry_with_status(200, key, "0123456789"), 0));
+    CHECK_FALSE(store.insert(entry_with_status(206, key, "01"), 0));
+    REQUIRE(find(store, key));
+    CHECK(find(store, key)->status() == 200);
+    CHECK(find(store, key)->body() == "0123456789");
+}
+
+TEST_CASE("a complete or a newer partial response replaces a partial entry (RFC 9111 §3.3)") {
+    Store store({.budget_bytes = 1 << 20, .shard_count = 8});
+    const std::string key = "GET\x1fh\x1f/partial";
+    REQUIRE(store.insert(entry_with_status(206, key, "01"), 0));
+    CHECK(find(store, key)->is_partial());
+    CHECK(store.insert(entry_with_status(206, key, "ab"), 0));
+    CHECK(find(store, key)->body() == "ab");
+    CHECK(store.insert(entry_with_status(200, key, "0123456789"), 0));
+    CHECK_FALSE(find(store, key)->is_partial());
+    CHECK(find(store, key)->body() == "0123456789");
+}
