@@ -219,9 +219,10 @@ NotStored storable(const RequestFacts& request, const ResponseFacts& response,
         return NotStored::partial;
     }
     // RFC 9111 §3: the status must be final, and understood when it is 304 or the response
-    // has must-understand (a 206 that is not a partial entry was refused above); something must make the response
-    // cacheable: explicit freshness, public, or a heuristically cacheable status. So an
-    // unknown final status (299, 599) with max-age is stored, as its sender asked; without
+    // has must-understand (a 206 that is not a partial entry was refused above); something
+    // must make the response cacheable: explicit freshness, public, or a heuristically
+    // cacheable status. So an unknown final status (299, 599) with max-age is stored, as its
+    // sender asked; without
     // must-understand nothing in its class's semantics forbids it (RFC 9110 §15).
     // no-cache is deliberately not a refusal: such a response is stored and revalidated
     // before each use (RFC 9111 §5.2.2.4).

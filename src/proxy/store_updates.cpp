@@ -166,7 +166,8 @@ void OriginConnection::store_and_complete() {
     std::string variant_key;
     if (head.varies) variant_key = cache::join_variant_key(fill_key.primary, head.secondary_key);
     const std::uint64_t size = fill_->body_size();
-    if (fill_->storable() && (!head.varies || !variant_key.empty()) && holds_its_range(head, size)) {
+    if (fill_->storable() && (!head.varies || !variant_key.empty()) &&
+        holds_its_range(head, size)) {
         // The client got every field; the store keeps those Cache-Control does not withhold.
         std::string entry_head = cache::without_withheld_fields(head.client_head);
         entry_head.append("Content-Length: ").append(std::to_string(size)).append("\r\n");

@@ -69,8 +69,8 @@ void ClientConnection::dispatch() {
             // nothing else; to any other request (a plain GET, a HEAD, a precondition, a
             // range outside it) it is as if nothing were stored, and a stale one is
             // refetched, never revalidated or served stale.
-            if (request_.range && !request_.conditional && !head_only && servable_now(*entry, facts, now) &&
-                serve_partial(entry, now)) {
+            if (request_.range && !request_.conditional && !head_only &&
+                servable_now(*entry, facts, now) && serve_partial(entry, now)) {
                 return;
             }
             entry.reset();
@@ -201,8 +201,10 @@ bool ClientConnection::serve_partial(const cache::EntryRef& entry, Seconds now) 
     if (!stored) return false;
     const auto range = cache::range_within(request_.method, request_.header_span(), *stored);
     if (!range) return false;
-    write_derived(cache::partial_content_head(stored_head, range->first, range->last, stored->complete_length),
-                  entry, range->first - stored->first, range->last - range->first + 1, now);
+    const std::uint64_t length = range->last - range->first + 1;
+    write_derived(cache::partial_content_head(stored_head, range->first, range->last,
+                                              stored->complete_length),
+                  entry, range->first - stored->first, length, now);
     return true;
 }
 

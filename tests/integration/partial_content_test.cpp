@@ -121,7 +121,8 @@ TEST_CASE("a HEAD after a stored 206 goes to the origin (RFC 9111 §3.3)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     store_range(cachet, "0-99");
-    Reply head = fetch(cachet.port(), "HEAD " + kTarget + " HTTP/1.1\r\nHost: t\r\n\r\n", 10s, true);
+    Reply head =
+        fetch(cachet.port(), "HEAD " + kTarget + " HTTP/1.1\r\nHost: t\r\n\r\n", 10s, true);
     REQUIRE_MESSAGE(head.ok(), head.describe());
     CHECK(head.status == 200);
     CHECK(head.header("Content-Length") == "1000");
@@ -153,7 +154,8 @@ TEST_CASE("a 206 whose body is not its Content-Range, or a multipart one, is not
           "(RFC 9110 §15.3.7)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
-    const std::string mismatched = "/bad?cc=max-age=60&status=206&size=5&header=Content-Range:bytes%200-9/100";
+    const std::string mismatched =
+        "/bad?cc=max-age=60&status=206&size=5&header=Content-Range:bytes%200-9/100";
     const std::string multipart =
         "/multi?cc=max-age=60&status=206&size=50&content_type=multipart/byteranges;%20boundary=B";
     for (const std::string& target : {mismatched, multipart}) {

@@ -69,11 +69,12 @@ std::optional<ByteSpan> single_range(std::string_view value, std::uint64_t size)
     if (value.substr(0, unit.size()) != unit || size == 0) return std::nullopt;
     value.remove_prefix(unit.size());
     const auto dash = value.find('-');
-    if (dash == std::string_view::npos || value.find(',') != std::string_view::npos) return std::nullopt;
+    if (dash == std::string_view::npos || value.find(',') != std::string_view::npos) {
+        return std::nullopt;
+    }
     auto number = [](std::string_view text) -> std::optional<std::uint64_t> {
-        if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string_view::npos) {
-            return std::nullopt;
-        }
+        const bool digits = text.find_first_not_of("0123456789") == std::string_view::npos;
+        if (text.empty() || text.size() > 18 || !digits) return std::nullopt;
         return std::stoull(std::string(text));
     };
     const auto first = number(value.substr(0, dash));
@@ -166,12 +167,13 @@ ResponsePlan plan_response(const Request& request, const Counted& counted) {
     if (auto type = query.get("content_type")) content_type = *type;
 
     std::string content_range;
-    if (query.get("ranges") == "1" && plan.pattern_body && status == 200 && request.method == "GET") {
+    const bool ranges = query.get("ranges") == "1" && plan.pattern_body;
+    if (ranges && status == 200 && request.method == "GET") {
         if (const std::string* range = request.header("Range")) {
             if (auto span = single_range(*range, plan.body_size)) {
                 status = 206;
-                content_range = "bytes " + std::to_string(span->first) + "-" + std::to_string(span->last) +
-                                "/" + std::to_string(plan.body_size);
+                content_range = "bytes " + std::to_string(span->first) + "-" +
+                                std::to_string(span->last) + "/" + std::to_string(plan.body_size);
                 plan.pattern_offset = span->first;
                 plan.body_size = span->last - span->first + 1;
             }
