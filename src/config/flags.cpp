@@ -106,7 +106,7 @@ constexpr std::array kFlags = {
              "longest pause inside an origin response body (default 30s)",
              [](Config& c, std::string_view v) { return set_duration(c.origin_idle_timeout, v); }},
     FlagSpec{"client-timeout", "CACHET_CLIENT_TIMEOUT", "DURATION",
-             "idle keep-alive and slow-request timeout for clients (default 60s)",
+             "closes a client idle, slow to send a request head, or taking none of its response for this long (default 60s)",
              [](Config& c, std::string_view v) { return set_duration(c.client_timeout, v); }},
     FlagSpec{"coalesce-max-waiters", "CACHET_COALESCE_MAX_WAITERS", "N",
              "concurrent misses that wait for one fill per key; more go to the origin (default 4096)",

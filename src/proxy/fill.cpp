@@ -55,7 +55,7 @@ void Fill::append(const char* data, std::size_t size) {
                     *head_.content_length <= kMaxExactChunk) {
                     capacity = static_cast<std::size_t>(*head_.content_length);
                 }
-                chunks_.push_back(Chunk{capacity, 0, std::make_unique<char[]>(capacity)});
+                chunks_.push_back(Chunk{capacity, 0, std::shared_ptr<char[]>(new char[capacity])});
             }
             Chunk& chunk = chunks_.back();
             std::size_t n = std::min(size, chunk.capacity - chunk.size);
@@ -122,18 +122,30 @@ cache::EntryRef Fill::entry() const {
 
 void Fill::body_slices(std::uint64_t from, std::uint64_t to, std::vector<Slice>& out) const {
     std::lock_guard lock(mutex_);
+    assert(from >= released_bytes_ && "those bytes were released by the only subscriber");
     to = std::min(to, body_size_);
-    std::uint64_t offset = 0;
+    std::uint64_t offset = released_bytes_;
     for (const Chunk& chunk : chunks_) {
         if (from >= to) break;
         std::uint64_t end = offset + chunk.size;
         if (from < end) {
             std::size_t start = static_cast<std::size_t>(from - offset);
             std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(to, end) - from);
-            out.push_back(Slice{chunk.bytes.get() + start, n});
+            out.push_back(Slice{chunk.bytes.get() + start, n, chunk.bytes});
             from += n;
         }
         offset = end;
+    }
+}
+
+void Fill::release_through(std::uint64_t offset) {
+    std::lock_guard lock(mutex_);
+    // A storable fill needs every byte for its entry; with another subscriber, that one may
+    // still need them. The last chunk stays: append() writes into it.
+    if (storable_ || subscribers_.load(std::memory_order_relaxed) > 1) return;
+    while (chunks_.size() > 1 && released_bytes_ + chunks_.front().size <= offset) {
+        released_bytes_ += chunks_.front().size;
+        chunks_.pop_front();
     }
 }
 

@@ -77,6 +77,7 @@ void OriginConnection::start(OriginRequest request, FillRef fill) {
 
 void OriginConnection::reset_response_state() {
     response_started_ = false;
+    response_paused_ = false;
     head_published_ = false;
     interim_ = false;
     keep_alive_ = false;
@@ -189,6 +190,14 @@ void OriginConnection::end_body() {
     if (phase_ != Phase::exchanging) return;
     if (request_.chunked_body) write_bytes("0\r\n\r\n", false);
     arm_timer(context_.config.first_byte_timeout, Errc::origin_first_byte_timeout);
+}
+
+void OriginConnection::resume_response() noexcept {
+    if (!response_paused_) return;
+    response_paused_ = false;
+    if (phase_ != Phase::exchanging) return;
+    arm_timer(context_.config.origin_idle_timeout, Errc::origin_idle_timeout);
+    begin_reading();
 }
 
 void OriginConnection::begin_reading() {
@@ -404,6 +413,13 @@ int OriginConnection::handle_body(const char* at, std::size_t size) {
     } else if (fill_->subscriber_count() == 0) {
         // Nobody reads it and nobody will store it: stop paying for it.
         return -1;
+    } else if (client_ != nullptr && client_->response_backlog() > kResponseBacklogLimit) {
+        // Nobody will store it and the client takes it slower than the origin sends: hold
+        // the origin back rather than the whole response in memory. The idle timer stops
+        // too; the client's own send timeout bounds the wait.
+        response_paused_ = true;
+        uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+        uv_timer_stop(&timer_);
     }
     return 0;
 }
@@ -429,6 +445,9 @@ void OriginConnection::finish_exchange() {
         return;
     }
     phase_ = Phase::idle;
+    // Paused as the response ended in the same read: an idle connection must read, to see
+    // the origin close it.
+    if (std::exchange(response_paused_, false)) begin_reading();
     pool_.park(*this);
 }
 

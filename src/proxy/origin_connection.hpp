@@ -31,7 +31,14 @@ public:
     // at once): nothing is kept then. Until on_origin_gone, the client calls client_left()
     // before it goes away.
     bool attach_client(FetchClient* client) noexcept;
-    void client_left() noexcept { client_ = nullptr; }
+    void client_left() noexcept {
+        client_ = nullptr;
+        resume_response();   // nobody left to wait for: read on (and stop, if nobody reads)
+    }
+    // Flow control of a response that will not be stored: reading stops while the client's
+    // backlog is over kResponseBacklogLimit and resumes when the client drains.
+    static constexpr std::size_t kResponseBacklogLimit = 1u << 20;
+    void resume_response() noexcept;
     // Request body, streamed from the client.
     void send_body(const char* data, std::size_t size);
     void end_body();
@@ -104,6 +111,7 @@ private:
     OriginRequest request_;
     FillRef fill_;
     FetchClient* client_ = nullptr;
+    bool response_paused_ = false;    // reading stopped for the client's backlog
     std::string pending_body_;        // body bytes that arrived before the connection was up
     bool body_ended_ = false;
     std::size_t body_bytes_in_flight_ = 0;

@@ -37,6 +37,9 @@ struct FetchContext {
 class FetchClient {
 public:
     virtual void on_body_drained() = 0;
+    // Bytes of the response handed to the client's socket and not yet taken by it: the
+    // origin stops reading a response that will not be stored while this is high.
+    virtual std::size_t response_backlog() const noexcept = 0;
     // A relayed 1xx head (proxy/interim_response.hpp), before the final response's.
     virtual void on_interim(std::string head) = 0;
     // The connection no longer serves this exchange (it ended or failed): forget it.

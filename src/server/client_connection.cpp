@@ -24,7 +24,8 @@ struct OwnedWrite {
     uv_write_t req;
     ClientConnection* owner;
     std::string bytes;
-    proxy::FillRef fill;       // keeps the slices' chunks alive
+    proxy::FillRef fill;
+    std::vector<std::shared_ptr<const char[]>> chunks;   // keep the slices' bytes alive
     cache::EntryRef entry;     // or the entry they point into
     std::vector<uv_buf_t> bufs;
 };
@@ -241,7 +242,7 @@ void ClientConnection::process_input() {
 bool ClientConnection::flush_hits() {
     if (!batch_ || batch_->empty()) return true;
     HitBatch* batch = std::exchange(batch_, nullptr);
-    ++writes_in_flight_;
+    if (writes_in_flight_++ == 0) last_write_progress_ = worker_.clock().monotonic_ms();
     WriteNow result = batch->submit(stream());
     if (result == WriteNow::partial) return true;   // completes in on_write_done
     --writes_in_flight_;
@@ -373,10 +374,14 @@ void ClientConnection::write_owned(std::string bytes) {
 void ClientConnection::write_slices(std::string prefix, const std::vector<proxy::Fill::Slice>& slices,
                                     std::string_view suffix, proxy::FillRef fill, cache::EntryRef entry) {
     if (closing_ || !flush_hits()) return;
-    auto* w = new OwnedWrite{{}, this, std::move(prefix), std::move(fill), std::move(entry), {}};
+    auto* w = new OwnedWrite{{}, this, std::move(prefix), std::move(fill), {}, std::move(entry), {}};
     w->bufs.reserve(slices.size() + 2);
+    w->chunks.reserve(slices.size());
     if (!w->bytes.empty()) w->bufs.push_back(uv_buf_init(w->bytes.data(), static_cast<unsigned>(w->bytes.size())));
-    for (const auto& s : slices) w->bufs.push_back(uv_buf_init(const_cast<char*>(s.data), static_cast<unsigned>(s.size)));
+    for (const auto& s : slices) {
+        w->bufs.push_back(uv_buf_init(const_cast<char*>(s.data), static_cast<unsigned>(s.size)));
+        w->chunks.push_back(s.chunk);
+    }
     if (!suffix.empty()) w->bufs.push_back(uv_buf_init(const_cast<char*>(suffix.data()), static_cast<unsigned>(suffix.size())));
     uv_buf_t* rest = w->bufs.data();
     auto rest_count = static_cast<unsigned>(w->bufs.size());
@@ -387,7 +392,7 @@ void ClientConnection::write_slices(std::string prefix, const std::vector<proxy:
         return;
     }
     w->req.data = w;
-    ++writes_in_flight_;
+    if (writes_in_flight_++ == 0) last_write_progress_ = worker_.clock().monotonic_ms();
     int rc = uv_write(&w->req, stream(), rest, rest_count,
                       [](uv_write_t* req, int status) {
                           auto* write = static_cast<OwnedWrite*>(req->data);
@@ -414,6 +419,8 @@ void ClientConnection::on_write_done(int status) {
         close();
         return;
     }
+    last_write_progress_ = worker_.clock().monotonic_ms();
+    stream_.on_client_drained();
     update_reading();
     finish_if_closing();
 }

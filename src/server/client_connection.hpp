@@ -34,14 +34,20 @@ public:
     bool is_idle() const noexcept { return !stream_.active() && writes_in_flight_ == 0 && !in_message_; }
     // Idle past the timeout, or slower than the timeout to send one whole request head
     // (a client dribbling its head a byte at a time is not idle, but holds a connection).
+    // Or a client that takes none of what is written to it for as long (a send timeout).
     bool idle_too_long(Millis now, Millis timeout) const noexcept {
         if (head_started_ != 0 && now - head_started_ > timeout) return true;
+        if (writes_in_flight_ > 0 && now - last_write_progress_ > timeout) return true;
         return !stream_.active() && now - last_activity_ > timeout;
     }
 
     // --- used by ResponseStream and HitBatch (same thread) ---
     Worker& worker() noexcept { return worker_; }
     uv_stream_t* stream() noexcept { return reinterpret_cast<uv_stream_t*>(&tcp_); }
+    // Bytes queued for the socket that it has not taken yet.
+    std::size_t write_backlog() const noexcept {
+        return uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(&tcp_));
+    }
     void write_owned(std::string bytes);
     // Writes prefix + slices + suffix; `fill` or `entry` keeps the slices' bytes alive.
     void write_slices(std::string prefix, const std::vector<proxy::Fill::Slice>& slices,
@@ -106,6 +112,7 @@ private:
     std::string client_ip_;
     Millis last_activity_ = 0;
     Millis head_started_ = 0;         // when the bytes of an incomplete head began; 0: none
+    Millis last_write_progress_ = 0;  // a queued write last completed (or the first was queued)
 
     // Read buffer: bytes [begin_, end_) are received and not yet parsed.
     std::unique_ptr<char[]> buffer_;

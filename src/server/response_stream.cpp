@@ -229,6 +229,8 @@ void ResponseStream::send_body_bytes(std::uint64_t upto, std::string prefix) {
     } else {
         connection_.write_slices(std::move(prefix), slices, {}, fill_);
     }
+    // The writes hold what they point into: a fill that will not be stored may drop it.
+    if (fill_) fill_->release_through(sent_);
 }
 
 void ResponseStream::send_error(Errc error) {
@@ -283,6 +285,14 @@ bool ResponseStream::body_backlogged() const noexcept {
 }
 
 void ResponseStream::on_body_drained() { connection_.resume_reading(); }
+
+std::size_t ResponseStream::response_backlog() const noexcept { return connection_.write_backlog(); }
+
+void ResponseStream::on_client_drained() noexcept {
+    if (origin_ != nullptr && connection_.write_backlog() <= proxy::OriginConnection::kResponseBacklogLimit / 2) {
+        origin_->resume_response();
+    }
+}
 
 void ResponseStream::on_interim(std::string head) {
     // RFC 9110 §15.2: "Since HTTP/1.0 did not define any 1xx status codes, a server MUST NOT

@@ -52,6 +52,9 @@ public:
 
     void on_fill_progress() override;
     void on_body_drained() override;
+    std::size_t response_backlog() const noexcept override;
+    // The client's socket took some of what was queued for it.
+    void on_client_drained() noexcept;
     void on_interim(std::string head) override;
     void on_origin_gone() override { origin_ = nullptr; }
 

@@ -5,6 +5,9 @@
 #include "harness/cachet.hpp"
 #include "harness/http_client.hpp"
 #include "harness/origin.hpp"
+#include "harness/slow_reader.hpp"
+
+#include <thread>
 
 namespace cachet::integration {
 namespace {
@@ -41,6 +44,21 @@ TEST_CASE("a client dribbling its request head is closed after the client timeou
     CHECK_MESSAGE(elapsed >= 900, "closed after " << elapsed << " ms");
     CHECK_MESSAGE(elapsed < 4000, "closed after " << elapsed << " ms");
     CHECK(origin.total_requests() == 0);
+}
+
+TEST_CASE("a client that takes none of its response is closed after the client timeout") {
+    TestOrigin origin;
+    Cachet cachet(origin.url(), {"--client-timeout", "1s"});
+    constexpr std::size_t size = 32 * 1024 * 1024;
+    SlowReader client(cachet.port(), http_request("GET", "/unread?cc=no-store&size=" + std::to_string(size)));
+    REQUIRE(client.connected());
+    // Reading would be the progress this test is about, so it reads nothing for a while:
+    // the sweep runs once a second and the timeout is 1 s.
+    std::this_thread::sleep_for(2500ms);
+    bool closed = false;
+    std::string got = client.read_response(size, Deadline::after(10s), &closed);
+    CHECK_MESSAGE(closed, "the connection stayed open");
+    CHECK_MESSAGE(got.size() < size, "the whole response came through: " << got.size() << " bytes");
 }
 
 }  // namespace
