@@ -55,7 +55,7 @@ void Fill::append(const char* data, std::size_t size) {
                     *head_.content_length <= kMaxExactChunk) {
                     capacity = static_cast<std::size_t>(*head_.content_length);
                 }
-                chunks_.push_back(Chunk{capacity, 0, std::shared_ptr<char[]>(new char[capacity])});
+                chunks_.push_back(Chunk{capacity, 0, std::make_unique_for_overwrite<char[]>(capacity)});
             }
             Chunk& chunk = chunks_.back();
             std::size_t n = std::min(size, chunk.capacity - chunk.size);
@@ -125,17 +125,23 @@ void Fill::body_slices(std::uint64_t from, std::uint64_t to, std::vector<Slice>&
     assert(from >= released_bytes_ && "those bytes were released by the only subscriber");
     to = std::min(to, body_size_);
     std::uint64_t offset = released_bytes_;
-    for (const Chunk& chunk : chunks_) {
+    for (std::size_t i = first_chunk_; i < chunks_.size(); ++i) {
+        const Chunk& chunk = chunks_[i];
         if (from >= to) break;
         std::uint64_t end = offset + chunk.size;
         if (from < end) {
             std::size_t start = static_cast<std::size_t>(from - offset);
             std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(to, end) - from);
-            out.push_back(Slice{chunk.bytes.get() + start, n, chunk.bytes});
+            out.push_back(Slice{chunk.bytes.get() + start, n});
             from += n;
         }
         offset = end;
     }
+}
+
+std::uint64_t Fill::released_bytes() const {
+    std::lock_guard lock(mutex_);
+    return released_bytes_;
 }
 
 void Fill::release_through(std::uint64_t offset) {
@@ -143,9 +149,14 @@ void Fill::release_through(std::uint64_t offset) {
     // A storable fill needs every byte for its entry; with another subscriber, that one may
     // still need them. The last chunk stays: append() writes into it.
     if (storable_ || subscribers_.load(std::memory_order_relaxed) > 1) return;
-    while (chunks_.size() > 1 && released_bytes_ + chunks_.front().size <= offset) {
-        released_bytes_ += chunks_.front().size;
-        chunks_.pop_front();
+    while (chunks_.size() - first_chunk_ > 1 && released_bytes_ + chunks_[first_chunk_].size <= offset) {
+        released_bytes_ += chunks_[first_chunk_].size;
+        chunks_[first_chunk_++].bytes.reset();
+    }
+    // Forget the released slots now and then, so an endless stream keeps a short list.
+    if (first_chunk_ >= 64 && first_chunk_ * 2 >= chunks_.size()) {
+        chunks_.erase(chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(first_chunk_));
+        first_chunk_ = 0;
     }
 }
 

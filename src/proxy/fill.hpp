@@ -7,17 +7,15 @@
 // - mutex_ guards state_, error_, body_size_, chunks_, storable_, released_, entry_.
 // - head_ is written once, before state_ leaves `waiting`, and is immutable after: a reader
 //   that saw state_ != waiting under the lock may read it without the lock.
-// - Body bytes below body_size_ are immutable once published; chunks never move or shrink.
-//   Each chunk's bytes are counted (shared_ptr): a write points straight into them (zero
-//   copy) and holds its chunks until it completes. A storable fill keeps every chunk (the
-//   entry is copied from them); one that will not be stored, with one subscriber left,
-//   drops the chunks its subscriber has handed to writes (release_through), so a long
-//   pass-through response costs what is in flight, not its whole length.
+// - Body bytes below body_size_ are immutable once published; chunks never move or shrink,
+//   so writes point straight into them (zero copy) while holding a FillRef. A storable fill
+//   keeps every chunk (the entry is copied from them); one that will not be stored, with
+//   one subscriber left, drops the chunks whose writes have completed (release_through),
+//   so a long pass-through response costs what is in flight, not its whole length.
 // - workers_[w].subscribers is touched only by worker w's thread. The origin side wakes
 //   worker w through Notifier (one post per burst, deduplicated by `pending`).
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -132,18 +130,18 @@ public:
     Snapshot snapshot() const;
     const FillHead& head() const noexcept { return head_; }   // only after state != waiting
     cache::EntryRef entry() const;
-    // Body bytes [from, to) as pointers into chunks, each with a count on its chunk; `from`
-    // is never below what release_through dropped.
+    // Body bytes [from, to) as pointers into chunks; valid while a FillRef is held and
+    // until release_through passes them. `from` is never below what it dropped.
     struct Slice {
         const char* data;
         std::size_t size;
-        std::shared_ptr<const char[]> chunk;   // keeps `data` alive
     };
     void body_slices(std::uint64_t from, std::uint64_t to, std::vector<Slice>& out) const;
-    // The caller, the fill's only subscriber, will never ask for bytes below `offset`: when
-    // the fill will not be stored, the chunks wholly below it are dropped (writes that
-    // still point into them hold their own counts).
+    // The writes of the bytes below `offset` have completed (the caller is the subscriber
+    // that wrote them): when the fill will not be stored and has no other subscriber, the
+    // chunks wholly below `offset` are dropped.
     void release_through(std::uint64_t offset);
+    std::uint64_t released_bytes() const;   // body bytes dropped so far
     void subscribe(unsigned worker, FillSubscriber& subscriber);
     void unsubscribe(unsigned worker, FillSubscriber& subscriber);
     std::size_t subscriber_count() const noexcept { return subscribers_.load(std::memory_order_relaxed); }
@@ -164,7 +162,7 @@ private:
     struct Chunk {
         std::size_t capacity;
         std::size_t size;
-        std::shared_ptr<char[]> bytes;
+        std::unique_ptr<char[]> bytes;
     };
     struct PerWorker {
         std::atomic<bool> subscribed{false};
@@ -190,8 +188,9 @@ private:
     bool released_ = false;
     bool storable_ = true;
     std::uint64_t body_size_ = 0;
-    std::deque<Chunk> chunks_;
-    std::uint64_t released_bytes_ = 0;   // body offset of chunks_.front()
+    std::vector<Chunk> chunks_;          // [first_chunk_, end) hold bytes; before: released
+    std::size_t first_chunk_ = 0;
+    std::uint64_t released_bytes_ = 0;   // body offset of chunks_[first_chunk_]
     cache::EntryRef entry_;
 };
 

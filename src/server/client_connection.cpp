@@ -24,10 +24,14 @@ struct OwnedWrite {
     uv_write_t req;
     ClientConnection* owner;
     std::string bytes;
-    proxy::FillRef fill;
-    std::vector<std::shared_ptr<const char[]>> chunks;   // keep the slices' bytes alive
+    proxy::FillRef fill;       // keeps the slices' chunks alive
+    std::uint64_t fill_through = 0;   // then tells the fill its bytes below this are written
     cache::EntryRef entry;     // or the entry they point into
     std::vector<uv_buf_t> bufs;
+
+    void release_fill() {
+        if (fill && fill_through > 0) fill->release_through(fill_through);
+    }
 };
 
 std::string peer_ip(uv_tcp_t* tcp) {
@@ -372,21 +376,19 @@ void ClientConnection::write_owned(std::string bytes) {
 }
 
 void ClientConnection::write_slices(std::string prefix, const std::vector<proxy::Fill::Slice>& slices,
-                                    std::string_view suffix, proxy::FillRef fill, cache::EntryRef entry) {
+                                    std::string_view suffix, proxy::FillRef fill, cache::EntryRef entry,
+                                    std::uint64_t fill_through) {
     if (closing_ || !flush_hits()) return;
-    auto* w = new OwnedWrite{{}, this, std::move(prefix), std::move(fill), {}, std::move(entry), {}};
+    auto* w = new OwnedWrite{{}, this, std::move(prefix), std::move(fill), fill_through, std::move(entry), {}};
     w->bufs.reserve(slices.size() + 2);
-    w->chunks.reserve(slices.size());
     if (!w->bytes.empty()) w->bufs.push_back(uv_buf_init(w->bytes.data(), static_cast<unsigned>(w->bytes.size())));
-    for (const auto& s : slices) {
-        w->bufs.push_back(uv_buf_init(const_cast<char*>(s.data), static_cast<unsigned>(s.size)));
-        w->chunks.push_back(s.chunk);
-    }
+    for (const auto& s : slices) w->bufs.push_back(uv_buf_init(const_cast<char*>(s.data), static_cast<unsigned>(s.size)));
     if (!suffix.empty()) w->bufs.push_back(uv_buf_init(const_cast<char*>(suffix.data()), static_cast<unsigned>(suffix.size())));
     uv_buf_t* rest = w->bufs.data();
     auto rest_count = static_cast<unsigned>(w->bufs.size());
     WriteNow now = write_now(stream(), rest, rest_count);
     if (now != WriteNow::partial) {
+        if (now == WriteNow::done) w->release_fill();
         delete w;
         if (now == WriteNow::failed) close();
         return;
@@ -397,6 +399,7 @@ void ClientConnection::write_slices(std::string prefix, const std::vector<proxy:
                       [](uv_write_t* req, int status) {
                           auto* write = static_cast<OwnedWrite*>(req->data);
                           ClientConnection* owner = write->owner;
+                          if (status == 0) write->release_fill();
                           delete write;
                           owner->on_write_done(status);
                       });

@@ -50,8 +50,10 @@ public:
     }
     void write_owned(std::string bytes);
     // Writes prefix + slices + suffix; `fill` or `entry` keeps the slices' bytes alive.
+    // Once written, the fill hears that its bytes below `fill_through` are (release_through).
     void write_slices(std::string prefix, const std::vector<proxy::Fill::Slice>& slices,
-                      std::string_view suffix, proxy::FillRef fill, cache::EntryRef entry = {});
+                      std::string_view suffix, proxy::FillRef fill, cache::EntryRef entry = {},
+                      std::uint64_t fill_through = 0);
     void on_stream_done(bool keep_alive);
     void abort_now() noexcept { close(); }
     void on_write_done(int status);

@@ -216,7 +216,7 @@ void ClientConnection::write_derived(std::string head, const cache::EntryRef& en
     else if (connection == HitBatch::Connection::keep_alive_explicit) head += "Connection: keep-alive\r\n";
     head += "\r\n";
     std::vector<proxy::Fill::Slice> body;
-    if (length > 0) body.push_back({entry->body().data() + offset, static_cast<std::size_t>(length), {}});   // the entry holds it
+    if (length > 0) body.push_back({entry->body().data() + offset, static_cast<std::size_t>(length)});
     write_slices(std::move(head), body, {}, {}, entry);
 }
 

@@ -224,13 +224,12 @@ void ResponseStream::send_body_bytes(std::uint64_t upto, std::string prefix) {
     fill_->body_slices(sent_, upto, slices);
     std::uint64_t size = upto - sent_;
     sent_ = upto;
+    // Once written, a fill that will not be stored may drop these bytes (release_through).
     if (framing_ == Framing::chunked) {
-        connection_.write_slices(std::move(prefix) + number(size, 16) + "\r\n", slices, "\r\n", fill_);
+        connection_.write_slices(std::move(prefix) + number(size, 16) + "\r\n", slices, "\r\n", fill_, {}, sent_);
     } else {
-        connection_.write_slices(std::move(prefix), slices, {}, fill_);
+        connection_.write_slices(std::move(prefix), slices, {}, fill_, {}, sent_);
     }
-    // The writes hold what they point into: a fill that will not be stored may drop it.
-    if (fill_) fill_->release_through(sent_);
 }
 
 void ResponseStream::send_error(Errc error) {
