@@ -1,6 +1,5 @@
 #include "cache/head_response.hpp"
 
-#include <charconv>
 #include <optional>
 
 #include "cache/store.hpp"
@@ -30,10 +29,7 @@ bool same_date(std::string_view a, std::string_view b) noexcept {
 }
 
 bool same_length(std::string_view content_length, std::uint64_t body_size) noexcept {
-    std::uint64_t value = 0;
-    const char* end = content_length.data() + content_length.size();
-    auto [ptr, ec] = std::from_chars(content_length.data(), end, value);
-    return ec == std::errc() && ptr == end && value == body_size;
+    return http::parse_digits(http::trim_ows(content_length)) == body_size;
 }
 
 }  // namespace

@@ -1,29 +1,9 @@
 #include "cache/partial_content.hpp"
 
-#include <limits>
-
 #include "http/head_fields.hpp"
 #include "http/tokens.hpp"
 
 namespace cachet::cache {
-namespace {
-
-constexpr std::uint64_t saturated = std::numeric_limits<std::uint64_t>::max();
-
-// 1*DIGIT, all of `text`, saturating: a saturated position is past any end, and is then
-// refused by the comparisons against the complete length.
-std::optional<std::uint64_t> parse_number(std::string_view text) noexcept {
-    if (text.empty()) return std::nullopt;
-    std::uint64_t value = 0;
-    for (const char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        const auto digit = static_cast<std::uint64_t>(c - '0');
-        value = value > (saturated - digit) / 10 ? saturated : value * 10 + digit;
-    }
-    return value;
-}
-
-}  // namespace
 
 std::optional<ContentRange> parse_content_range(std::string_view value) noexcept {
     value = http::trim_ows(value);
@@ -37,9 +17,9 @@ std::optional<ContentRange> parse_content_range(std::string_view value) noexcept
     if (dash == std::string_view::npos || slash == std::string_view::npos || slash < dash) {
         return std::nullopt;
     }
-    const auto first = parse_number(resp.substr(0, dash));
-    const auto last = parse_number(resp.substr(dash + 1, slash - dash - 1));
-    const auto complete = parse_number(resp.substr(slash + 1));   // "*" fails here
+    const auto first = http::parse_digits(resp.substr(0, dash));
+    const auto last = http::parse_digits(resp.substr(dash + 1, slash - dash - 1));
+    const auto complete = http::parse_digits(resp.substr(slash + 1));   // "*" fails here
     if (!first || !last || !complete) return std::nullopt;
     if (*last < *first || *last >= *complete) return std::nullopt;
     return ContentRange{*first, *last, *complete};

@@ -36,13 +36,9 @@ bool any_member(std::string_view value, Visit visit) noexcept {
 
 // delta-seconds (RFC 9111 §1.2.2), saturating at 2^31; nullopt when not all digits.
 std::optional<Seconds> parse_delta_seconds(std::string_view text) noexcept {
-    if (text.empty()) return std::nullopt;
-    Seconds value = 0;
-    for (const char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = std::min(value * 10 + (c - '0'), delta_seconds_cap);
-    }
-    return value;
+    const auto value = http::parse_digits(text);
+    if (!value) return std::nullopt;
+    return static_cast<Seconds>(std::min<std::uint64_t>(*value, delta_seconds_cap));
 }
 
 bool has_nonempty_field(http::HeaderSpan headers, std::string_view name) noexcept {

@@ -18,21 +18,6 @@ using http::iequals;
 
 constexpr std::uint64_t saturated = std::numeric_limits<std::uint64_t>::max();
 
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-// 1*DIGIT, all of `text`, saturating at 2^64 - 1: a position that large is past the end
-// of any representation, which is all the comparisons below need to know.
-std::optional<std::uint64_t> parse_position(std::string_view text) noexcept {
-    if (text.empty()) return std::nullopt;
-    std::uint64_t value = 0;
-    for (const char c : text) {
-        if (!is_digit(c)) return std::nullopt;
-        const auto digit = static_cast<std::uint64_t>(c - '0');
-        value = value > (saturated - digit) / 10 ? saturated : value * 10 + digit;
-    }
-    return value;
-}
-
 // One range-spec resolved against the length: `satisfiable` ranges carry [first, last].
 struct Spec {
     bool satisfiable = false;
@@ -48,7 +33,7 @@ std::optional<Spec> resolve_spec(std::string_view text, std::uint64_t length) no
     if (dash == std::string_view::npos) return std::nullopt;
     Spec spec;
     if (dash == 0) {
-        const auto suffix = parse_position(text.substr(1));
+        const auto suffix = http::parse_digits(text.substr(1));
         if (!suffix) return std::nullopt;
         // §14.1.1: a suffix-range is satisfiable when its length is not zero.
         spec.satisfiable = *suffix > 0;
@@ -59,12 +44,12 @@ std::optional<Spec> resolve_spec(std::string_view text, std::uint64_t length) no
         }
         return spec;
     }
-    const auto first = parse_position(text.substr(0, dash));
+    const auto first = http::parse_digits(text.substr(0, dash));
     if (!first) return std::nullopt;
     const std::string_view last_text = text.substr(dash + 1);
     std::uint64_t last = saturated;
     if (!last_text.empty()) {
-        const auto parsed = parse_position(last_text);
+        const auto parsed = http::parse_digits(last_text);
         if (!parsed || *parsed < *first) return std::nullopt;
         last = *parsed;
     }

@@ -107,16 +107,6 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
     out.append(name).append(": ").append(value).append("\r\n");
 }
 
-std::optional<std::uint64_t> parse_content_length(std::string_view text) noexcept {
-    text = trim_ows(text);
-    if (text.empty() || text.size() > 19) return std::nullopt;
-    std::uint64_t value = 0;
-    for (const char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return value;
-}
 
 }  // namespace
 
@@ -181,7 +171,7 @@ bool head_response_matches(const StoredValidators& stored, std::uint64_t stored_
         if (!last_modified || stored.last_modified != last_modified) return false;
     }
     if (const auto line = first_value(head_response, "Content-Length")) {
-        if (parse_content_length(*line) != stored_body_size) return false;
+        if (http::parse_digits(trim_ows(*line)) != stored_body_size) return false;
     }
     return true;
 }

@@ -1,5 +1,8 @@
 #pragma once
 // The small lexical pieces of HTTP field values (RFC 9110 §5.6), shared by every parser.
+#include <cstdint>
+#include <limits>
+#include <optional>
 #include <string_view>
 
 namespace cachet::http {
@@ -17,6 +20,21 @@ constexpr std::string_view trim_ows(std::string_view s) noexcept {
 constexpr bool is_tchar(char c) noexcept {
     if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
     return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+// 1*DIGIT, all of `text`, as a number that saturates at 2^64 - 1 (a length or position
+// that large is past the end of anything, which is all its users need to know); nullopt
+// for an empty text or any other character (no sign, no space).
+constexpr std::optional<std::uint64_t> parse_digits(std::string_view text) noexcept {
+    if (text.empty()) return std::nullopt;
+    constexpr std::uint64_t saturated = std::numeric_limits<std::uint64_t>::max();
+    std::uint64_t value = 0;
+    for (const char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        const auto digit = static_cast<std::uint64_t>(c - '0');
+        value = value > (saturated - digit) / 10 ? saturated : value * 10 + digit;
+    }
+    return value;
 }
 
 }  // namespace cachet::http
