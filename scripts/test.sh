@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+scripts/setup.sh clang-format || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
 jobs=$(nproc)
 build() {   # build DIR MESON_ARGS...
@@ -42,6 +42,10 @@ run() {
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+
+# Formatting is one check: every tracked C++ file as clang-format (.clang-format) lays it out.
+echo "== formatting"
+if scripts/format.sh --check; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 for variant in release sanitize; do
     dir=build-test-$variant
