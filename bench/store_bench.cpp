@@ -92,9 +92,9 @@ EntryRef make_entry(Store& store, const Keys& keys, std::size_t i) {
 
 struct Mix {
     const char* name;
-    int insert_percent;       // of operations; the rest are lookups
-    std::size_t key_space;    // keys drawn uniformly from [0, key_space)
-    std::size_t resident;     // entries the budget holds (and the warm-up inserts)
+    int insert_percent;     // of operations; the rest are lookups
+    std::size_t key_space;  // keys drawn uniformly from [0, key_space)
+    std::size_t resident;   // entries the budget holds (and the warm-up inserts)
 };
 
 struct Counts {
@@ -103,7 +103,7 @@ struct Counts {
     std::uint64_t inserts = 0;
 };
 
-std::uint64_t next_random(std::uint64_t& x) {   // xorshift64
+std::uint64_t next_random(std::uint64_t& x) {  // xorshift64
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
@@ -115,7 +115,7 @@ Counts run_thread(Store& store, const Keys& keys, const Mix& mix, Clock::time_po
     Counts counts;
     std::uint64_t x = seed;
     while (Clock::now() < deadline) {
-        for (int batch = 0; batch < 256; ++batch) {   // read the clock once per batch
+        for (int batch = 0; batch < 256; ++batch) {  // read the clock once per batch
             std::uint64_t r = next_random(x);
             std::size_t i = (r >> 8) % mix.key_space;
             if (static_cast<int>(r % 100) < mix.insert_percent) {
@@ -158,14 +158,15 @@ void run_case(const Options& options, const Keys& keys, const Mix& mix, int thre
         total.inserts += c.inserts;
     }
     double ops = static_cast<double>(total.lookups + total.inserts) / elapsed;
-    double hit_rate = total.lookups ? 100.0 * static_cast<double>(total.hits) /
-                                          static_cast<double>(total.lookups)
-                                    : 0.0;
-    std::printf("threads=%d  mix=%-26s ops/s=%6.2fM  lookups/s=%6.2fM  inserts/s=%5.2fM  "
-                "hit=%5.1f%%  evictions=%llu\n",
-                threads, mix.name, ops / 1e6, static_cast<double>(total.lookups) / elapsed / 1e6,
-                static_cast<double>(total.inserts) / elapsed / 1e6, hit_rate,
-                static_cast<unsigned long long>(store.stats().evictions));
+    double hit_rate =
+        total.lookups ? 100.0 * static_cast<double>(total.hits) / static_cast<double>(total.lookups)
+                      : 0.0;
+    std::printf(
+        "threads=%d  mix=%-26s ops/s=%6.2fM  lookups/s=%6.2fM  inserts/s=%5.2fM  "
+        "hit=%5.1f%%  evictions=%llu\n",
+        threads, mix.name, ops / 1e6, static_cast<double>(total.lookups) / elapsed / 1e6,
+        static_cast<double>(total.inserts) / elapsed / 1e6, hit_rate,
+        static_cast<unsigned long long>(store.stats().evictions));
 }
 
 std::size_t resident_bytes() {
@@ -198,15 +199,17 @@ void report_overhead(std::size_t entries) {
     double key_avg = static_cast<double>(key_bytes) / static_cast<double>(entries);
     double own_avg = static_cast<double>(own_head_bytes) / n;
     double small_asked = static_cast<double>(sizeof(Entry)) + key_avg + own_avg;
-    double charged = static_cast<double>(stats.bytes) / n;   // small block + body block
+    double charged = static_cast<double>(stats.bytes) / n;  // small block + body block
     double small_class = charged - static_cast<double>(body_bytes);
     double shared = static_cast<double>(stats.shared_head_bytes) / n;
     double table = static_cast<double>(stats.table_bytes) / n;
-    std::printf("memory: %zu entries, body %zu B, key %.1f B, head %zu B (%.1f B of it the entry's own)\n",
-                stats.entries, body_bytes, key_avg, head.size(), own_avg);
+    std::printf(
+        "memory: %zu entries, body %zu B, key %.1f B, head %zu B (%.1f B of it the entry's own)\n",
+        stats.entries, body_bytes, key_avg, head.size(), own_avg);
     std::printf("  beyond body, all told:  %6.1f B/entry\n", small_class + shared + table);
-    std::printf("    entry block:          %6.1f B  (size class for %.1f B: header %zu + key + own head)\n",
-                small_class, small_asked, sizeof(Entry));
+    std::printf(
+        "    entry block:          %6.1f B  (size class for %.1f B: header %zu + key + own head)\n",
+        small_class, small_asked, sizeof(Entry));
     std::printf("    shared head blocks:   %6.1f B  (%zu blocks, %zu B)\n", shared,
                 stats.shared_head_blocks, stats.shared_head_bytes);
     std::printf("    hash table slot:      %6.1f B  (%zu B of buckets, not charged)\n", table,
@@ -263,8 +266,8 @@ int main(int argc, char** argv) {
 
     const Mix mixes[] = {
         {"hit-100 (100k warm)", 0, 100'000, 100'000},
-        {"hit-100 (1k hot, in cache)", 0, 1'000, 1'000},   // the store's CPU cost alone
-        {"90/10 lookup/insert", 10, 200'000, 100'000},   // about half the lookups miss
+        {"hit-100 (1k hot, in cache)", 0, 1'000, 1'000},  // the store's CPU cost alone
+        {"90/10 lookup/insert", 10, 200'000, 100'000},    // about half the lookups miss
     };
     // First, while the heap is fresh, so that RSS growth is this store's alone.
     report_overhead(options.overhead_entries);

@@ -9,7 +9,8 @@
 
 int main(int argc, char** argv) {
     std::vector<std::string_view> args(argv + 1, argv + argc);
-    auto parsed = cachet::config::parse_flags(args, [](const char* name) -> const char* { return std::getenv(name); });
+    auto parsed = cachet::config::parse_flags(
+        args, [](const char* name) -> const char* { return std::getenv(name); });
     if (!parsed) {
         std::fprintf(stderr, "cachet: %s\n", parsed.error().c_str());
         return 2;

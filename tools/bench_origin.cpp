@@ -66,10 +66,8 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
 }
 
 std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
     return text;
 }
 
@@ -155,7 +153,7 @@ public:
     Loop(int listen_fd, int stop_fd) : EpollLoop(listen_fd, stop_fd) {}
 
 private:
-    friend EpollLoop;   // calls on_ready
+    friend EpollLoop;  // calls on_ready
 
     void on_ready(int fd, Connection& conn, std::uint32_t events) {
         if (conn.waiting_to_write) {
@@ -234,8 +232,7 @@ private:
         body_.clear();
         body_.append(request->target.substr(0, *size));
         if (body_.size() < *size) body_.push_back('\n');
-        while (body_.size() < *size)
-            body_.push_back(static_cast<char>('a' + body_.size() % 26));
+        while (body_.size() < *size) body_.push_back(static_cast<char>('a' + body_.size() % 26));
         respond(conn, "200 OK", "application/octet-stream", cache_control, body_, request->method);
     }
 
@@ -297,6 +294,5 @@ int main(int argc, char** argv) {
     auto options = epoll_tool::parse_options(kProgram, kUsage, argc, argv, {.threads = 2});
     if (!options) return 2;
     return epoll_tool::serve_until_stopped(
-        kProgram, *options, "",
-        [](int listen_fd, int stop_fd) { Loop(listen_fd, stop_fd).run(); });
+        kProgram, *options, "", [](int listen_fd, int stop_fd) { Loop(listen_fd, stop_fd).run(); });
 }

@@ -85,8 +85,7 @@ Reply user(std::uint64_t id) {
     std::string name = std::string(first[id % first.size()]) + " " +
                        std::string(last[(id / first.size() + id) % last.size()]);
     std::string handle = std::string(first[id % first.size()]) + std::to_string(id);
-    for (char& c : handle)
-        c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    for (char& c : handle) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     Reply r;
     r.cache_control = "public, max-age=60";
     r.body = "{\"id\": " + std::to_string(id) + ", \"name\": \"" + name + "\", \"email\": \"" +

@@ -40,7 +40,7 @@ namespace {
 
 constexpr std::uint64_t kMaxBodyBytes = 64ull << 20;
 constexpr std::size_t kReadBytes = 64 * 1024;
-constexpr int kMaxIov = 1024;   // IOV_MAX on Linux
+constexpr int kMaxIov = 1024;  // IOV_MAX on Linux
 
 constexpr char kProgram[] = "cachet-limit-server";
 constexpr std::string_view kUsage =
@@ -51,10 +51,11 @@ constexpr std::string_view kUsage =
     "  Prints '... listening on ADDR:PORT' when ready; stops on SIGTERM or SIGINT.\n";
 
 std::string build_response(std::uint64_t body_bytes) {
-    std::string response = "HTTP/1.1 200 OK\r\n"
-                           "Content-Type: application/octet-stream\r\n"
-                           "Cache-Control: public, max-age=3600\r\n"
-                           "Content-Length: ";
+    std::string response =
+        "HTTP/1.1 200 OK\r\n"
+        "Content-Type: application/octet-stream\r\n"
+        "Cache-Control: public, max-age=3600\r\n"
+        "Content-Length: ";
     response += std::to_string(body_bytes);
     response += "\r\n\r\n";
     for (std::uint64_t i = 0; i < body_bytes; ++i) {
@@ -84,9 +85,9 @@ std::uint64_t count_request_ends(const char* bytes, std::size_t size, std::uint8
 }
 
 struct Connection {
-    std::uint64_t owed = 0;      // whole responses not yet fully written
-    std::size_t offset = 0;      // bytes of the first owed response already written
-    std::uint8_t matched = 0;    // bytes of "\r\n\r\n" the last read ended with
+    std::uint64_t owed = 0;    // whole responses not yet fully written
+    std::size_t offset = 0;    // bytes of the first owed response already written
+    std::uint8_t matched = 0;  // bytes of "\r\n\r\n" the last read ended with
     bool open = false;
     bool waiting_to_write = false;
 };
@@ -97,7 +98,7 @@ public:
         : EpollLoop(listen_fd, stop_fd), response_(response) {}
 
 private:
-    friend EpollLoop;   // calls on_ready
+    friend EpollLoop;  // calls on_ready
 
     void on_ready(int fd, Connection& conn, std::uint32_t events) {
         if (conn.waiting_to_write) {
@@ -116,8 +117,8 @@ private:
                 if (errno == EAGAIN || errno == EINTR) return;
                 return end(fd, conn);
             }
-            conn.owed += count_request_ends(buffer_.data(), static_cast<std::size_t>(n),
-                                            conn.matched);
+            conn.owed +=
+                count_request_ends(buffer_.data(), static_cast<std::size_t>(n), conn.matched);
             if (!flush(fd, conn)) return end(fd, conn);
             if (conn.owed > 0) {
                 conn.waiting_to_write = true;
@@ -149,12 +150,12 @@ private:
         return true;
     }
 
-    std::string_view response_;                       // borrowed from main, immutable
-    std::array<char, kReadBytes> buffer_{};           // one read's bytes, then discarded
+    std::string_view response_;              // borrowed from main, immutable
+    std::array<char, kReadBytes> buffer_{};  // one read's bytes, then discarded
     std::array<iovec, kMaxIov> iov_{};
 };
 
-}   // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     std::uint64_t body_bytes = 1024;
@@ -171,8 +172,8 @@ int main(int argc, char** argv) {
         body_bytes = *size;
         return epoll_tool::OptionResult::taken;
     };
-    auto options = epoll_tool::parse_options(kProgram, kUsage, argc, argv,
-                                             {.threads = 1}, take_size);
+    auto options =
+        epoll_tool::parse_options(kProgram, kUsage, argc, argv, {.threads = 1}, take_size);
     if (!options) return 2;
 
     // Before the response is built: a 64m body takes a while, and a stop meanwhile must wait.

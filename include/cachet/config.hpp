@@ -10,26 +10,26 @@
 namespace cachet {
 
 struct OriginAddress {
-    std::string host = "127.0.0.1";   // numeric address or name, resolved at start
+    std::string host = "127.0.0.1";  // numeric address or name, resolved at start
     std::uint16_t port = 80;
-    std::string authority;            // host[:port] as written, the Host header default
+    std::string authority;  // host[:port] as written, the Host header default
 };
 
 struct Config {
     std::string listen_host = "127.0.0.1";
-    std::uint16_t listen_port = 8080;       // 0 = any free port (printed when listening)
+    std::uint16_t listen_port = 8080;  // 0 = any free port (printed when listening)
     OriginAddress origin;
     bool origin_set = false;
-    unsigned workers = 0;                   // 0 = one per core
-    std::size_t cache_size = 256u << 20;    // bytes, the store's budget
-    std::size_t max_object_size = 64u << 20;   // bytes; larger responses pass, unstored
+    unsigned workers = 0;                     // 0 = one per core
+    std::size_t cache_size = 256u << 20;      // bytes, the store's budget
+    std::size_t max_object_size = 64u << 20;  // bytes; larger responses pass, unstored
     Millis connect_timeout = 2'000;
-    Millis first_byte_timeout = 30'000;     // request sent -> response head
-    Millis origin_idle_timeout = 30'000;    // between two reads of a response body
-    Millis client_timeout = 60'000;         // idle keep-alive and slow request heads
-    unsigned coalesce_max_waiters = 4096;   // per key; more misses go to the origin alone
-    Millis coalesce_timeout = 5'000;        // a waiter without a response head by then fetches alone
-    unsigned origin_keepalive = 64;         // idle origin connections kept per worker
+    Millis first_byte_timeout = 30'000;    // request sent -> response head
+    Millis origin_idle_timeout = 30'000;   // between two reads of a response body
+    Millis client_timeout = 60'000;        // idle keep-alive and slow request heads
+    unsigned coalesce_max_waiters = 4096;  // per key; more misses go to the origin alone
+    Millis coalesce_timeout = 5'000;       // a waiter without a response head by then fetches alone
+    unsigned origin_keepalive = 64;        // idle origin connections kept per worker
     bool store_set_cookie = false;
 };
 

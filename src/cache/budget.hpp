@@ -9,8 +9,8 @@
 namespace cachet::cache {
 
 struct Budget {
-    std::size_t limit = 0;                 // bytes
-    std::atomic<std::size_t> charged{0};   // bytes, sum of linked entries' charges
+    std::size_t limit = 0;                // bytes
+    std::atomic<std::size_t> charged{0};  // bytes, sum of linked entries' charges
     // The shared head blocks' bytes (cache/shared_head.hpp), counted by their table. They
     // leave with the last entry using them, so evicting entries frees them too.
     const std::atomic<std::size_t>* shared = nullptr;

@@ -15,12 +15,12 @@
 namespace cachet::cache {
 
 enum class Precondition : std::uint8_t {
-    proceed,               // answer as if the request had no preconditions
-    not_modified,          // answer 304 from the stored response (RFC 9110 §15.4.5)
-    precondition_failed,   // answer 412 (RFC 9110 §15.5.13); only Evaluator::origin says it
-    forward,               // a cache must not decide: send the request to the origin
+    proceed,              // answer as if the request had no preconditions
+    not_modified,         // answer 304 from the stored response (RFC 9110 §15.4.5)
+    precondition_failed,  // answer 412 (RFC 9110 §15.5.13); only Evaluator::origin says it
+    forward,              // a cache must not decide: send the request to the origin
 };
-std::string_view name(Precondition outcome) noexcept;   // "proceed", "not-modified", ...
+std::string_view name(Precondition outcome) noexcept;  // "proceed", "not-modified", ...
 
 // Who is evaluating. They differ in three places:
 // - If-Match and If-Unmodified-Since "only apply to an origin server" (RFC 9111 §4.3.2): a

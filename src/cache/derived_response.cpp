@@ -14,7 +14,8 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
 
 bool kept_in_304(std::string_view name) {
     constexpr std::array<std::string_view, 8> kKept = {
-        "cache-control", "content-location", "date", "etag", "expires", "vary", "last-modified", "via"};
+        "cache-control", "content-location", "date", "etag", "expires",
+        "vary",          "last-modified",    "via"};
     for (auto kept : kKept) {
         if (http::iequals(name, kept)) return true;
     }
@@ -38,14 +39,16 @@ bool is_content_length(std::string_view name) { return http::iequals(name, "cont
 }  // namespace
 
 std::string not_modified_head(std::string_view stored_head) {
-    return rewrite(stored_head, "HTTP/1.1 304 Not Modified", [](std::string_view name) { return !kept_in_304(name); });
+    return rewrite(stored_head, "HTTP/1.1 304 Not Modified",
+                   [](std::string_view name) { return !kept_in_304(name); });
 }
 
-std::string partial_content_head(std::string_view stored_head, std::uint64_t first, std::uint64_t last,
-                                 std::uint64_t length) {
-    std::string out = rewrite(stored_head, "HTTP/1.1 206 Partial Content", [](std::string_view name) {
-        return is_content_length(name) || http::iequals(name, "content-range");
-    });
+std::string partial_content_head(std::string_view stored_head, std::uint64_t first,
+                                 std::uint64_t last, std::uint64_t length) {
+    std::string out =
+        rewrite(stored_head, "HTTP/1.1 206 Partial Content", [](std::string_view name) {
+            return is_content_length(name) || http::iequals(name, "content-range");
+        });
     ContentRangeText range;
     append_field(out, "Content-Range", format_content_range(range, first, last, length));
     append_field(out, "Content-Length", std::to_string(last - first + 1));
@@ -53,10 +56,12 @@ std::string partial_content_head(std::string_view stored_head, std::uint64_t fir
 }
 
 std::string range_not_satisfiable_head(std::string_view stored_head, std::uint64_t length) {
-    std::string out = rewrite(stored_head, "HTTP/1.1 416 Range Not Satisfiable", [](std::string_view name) {
-        return !(http::iequals(name, "date") || http::iequals(name, "via") || http::iequals(name, "etag") ||
-                 http::iequals(name, "last-modified") || http::iequals(name, "server"));
-    });
+    std::string out =
+        rewrite(stored_head, "HTTP/1.1 416 Range Not Satisfiable", [](std::string_view name) {
+            return !(http::iequals(name, "date") || http::iequals(name, "via") ||
+                     http::iequals(name, "etag") || http::iequals(name, "last-modified") ||
+                     http::iequals(name, "server"));
+        });
     ContentRangeText range;
     append_field(out, "Content-Range", format_unsatisfied_range(range, length));
     append_field(out, "Content-Length", "0");

@@ -18,8 +18,8 @@ std::string not_modified_head(std::string_view stored_head);
 
 // RFC 9110 §15.3.7: the stored fields with Content-Length set to the range's length and
 // a Content-Range of "bytes first-last/length".
-std::string partial_content_head(std::string_view stored_head, std::uint64_t first, std::uint64_t last,
-                                 std::uint64_t length);
+std::string partial_content_head(std::string_view stored_head, std::uint64_t first,
+                                 std::uint64_t last, std::uint64_t length);
 
 // RFC 9110 §15.5.17: "Content-Range: bytes */length" and an empty body.
 std::string range_not_satisfiable_head(std::string_view stored_head, std::uint64_t length);

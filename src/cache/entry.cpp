@@ -25,7 +25,7 @@ const char* payload(const Entry* e) noexcept { return reinterpret_cast<const cha
 
 void* allocate_or_abort(std::size_t size) {
     void* block = std::malloc(size);
-    if (block == nullptr) std::abort();   // out of memory may abort (STYLE.md)
+    if (block == nullptr) std::abort();  // out of memory may abort (STYLE.md)
     return block;
 }
 
@@ -42,7 +42,8 @@ EntryRef Entry::create(const Spec& spec) { return allocate(spec, spec.head, Shar
 
 EntryRef Entry::create(const Spec& spec, SharedHeads& shared) {
     SplitHead split = split_head(spec.head);
-    return allocate(spec, split.own, split.shared.empty() ? SharedHeadRef() : shared.intern(split.shared));
+    return allocate(spec, split.own,
+                    split.shared.empty() ? SharedHeadRef() : shared.intern(split.shared));
 }
 
 EntryRef Entry::allocate(const Spec& spec, std::string_view own_head, SharedHeadRef shared) {
@@ -79,7 +80,7 @@ EntryRef Entry::allocate(const Spec& spec, std::string_view own_head, SharedHead
 
 void Entry::destroy(Entry* e) noexcept {
     std::free(e->body_);
-    e->~Entry();   // releases the shared head block
+    e->~Entry();  // releases the shared head block
     std::free(e);
 }
 

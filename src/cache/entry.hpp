@@ -23,19 +23,19 @@ using EntryRef = IntrusivePtr<Entry>;
 
 // What the policy decided about a response when it was stored (RFC 9111 §4.2).
 struct Freshness {
-    Seconds response_time = 0;   // when the response was received (seconds, epoch)
-    Seconds initial_age = 0;     // corrected_initial_age (RFC 9111 §4.2.3)
-    Seconds lifetime = 0;        // freshness_lifetime (RFC 9111 §4.2.1)
-    Seconds keep_until = 0;      // the store may drop the entry from this time on
+    Seconds response_time = 0;  // when the response was received (seconds, epoch)
+    Seconds initial_age = 0;    // corrected_initial_age (RFC 9111 §4.2.3)
+    Seconds lifetime = 0;       // freshness_lifetime (RFC 9111 §4.2.1)
+    Seconds keep_until = 0;     // the store may drop the entry from this time on
 };
 
 // How a stale entry may still be used, from its response's directives.
 struct StaleRules {
-    std::uint32_t while_revalidate = 0;   // seconds past freshness (RFC 5861 §3)
-    std::uint32_t if_error = 0;           // seconds past freshness (RFC 5861 §4)
-    bool must_revalidate = false;         // must-revalidate, proxy-revalidate, s-maxage or an
-                                          // unqualified no-cache: never served stale
-    bool has_validators = false;          // ETag or Last-Modified: a 304 can refresh it
+    std::uint32_t while_revalidate = 0;  // seconds past freshness (RFC 5861 §3)
+    std::uint32_t if_error = 0;          // seconds past freshness (RFC 5861 §4)
+    bool must_revalidate = false;        // must-revalidate, proxy-revalidate, s-maxage or an
+                                         // unqualified no-cache: never served stale
+    bool has_validators = false;         // ETag or Last-Modified: a 304 can refresh it
 };
 
 // A stored head in two parts: written out as shared then own, it is the status line and
@@ -49,12 +49,12 @@ struct StoredHead {
 class Entry {
 public:
     struct Spec {
-        std::string_view key;         // the full normalised key (copied into the entry)
-        std::uint64_t hash = 0;       // XXH3 of key
-        std::string_view head;        // status line + header lines, each ending CRLF, without
-                                      // the final empty line (copied into the entry)
-        std::size_t body_size = 0;    // bytes, at most max_body_size; filled through
-                                      // body_data() before insert
+        std::string_view key;       // the full normalised key (copied into the entry)
+        std::uint64_t hash = 0;     // XXH3 of key
+        std::string_view head;      // status line + header lines, each ending CRLF, without
+                                    // the final empty line (copied into the entry)
+        std::size_t body_size = 0;  // bytes, at most max_body_size; filled through
+                                    // body_data() before insert
         int status = 200;
         Freshness freshness;
         StaleRules stale;
@@ -75,7 +75,7 @@ public:
     std::string_view key() const noexcept;
     StoredHead head() const noexcept;
     std::string_view body() const noexcept;
-    char* body_data() noexcept;   // only before the entry is inserted into the store
+    char* body_data() noexcept;  // only before the entry is inserted into the store
     std::uint64_t hash() const noexcept { return hash_; }
     int status() const noexcept { return status_; }
     bool is_vary_marker() const noexcept { return vary_marker_; }
@@ -108,7 +108,7 @@ public:
     }
 
 private:
-    friend class Shard;   // intrusive links are guarded by the shard's lock
+    friend class Shard;  // intrusive links are guarded by the shard's lock
     Entry() = default;
     ~Entry() = default;
     static EntryRef allocate(const Spec& spec, std::string_view own_head, SharedHeadRef shared);
@@ -127,18 +127,18 @@ private:
     std::uint16_t status_ : 15 = 0;
     std::uint16_t vary_marker_ : 1 = 0;
     std::uint64_t hash_ = 0;
-    Entry* bucket_next_ = nullptr;   // shard-owned, guarded by the shard's mutex
+    Entry* bucket_next_ = nullptr;  // shard-owned, guarded by the shard's mutex
     std::uint32_t response_time_ = 0;
     std::uint32_t initial_age_ = 0;
     std::uint32_t lifetime_ = 0;
     std::uint32_t keep_until_ = 0;
     std::uint32_t promoted_at_ = 0;  // shard-owned: last LRU promotion (rate-limited)
     std::uint32_t own_head_size_ = 0;
-    Entry* lru_prev_ = nullptr;      // shard-owned, guarded by the shard's mutex
+    Entry* lru_prev_ = nullptr;  // shard-owned, guarded by the shard's mutex
     Entry* lru_next_ = nullptr;
     // Read when writing a hit:
     SharedHeadRef shared_head_;
-    char* body_ = nullptr;           // owned: its own allocation, freed with the entry
+    char* body_ = nullptr;  // owned: its own allocation, freed with the entry
     std::uint32_t body_size_ = 0;
     StaleRules stale_;
     // followed in the same allocation by: key bytes, own head bytes

@@ -16,8 +16,8 @@ namespace cachet::cache {
 class Store;
 
 enum class HeadAgreement : std::uint8_t {
-    agrees,    // every validator and Content-Length the HEAD response carries matches
-    differs,   // one of them differs from, or is missing in, the stored response
+    agrees,   // every validator and Content-Length the HEAD response carries matches
+    differs,  // one of them differs from, or is missing in, the stored response
 };
 
 // Compares the HEAD response's ETag, Last-Modified and Content-Length, where it has them,

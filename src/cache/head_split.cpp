@@ -68,7 +68,7 @@ bool is_shared_field(std::string_view name) noexcept {
 SplitHead split_head(std::string_view head) {
     SplitHead out;
     std::string_view rest = head;
-    out.shared.append(take_line(rest));   // the status line
+    out.shared.append(take_line(rest));  // the status line
     while (!rest.empty()) {
         const std::string_view line = take_line(rest);
         const std::string_view name = field_name(line);

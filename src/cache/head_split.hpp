@@ -19,8 +19,8 @@
 namespace cachet::cache {
 
 struct SplitHead {
-    std::string shared;   // the status line first, then the shared fields' lines
-    std::string own;      // the entry's own lines
+    std::string shared;  // the status line first, then the shared fields' lines
+    std::string own;     // the entry's own lines
 };
 
 bool is_shared_field(std::string_view name) noexcept;

@@ -51,7 +51,7 @@ std::string_view scheme_of(std::string_view ref) noexcept {
 // port dropped, case ignored.
 struct Authority {
     std::string_view name;
-    std::string_view port;   // "" for the default port
+    std::string_view port;  // "" for the default port
 };
 
 Authority authority_of(std::string_view authority) noexcept {
@@ -108,7 +108,7 @@ std::optional<Base> base_of(const UnsafeExchange& exchange) noexcept {
     } else if (rest.starts_with('/')) {
         base.authority = exchange.host;
     } else {
-        return std::nullopt;   // asterisk-form, authority-form or garbage: nothing to resolve
+        return std::nullopt;  // asterisk-form, authority-form or garbage: nothing to resolve
     }
     base.path_and_query = rest;
     base.path = rest.substr(0, rest.find('?'));
@@ -185,7 +185,7 @@ bool resolve(Storage& out, const Base& base, std::string_view ref) noexcept {
     if (!scheme.empty()) {
         if (!iequals(scheme, "http")) return false;
         ref.remove_prefix(scheme.size() + 1);
-        if (!ref.starts_with("//")) return false;   // http requires an authority
+        if (!ref.starts_with("//")) return false;  // http requires an authority
     }
     std::string_view path;
     std::string_view query;
@@ -201,7 +201,7 @@ bool resolve(Storage& out, const Base& base, std::string_view ref) noexcept {
         const std::size_t end = std::min(ref.find_first_of("/?"), ref.size());
         if (!same_authority(ref.substr(0, end), base.authority)) return false;
         split_query(ref.substr(end));
-        if (path.empty()) path = "/";   // RFC 9110 §4.2.3: an empty http path is "/"
+        if (path.empty()) path = "/";  // RFC 9110 §4.2.3: an empty http path is "/"
         put_without_dot_segments(out, path);
     } else if (ref.starts_with('/')) {
         split_query(ref);
@@ -220,7 +220,7 @@ bool resolve(Storage& out, const Base& base, std::string_view ref) noexcept {
         path.copy(merged_bytes.data() + directory.size(), path.size());
         put_without_dot_segments(out, {merged_bytes.data(), directory.size() + path.size()});
     } else {
-        return false;   // only a fragment: the request's own target
+        return false;  // only a fragment: the request's own target
     }
     if (out.written().empty()) out.put("/");
     if (has_query) {
@@ -254,8 +254,8 @@ std::span<const InvalidationTarget> invalidations(Invalidations& out,
 
     // The target URI itself, as the key reads it; compared below as resolved paths are.
     out.targets[out.count++] = {exchange.host, exchange.target};
-    const std::string_view own_path = base->path_and_query.empty() ? std::string_view("/")
-                                                                    : base->path_and_query;
+    const std::string_view own_path =
+        base->path_and_query.empty() ? std::string_view("/") : base->path_and_query;
     for (const std::string_view ref : {exchange.location, exchange.content_location}) {
         Storage storage(out);
         if (!resolve(storage, *base, ref)) continue;

@@ -21,16 +21,16 @@ bool is_safe_method(std::string_view method) noexcept;
 // location fields ("" when absent).
 struct UnsafeExchange {
     std::string_view method;
-    std::string_view host;               // the request's Host field value
-    std::string_view target;             // the request-target: origin-form or absolute-form
+    std::string_view host;    // the request's Host field value
+    std::string_view target;  // the request-target: origin-form or absolute-form
     int status = 0;
-    std::string_view location;           // Location (RFC 9110 §10.2.2)
-    std::string_view content_location;   // Content-Location (RFC 9110 §8.7)
+    std::string_view location;          // Location (RFC 9110 §10.2.2)
+    std::string_view content_location;  // Content-Location (RFC 9110 §8.7)
 };
 
 struct InvalidationTarget {
     std::string_view host;
-    std::string_view target;   // path and query
+    std::string_view target;  // path and query
 };
 
 // Owns the bytes of resolved references; the views in `targets` point into it or into
@@ -38,8 +38,8 @@ struct InvalidationTarget {
 struct Invalidations {
     std::array<InvalidationTarget, 3> targets{};
     std::size_t count = 0;
-    std::array<char, 4096> storage;   // resolved Location and Content-Location paths
-    std::size_t used = 0;             // bytes of `storage` in use
+    std::array<char, 4096> storage;  // resolved Location and Content-Location paths
+    std::size_t used = 0;            // bytes of `storage` in use
     std::span<const InvalidationTarget> view() const noexcept { return {targets.data(), count}; }
 };
 

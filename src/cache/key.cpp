@@ -13,7 +13,7 @@ namespace cachet::cache {
 
 namespace {
 
-constexpr char separator = '\x1f';   // ASCII unit separator
+constexpr char separator = '\x1f';  // ASCII unit separator
 
 // Appends to a KeyBuffer, remembering whether anything did not fit or was not allowed
 // instead of checking after every call.
@@ -87,7 +87,7 @@ void put_host(KeyWriter& w, std::string_view host) noexcept {
             colon = close + 1;
         }
     } else if (std::size_t last = host.rfind(':'); last == host.find(':')) {
-        colon = last;   // exactly one colon, or none (npos)
+        colon = last;  // exactly one colon, or none (npos)
     }
     if (colon != std::string_view::npos) {
         name = host.substr(0, colon);

@@ -30,8 +30,8 @@ struct KeyBuffer {
 // method or host holds the key's separator byte (0x1f), or any part holds the variant
 // separator (0x1e): neither occurs in a well-formed request (llhttp refuses control bytes
 // in the target; this check does not rely on it).
-Result<std::string_view> build_key(KeyBuffer& out, std::string_view method,
-                                   std::string_view host, std::string_view target);
+Result<std::string_view> build_key(KeyBuffer& out, std::string_view method, std::string_view host,
+                                   std::string_view target);
 
 std::uint64_t hash_key(std::string_view key) noexcept;
 

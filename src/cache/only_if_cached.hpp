@@ -8,7 +8,7 @@
 
 namespace cachet::cache {
 
-inline constexpr int only_if_cached_status = 504;   // RFC 9110 §15.6.5
+inline constexpr int only_if_cached_status = 504;  // RFC 9110 §15.6.5
 
 // True when the request must be answered with only_if_cached_status: it carries
 // only-if-cached and answering it would need the origin. `stored` is the verdict of

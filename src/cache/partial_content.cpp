@@ -11,7 +11,7 @@ std::optional<ContentRange> parse_content_range(std::string_view value) noexcept
     if (space == std::string_view::npos || !http::iequals(value.substr(0, space), "bytes")) {
         return std::nullopt;
     }
-    const std::string_view resp = value.substr(space + 1);   // range-resp (§14.4)
+    const std::string_view resp = value.substr(space + 1);  // range-resp (§14.4)
     const std::size_t dash = resp.find('-');
     const std::size_t slash = resp.find('/');
     if (dash == std::string_view::npos || slash == std::string_view::npos || slash < dash) {
@@ -19,7 +19,7 @@ std::optional<ContentRange> parse_content_range(std::string_view value) noexcept
     }
     const auto first = http::parse_digits(resp.substr(0, dash));
     const auto last = http::parse_digits(resp.substr(dash + 1, slash - dash - 1));
-    const auto complete = http::parse_digits(resp.substr(slash + 1));   // "*" fails here
+    const auto complete = http::parse_digits(resp.substr(slash + 1));  // "*" fails here
     if (!first || !last || !complete) return std::nullopt;
     if (*last < *first || *last >= *complete) return std::nullopt;
     return ContentRange{*first, *last, *complete};

@@ -15,9 +15,9 @@ namespace cachet::cache {
 
 // A byte range of a representation whose complete length is known (RFC 9110 §14.4).
 struct ContentRange {
-    std::uint64_t first = 0;             // byte offsets, inclusive
-    std::uint64_t last = 0;              // first <= last < complete_length
-    std::uint64_t complete_length = 0;   // bytes
+    std::uint64_t first = 0;            // byte offsets, inclusive
+    std::uint64_t last = 0;             // first <= last < complete_length
+    std::uint64_t complete_length = 0;  // bytes
     std::uint64_t size() const noexcept { return last - first + 1; }
 };
 

@@ -163,13 +163,12 @@ ResponseFacts response_facts(int status, http::HeaderSpan headers) noexcept {
             facts.has_set_cookie = true;
         } else if (iequals(h.name, "Vary")) {
             facts.has_vary = true;
-            facts.vary_star = facts.vary_star || any_member(h.value, [](std::string_view m) {
-                                  return m == "*";
-                              });
+            facts.vary_star =
+                facts.vary_star || any_member(h.value, [](std::string_view m) { return m == "*"; });
         } else if (iequals(h.name, "Content-Range")) {
             // A singleton (RFC 9110 §14.4): a second line leaves no usable range.
-            facts.content_range = facts.has_content_range ? std::nullopt
-                                                          : parse_content_range(h.value);
+            facts.content_range =
+                facts.has_content_range ? std::nullopt : parse_content_range(h.value);
             facts.has_content_range = true;
         }
     }
@@ -178,11 +177,19 @@ ResponseFacts response_facts(int status, http::HeaderSpan headers) noexcept {
 
 bool heuristically_cacheable(int status) noexcept {
     switch (status) {
-    case 200: case 203: case 204: case 206: case 300: case 301: case 308:
-    case 404: case 405: case 410: case 414: case 501:
-        return true;
-    default:
-        return false;
+    case 200:
+    case 203:
+    case 204:
+    case 206:
+    case 300:
+    case 301:
+    case 308:
+    case 404:
+    case 405:
+    case 410:
+    case 414:
+    case 501: return true;
+    default: return false;
     }
 }
 

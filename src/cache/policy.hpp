@@ -14,53 +14,53 @@ namespace cachet::cache {
 
 // Why a response was not stored; the name shows in Cache-Status `detail` and stats.
 enum class NotStored : std::uint8_t {
-    stored,              // not a refusal: the response may be stored
-    method,              // request method is not cacheable (only GET here)
-    status,              // status not cacheable by default and no explicit freshness
-    no_store,            // no-store in the request or the response
-    private_directive,   // response Cache-Control: private (shared cache)
-    authorization,       // request had Authorization and the response did not allow it
-    set_cookie,          // response carries Set-Cookie
-    vary_star,           // Vary: *
-    vary_unusable,       // Vary names a non-token or too many fields, or the request's
-                         // varied fields cannot be keyed (control bytes, too long)
-    partial,             // 206 or Content-Range that is not storable as a partial entry
-    too_large,           // body larger than the object limit
-    truncated,           // body ended before its declared end
-    no_freshness,        // nothing makes it fresh and nothing allows storing it stale
+    stored,             // not a refusal: the response may be stored
+    method,             // request method is not cacheable (only GET here)
+    status,             // status not cacheable by default and no explicit freshness
+    no_store,           // no-store in the request or the response
+    private_directive,  // response Cache-Control: private (shared cache)
+    authorization,      // request had Authorization and the response did not allow it
+    set_cookie,         // response carries Set-Cookie
+    vary_star,          // Vary: *
+    vary_unusable,      // Vary names a non-token or too many fields, or the request's
+                        // varied fields cannot be keyed (control bytes, too long)
+    partial,            // 206 or Content-Range that is not storable as a partial entry
+    too_large,          // body larger than the object limit
+    truncated,          // body ended before its declared end
+    no_freshness,       // nothing makes it fresh and nothing allows storing it stale
 };
-std::string_view name(NotStored reason) noexcept;   // "no-store", "too-large", ...
+std::string_view name(NotStored reason) noexcept;  // "no-store", "too-large", ...
 
 // The request facts the policy needs, extracted once per request.
 struct RequestFacts {
-    std::string_view method;            // as sent, e.g. "GET"
+    std::string_view method;  // as sent, e.g. "GET"
     bool has_authorization = false;
     http::CacheControl cache_control;
-    bool pragma_no_cache = false;       // Pragma: no-cache with no Cache-Control
-    std::uint8_t range_lines = 0;       // Range field lines, saturating at 255
+    bool pragma_no_cache = false;  // Pragma: no-cache with no Cache-Control
+    std::uint8_t range_lines = 0;  // Range field lines, saturating at 255
 };
 RequestFacts request_facts(std::string_view method, http::HeaderSpan headers) noexcept;
 
 struct ResponseFacts {
     int status = 0;
-    http::CacheControl cache_control;   // from the most specific targeted field present
+    http::CacheControl cache_control;  // from the most specific targeted field present
     std::optional<Seconds> date;
-    std::optional<Seconds> expires;     // an invalid Expires counts as already expired (0)
+    std::optional<Seconds> expires;  // an invalid Expires counts as already expired (0)
     bool expires_present = false;
     std::optional<Seconds> last_modified;
-    std::optional<Seconds> age;         // Age header, delta-seconds; invalid ignored
+    std::optional<Seconds> age;  // Age header, delta-seconds; invalid ignored
     bool has_set_cookie = false;
-    bool has_validator = false;         // ETag or Last-Modified present (RFC 9110 §8.8)
+    bool has_validator = false;  // ETag or Last-Modified present (RFC 9110 §8.8)
     bool vary_star = false;
     bool has_content_range = false;
-    std::optional<ContentRange> content_range;   // when exactly one valid line (§14.4)
-    bool has_vary = false;              // any Vary line
+    std::optional<ContentRange> content_range;  // when exactly one valid line (§14.4)
+    bool has_vary = false;                      // any Vary line
 };
 ResponseFacts response_facts(int status, http::HeaderSpan headers) noexcept;
 
 struct PolicyOptions {
-    bool store_set_cookie = false;      // a response with Set-Cookie is not stored by default
-    Seconds heuristic_cap = 86400;      // upper bound on heuristic freshness
+    bool store_set_cookie = false;  // a response with Set-Cookie is not stored by default
+    Seconds heuristic_cap = 86400;  // upper bound on heuristic freshness
 };
 
 // Whether a shared cache may store this response (RFC 9111 §3).

@@ -21,7 +21,7 @@ constexpr std::uint64_t saturated = std::numeric_limits<std::uint64_t>::max();
 // One range-spec resolved against the length: `satisfiable` ranges carry [first, last].
 struct Spec {
     bool satisfiable = false;
-    bool empty = false;   // a satisfiable suffix of an empty representation
+    bool empty = false;  // a satisfiable suffix of an empty representation
     std::uint64_t first = 0;
     std::uint64_t last = 0;
 };
@@ -57,7 +57,7 @@ std::optional<Spec> resolve_spec(std::string_view text, std::uint64_t length) no
     spec.satisfiable = *first < length;
     if (spec.satisfiable) {
         spec.first = *first;
-        spec.last = last >= length ? length - 1 : last;   // §14.1.2: the remainder
+        spec.last = last >= length ? length - 1 : last;  // §14.1.2: the remainder
     }
     return spec;
 }

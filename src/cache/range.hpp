@@ -19,12 +19,12 @@
 namespace cachet::cache {
 
 enum class RangeOutcome : std::uint8_t { none, single, unsatisfiable, multiple };
-std::string_view name(RangeOutcome outcome) noexcept;   // "none", "single", ...
+std::string_view name(RangeOutcome outcome) noexcept;  // "none", "single", ...
 
 struct RangeSelection {
     RangeOutcome outcome = RangeOutcome::none;
-    std::uint64_t first = 0;   // byte offsets, inclusive; meaningful for `single` only
-    std::uint64_t last = 0;    // always < length for `single`
+    std::uint64_t first = 0;  // byte offsets, inclusive; meaningful for `single` only
+    std::uint64_t last = 0;   // always < length for `single`
 };
 
 // Reads a Range field value for a representation of `length` bytes (RFC 9110 §14.1.2):
@@ -62,7 +62,7 @@ RangeSelection range_for_request(std::string_view method, http::HeaderSpan reque
 // Content-Range values (RFC 9110 §14.4): "bytes 0-99/1000" for a 206, "bytes */1000" for
 // a 416. Written into a buffer the caller owns; the view points into it.
 struct ContentRangeText {
-    std::array<char, 72> bytes{};   // "bytes " + 3 numbers of at most 20 digits + "-" + "/"
+    std::array<char, 72> bytes{};  // "bytes " + 3 numbers of at most 20 digits + "-" + "/"
     std::size_t size = 0;
     std::string_view view() const noexcept { return {bytes.data(), size}; }
 };

@@ -46,7 +46,7 @@ EntryRef Shard::lookup(std::string_view key, std::uint64_t hash, Seconds now, Bu
 }
 
 bool Shard::insert(EntryRef entry, Seconds now, Budget& budget) {
-    Entry* e = entry.detach();   // becomes the store's reference
+    Entry* e = entry.detach();  // becomes the store's reference
     Entry* dropped = nullptr;
     {
         std::lock_guard lock(mutex_);
@@ -59,7 +59,7 @@ bool Shard::insert(EntryRef entry, Seconds now, Budget& budget) {
             }
             // Decided under the lock, so a complete entry stored meanwhile is never lost.
             if (e->is_partial() && !old->is_partial() && now < Seconds{old->keep_until_}) {
-                e->release();   // the reference detached above: the store takes none
+                e->release();  // the reference detached above: the store takes none
                 return false;
             }
             unlink_locked(old, budget, dropped);

@@ -63,12 +63,12 @@ private:
     static void release_all(Entry* dropped) noexcept;
 
     mutable std::mutex mutex_;
-    std::unique_ptr<Entry*[]> buckets_;   // chains through Entry::bucket_next_
-    std::size_t bucket_count_ = 0;        // a power of two
+    std::unique_ptr<Entry*[]> buckets_;  // chains through Entry::bucket_next_
+    std::size_t bucket_count_ = 0;       // a power of two
     std::size_t entries_ = 0;
-    std::size_t bytes_ = 0;               // charged bytes of linked entries
-    Entry* lru_head_ = nullptr;           // most recently used
-    Entry* lru_tail_ = nullptr;           // next to evict
+    std::size_t bytes_ = 0;      // charged bytes of linked entries
+    Entry* lru_head_ = nullptr;  // most recently used
+    Entry* lru_tail_ = nullptr;  // next to evict
     std::uint64_t evictions_ = 0;
     std::uint64_t expirations_ = 0;
 };

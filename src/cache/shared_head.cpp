@@ -61,7 +61,7 @@ std::size_t SharedHeads::count() const {
 
 SharedHead* SharedHeads::make_block(std::string_view bytes, std::uint64_t hash) {
     void* memory = std::malloc(sizeof(SharedHead) + bytes.size());
-    if (memory == nullptr) std::abort();   // out of memory may abort (STYLE.md)
+    if (memory == nullptr) std::abort();  // out of memory may abort (STYLE.md)
     auto* block = new (memory) SharedHead();
     block->size_ = static_cast<std::uint32_t>(bytes.size());
     block->hash_ = hash;

@@ -50,7 +50,9 @@ using SharedHeadRef = IntrusivePtr<SharedHead>;
 
 class SharedHeads : public std::enable_shared_from_this<SharedHeads> {
 public:
-    static std::shared_ptr<SharedHeads> create() { return std::shared_ptr<SharedHeads>(new SharedHeads()); }
+    static std::shared_ptr<SharedHeads> create() {
+        return std::shared_ptr<SharedHeads>(new SharedHeads());
+    }
 
     // The live block holding exactly `bytes`, or a new one. Called on the store-insert
     // path; never on a hit.
@@ -63,10 +65,10 @@ public:
 private:
     friend class SharedHead;
     SharedHeads() = default;
-    static constexpr std::size_t part_count = 16;   // a power of two
+    static constexpr std::size_t part_count = 16;  // a power of two
     struct alignas(64) Part {
         mutable std::mutex mutex;
-        std::unordered_multimap<std::uint64_t, SharedHead*> blocks;   // by hash of the bytes
+        std::unordered_multimap<std::uint64_t, SharedHead*> blocks;  // by hash of the bytes
     };
 
     Part& part_for(std::uint64_t hash) noexcept { return parts_[hash >> 60 & (part_count - 1)]; }

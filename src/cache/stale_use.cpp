@@ -35,7 +35,8 @@ StaleUse stale_use(const RequestFacts* request, const Entry& entry, Seconds now)
 
 bool may_serve_on_error(const Entry& entry, Seconds now) noexcept {
     const StaleRules& rules = entry.stale_rules();
-    return !rules.must_revalidate && rules.if_error > 0 && entry.staleness(now) <= Seconds{rules.if_error};
+    return !rules.must_revalidate && rules.if_error > 0 &&
+           entry.staleness(now) <= Seconds{rules.if_error};
 }
 
 }  // namespace cachet::cache

@@ -11,10 +11,10 @@
 namespace cachet::cache {
 
 enum class StaleUse : std::uint8_t {
-    serve,               // the request accepts it stale (max-stale, RFC 9111 §5.2.1.2)
-    serve_and_refresh,   // stale-while-revalidate: serve now, revalidate in the background
-    revalidate,          // ask the origin with the stored validators (RFC 9111 §4.3.1)
-    refetch,             // nothing to validate with: an ordinary miss
+    serve,              // the request accepts it stale (max-stale, RFC 9111 §5.2.1.2)
+    serve_and_refresh,  // stale-while-revalidate: serve now, revalidate in the background
+    revalidate,         // ask the origin with the stored validators (RFC 9111 §4.3.1)
+    refetch,            // nothing to validate with: an ordinary miss
 };
 std::string_view name(StaleUse use) noexcept;
 

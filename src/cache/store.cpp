@@ -60,7 +60,7 @@ bool Store::erase(std::string_view key, std::uint64_t hash) {
 StoreStats Store::stats() const {
     StoreStats total;
     for (std::size_t i = 0; i < shard_count_; ++i) {
-        StoreStats s = shards_[i].stats();   // one shard lock at a time
+        StoreStats s = shards_[i].stats();  // one shard lock at a time
         total.entries += s.entries;
         total.bytes += s.bytes;
         total.evictions += s.evictions;

@@ -25,14 +25,14 @@ struct StoreStats {
     std::uint64_t expirations = 0;
     std::size_t table_bytes = 0;  // bucket arrays; not charged to the budget
     std::size_t shared_head_blocks = 0;
-    std::size_t shared_head_bytes = 0;   // charged to the budget
+    std::size_t shared_head_bytes = 0;  // charged to the budget
 };
 
 class Store {
 public:
     struct Options {
         std::size_t budget_bytes = 256u << 20;
-        std::size_t shard_count = 64;   // rounded up to a power of two
+        std::size_t shard_count = 64;  // rounded up to a power of two
     };
     explicit Store(Options options);
     ~Store();
@@ -60,10 +60,11 @@ private:
     std::size_t shard_index(std::uint64_t hash) const noexcept;
 
     std::size_t shard_count_;
-    unsigned shard_shift_;   // the shard is the hash's top bits; buckets use the low bits
+    unsigned shard_shift_;  // the shard is the hash's top bits; buckets use the low bits
     std::unique_ptr<Shard[]> shards_;
-    std::shared_ptr<SharedHeads> shared_heads_;   // shared with its blocks, which may outlive the store
-    alignas(64) Budget budget_;   // written by every insert: kept off the shards_ line
+    std::shared_ptr<SharedHeads>
+        shared_heads_;           // shared with its blocks, which may outlive the store
+    alignas(64) Budget budget_;  // written by every insert: kept off the shards_ line
 };
 
 }  // namespace cachet::cache

@@ -36,21 +36,22 @@ std::optional<std::string_view> first_value(http::HeaderSpan headers,
 
 // Fields never taken from the new response (update_headers.hpp).
 bool never_updated(std::string_view name) noexcept {
-    for (const std::string_view n : {"content-length", "age", "content-encoding", "content-range",
-                                     "proxy-authenticate", "proxy-authentication-info",
-                                     "proxy-authorization"}) {
+    for (const std::string_view n :
+         {"content-length", "age", "content-encoding", "content-range", "proxy-authenticate",
+          "proxy-authentication-info", "proxy-authorization"}) {
         if (iequals(name, n)) return true;
     }
     return false;
 }
-
 
 // What updated_head needs to know about the two messages, computed once.
 class Merge {
 public:
     Merge(std::string_view stored_head, http::HeaderSpan response,
           const UpdateOptions& options) noexcept
-        : stored_head_(stored_head), response_(response), options_(options),
+        : stored_head_(stored_head),
+          response_(response),
+          options_(options),
           connection_(response),
           response_has_cache_control_(
               std::any_of(response.begin(), response.end(), [&](const http::HeaderView& h) {
@@ -106,7 +107,6 @@ private:
 void append_field(std::string& out, std::string_view name, std::string_view value) {
     out.append(name).append(": ").append(value).append("\r\n");
 }
-
 
 }  // namespace
 

@@ -21,14 +21,14 @@ namespace cachet::cache {
 
 // RFC 9111 §4.3.4, for one stored response:
 enum class UpdateSelection : std::uint8_t {
-    strong_match,    // the 304 carries a strong validator that the stored response has
-    weak_match,      // the 304 carries only weak validators and one corresponds: update the
-                     // most recent stored response that matches this way
-    no_validators,   // neither carries a validator: update only if this is the only stored
-                     // response for the request
-    mismatch,        // the cache MUST NOT update this stored response from the 304
+    strong_match,   // the 304 carries a strong validator that the stored response has
+    weak_match,     // the 304 carries only weak validators and one corresponds: update the
+                    // most recent stored response that matches this way
+    no_validators,  // neither carries a validator: update only if this is the only stored
+                    // response for the request
+    mismatch,       // the cache MUST NOT update this stored response from the 304
 };
-std::string_view name(UpdateSelection selection) noexcept;   // "strong-match", ...
+std::string_view name(UpdateSelection selection) noexcept;  // "strong-match", ...
 
 // Validators of the 304 (`response`): its first ETag line, when an entity-tag; its first
 // Last-Modified line, when a valid date, strong when the 304's Date is at least a second
@@ -46,8 +46,8 @@ bool head_response_matches(const StoredValidators& stored, std::uint64_t stored_
                            http::HeaderSpan head_response, Seconds now) noexcept;
 
 struct UpdateOptions {
-    bool store_set_cookie = false;        // as cache::PolicyOptions::store_set_cookie
-    std::string_view own_via = "1.1 cachet";   // re-added after a Via taken from the response
+    bool store_set_cookie = false;            // as cache::PolicyOptions::store_set_cookie
+    std::string_view own_via = "1.1 cachet";  // re-added after a Via taken from the response
 };
 
 // The stored head (status line and header lines, each ending CRLF, no final empty line, as

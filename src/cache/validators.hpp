@@ -11,11 +11,11 @@
 namespace cachet::cache {
 
 struct StoredValidators {
-    int status = 0;                          // the stored status code; 0 when unreadable
-    std::optional<http::EntityTag> etag;     // the first ETag line, when it is an entity-tag
-    std::optional<Seconds> last_modified;    // the first Last-Modified line, when a valid date
-    std::optional<Seconds> date;             // the first Date line, when a valid date
-    Seconds response_time = 0;               // when the cache received the response
+    int status = 0;                        // the stored status code; 0 when unreadable
+    std::optional<http::EntityTag> etag;   // the first ETag line, when it is an entity-tag
+    std::optional<Seconds> last_modified;  // the first Last-Modified line, when a valid date
+    std::optional<Seconds> date;           // the first Date line, when a valid date
+    Seconds response_time = 0;             // when the cache received the response
 };
 
 // Reads the stored head (see cache::Entry::head()). `response_time` is kept for the

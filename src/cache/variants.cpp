@@ -90,19 +90,19 @@ bool same_vary_names(const VaryNames& a, const VaryNames& b) noexcept {
 
 bool insert_response(Store& store, EntryRef entry, Seconds now) {
     if (!entry) return false;
-    const EntryRef variant = entry;   // keeps the key and head read below alive
+    const EntryRef variant = entry;  // keeps the key and head read below alive
     const VariantKeyParts parts = split_variant_key(variant->key());
     if (!store.insert(std::move(entry), now)) return false;
     if (!parts.is_variant) return true;
 
-    const std::string variant_head = variant->head().text();   // the vary names borrow it
+    const std::string variant_head = variant->head().text();  // the vary names borrow it
     const VaryNames vary = VaryNames::of_head(variant_head);
     const std::uint64_t primary_hash = hash_key(parts.primary);
     Seconds keep_until = variant->freshness().keep_until;
     if (EntryRef marker = store.lookup(parts.primary, primary_hash, now);
         marker && marker->is_vary_marker() &&
         same_vary_names(VaryNames::of_head(marker->head().own), vary)) {
-        if (marker->freshness().keep_until >= keep_until) return true;   // long enough already
+        if (marker->freshness().keep_until >= keep_until) return true;  // long enough already
     }
     // A miss-path allocation: the marker's head text, copied into its entry.
     const std::string head = vary_marker_head(vary);
@@ -120,7 +120,8 @@ bool insert_response(Store& store, EntryRef entry, Seconds now) {
 
 VariantLookup lookup_variant(Store& store, const Entry& marker, VariantKeyBuffer& key,
                              std::string_view primary, http::HeaderSpan request, Seconds now) {
-    const VaryKey outcome = build_variant_key(key, primary, VaryNames::of_head(marker.head().own), request);
+    const VaryKey outcome =
+        build_variant_key(key, primary, VaryNames::of_head(marker.head().own), request);
     if (outcome != VaryKey::built) return {EntryRef(), outcome};
     return {store.lookup(key.view(), key.hash, now), outcome};
 }

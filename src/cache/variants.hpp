@@ -46,7 +46,7 @@ struct VariantKeyBuffer {
                          std::tuple_size_v<decltype(SecondaryKeyBuffer::bytes)>>
         bytes;
     std::size_t size = 0;
-    std::uint64_t hash = 0;   // XXH3 of view()
+    std::uint64_t hash = 0;  // XXH3 of view()
     std::string_view view() const noexcept { return {bytes.data(), size}; }
 };
 

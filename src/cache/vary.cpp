@@ -13,8 +13,8 @@ using http::is_ows;
 using http::is_tchar;
 using http::trim_ows;
 
-constexpr char value_mark = '\x1f';   // a present field's value follows
-constexpr char end_mark = '\x1e';     // end of one field's record
+constexpr char value_mark = '\x1f';  // a present field's value follows
+constexpr char end_mark = '\x1e';    // end of one field's record
 
 constexpr char lower(char c) noexcept {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;

@@ -59,10 +59,10 @@ class VaryNames {
 public:
     static constexpr std::size_t capacity = 32;
 
-    static VaryNames of_head(std::string_view head) noexcept;         // a stored head's Vary lines
-    static VaryNames of_headers(http::HeaderSpan headers) noexcept;   // a parsed response's
+    static VaryNames of_head(std::string_view head) noexcept;        // a stored head's Vary lines
+    static VaryNames of_headers(http::HeaderSpan headers) noexcept;  // a parsed response's
 
-    void add_line(std::string_view vary_value) noexcept;   // one Vary field line's value
+    void add_line(std::string_view vary_value) noexcept;  // one Vary field line's value
 
     bool any() const noexcept { return any_; }              // "*": never matches
     bool malformed() const noexcept { return malformed_; }  // a member is not a field name
@@ -84,12 +84,12 @@ struct SecondaryKeyBuffer {
 };
 
 enum class VaryKey : std::uint8_t {
-    built,           // the buffer holds the key
-    never_matches,   // Vary: * (RFC 9111 §4.1): no request matches this variant
-    malformed,       // Vary lists a non-token, or a varied request field holds a control byte
-    too_long,        // the key does not fit the buffer (or Vary names too many fields)
+    built,          // the buffer holds the key
+    never_matches,  // Vary: * (RFC 9111 §4.1): no request matches this variant
+    malformed,      // Vary lists a non-token, or a varied request field holds a control byte
+    too_long,       // the key does not fit the buffer (or Vary names too many fields)
 };
-std::string_view name(VaryKey outcome) noexcept;   // "built", "never-matches", ...
+std::string_view name(VaryKey outcome) noexcept;  // "built", "never-matches", ...
 
 // Writes the secondary key of `request` for a variant that varies on `vary`. On anything
 // but `built`, `out` is left empty and the response cannot be matched by key: a caller

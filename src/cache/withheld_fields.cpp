@@ -17,13 +17,14 @@ template <class OnArgument>
 void for_each_argument(std::string_view cache_control, OnArgument on_argument) {
     std::string_view rest = cache_control;
     while (!rest.empty()) {
-        while (!rest.empty() && (is_ows(rest.front()) || rest.front() == ',')) rest.remove_prefix(1);
+        while (!rest.empty() && (is_ows(rest.front()) || rest.front() == ','))
+            rest.remove_prefix(1);
         const std::size_t end = rest.find_first_of(",=");
         const std::string_view name = trim_ows(rest.substr(0, end));
         if (end == std::string_view::npos) return;
         rest.remove_prefix(end);
         if (rest.front() == ',') continue;
-        rest.remove_prefix(1);   // '='
+        rest.remove_prefix(1);  // '='
         std::string_view argument;
         if (!rest.empty() && rest.front() == '"') {
             const std::size_t close = rest.find('"', 1);
@@ -65,7 +66,8 @@ bool has_qualified_directive(std::string_view head) noexcept {
 bool withholds(std::string_view cache_control, std::string_view field) noexcept {
     bool named = false;
     for_each_argument(cache_control, [&](std::string_view name, std::string_view argument) {
-        named = (iequals(name, "private") || iequals(name, "no-cache")) && list_names(argument, field);
+        named =
+            (iequals(name, "private") || iequals(name, "no-cache")) && list_names(argument, field);
         return named;
     });
     return named;
@@ -84,7 +86,8 @@ std::string without_withheld_fields(std::string_view head) {
     bool status_line = true;
     while (!rest.empty()) {
         const std::size_t end = rest.find('\n');
-        const std::string_view line = rest.substr(0, end == std::string_view::npos ? rest.size() : end + 1);
+        const std::string_view line =
+            rest.substr(0, end == std::string_view::npos ? rest.size() : end + 1);
         rest.remove_prefix(line.size());
         const std::size_t colon = line.find(':');
         const bool drop = !status_line && colon != std::string_view::npos &&

@@ -14,9 +14,9 @@ namespace {
 using Setter = std::string (*)(Config&, std::string_view);
 
 struct FlagSpec {
-    std::string_view name;      // without the leading "--"
-    const char* env;            // environment variable, or nullptr
-    std::string_view value;     // placeholder shown in --help
+    std::string_view name;   // without the leading "--"
+    const char* env;         // environment variable, or nullptr
+    std::string_view value;  // placeholder shown in --help
     std::string_view help;
     Setter set;
 };
@@ -59,7 +59,8 @@ std::string parse_count(std::string_view v, T& out, T min, T max, std::string_vi
 }
 
 std::string set_workers(Config& c, std::string_view v) {
-    return parse_count<unsigned>(v, c.workers, 0, 256, "a number of workers from 0 (one per core) to 256");
+    return parse_count<unsigned>(v, c.workers, 0, 256,
+                                 "a number of workers from 0 (one per core) to 256");
 }
 
 std::string set_size(std::size_t& out, std::string_view v, std::size_t min) {
@@ -77,9 +78,12 @@ std::string set_duration(Millis& out, std::string_view v) {
 }
 
 std::string set_bool(bool& out, std::string_view v) {
-    if (v == "true" || v == "1" || v == "yes" || v == "on") out = true;
-    else if (v == "false" || v == "0" || v == "no" || v == "off") out = false;
-    else return "true or false";
+    if (v == "true" || v == "1" || v == "yes" || v == "on")
+        out = true;
+    else if (v == "false" || v == "0" || v == "no" || v == "off")
+        out = false;
+    else
+        return "true or false";
     return {};
 }
 
@@ -87,10 +91,10 @@ constexpr std::array kFlags = {
     FlagSpec{"listen", "CACHET_LISTEN", "HOST:PORT",
              "address clients connect to (default 127.0.0.1:8080; port 0 picks a free one)",
              set_listen},
-    FlagSpec{"origin", "CACHET_ORIGIN", "URL", "origin server, e.g. http://127.0.0.1:9000 (required)",
-             set_origin},
-    FlagSpec{"workers", "CACHET_WORKERS", "N", "worker threads, each with its own loop (default: one per core)",
-             set_workers},
+    FlagSpec{"origin", "CACHET_ORIGIN", "URL",
+             "origin server, e.g. http://127.0.0.1:9000 (required)", set_origin},
+    FlagSpec{"workers", "CACHET_WORKERS", "N",
+             "worker threads, each with its own loop (default: one per core)", set_workers},
     FlagSpec{"cache-size", "CACHET_CACHE_SIZE", "SIZE", "memory budget of the store (default 256m)",
              [](Config& c, std::string_view v) { return set_size(c.cache_size, v, 1 << 20); }},
     FlagSpec{"max-object-size", "CACHET_MAX_OBJECT_SIZE", "SIZE",
@@ -99,28 +103,32 @@ constexpr std::array kFlags = {
     FlagSpec{"connect-timeout", "CACHET_CONNECT_TIMEOUT", "DURATION",
              "origin connect timeout (default 2s)",
              [](Config& c, std::string_view v) { return set_duration(c.connect_timeout, v); }},
-    FlagSpec{"first-byte-timeout", "CACHET_FIRST_BYTE_TIMEOUT", "DURATION",
-             "deadline for the origin's whole response head, from the end of the request (default 30s)",
-             [](Config& c, std::string_view v) { return set_duration(c.first_byte_timeout, v); }},
+    FlagSpec{
+        "first-byte-timeout", "CACHET_FIRST_BYTE_TIMEOUT", "DURATION",
+        "deadline for the origin's whole response head, from the end of the request (default 30s)",
+        [](Config& c, std::string_view v) { return set_duration(c.first_byte_timeout, v); }},
     FlagSpec{"origin-idle-timeout", "CACHET_ORIGIN_IDLE_TIMEOUT", "DURATION",
              "longest pause inside an origin response body (default 30s)",
              [](Config& c, std::string_view v) { return set_duration(c.origin_idle_timeout, v); }},
     FlagSpec{"client-timeout", "CACHET_CLIENT_TIMEOUT", "DURATION",
-             "closes a client idle, slow to send a request head, or taking none of its response for this long (default 60s)",
+             "closes a client idle, slow to send a request head, or taking none of its response "
+             "for this long (default 60s)",
              [](Config& c, std::string_view v) { return set_duration(c.client_timeout, v); }},
-    FlagSpec{"coalesce-max-waiters", "CACHET_COALESCE_MAX_WAITERS", "N",
-             "concurrent misses that wait for one fill per key; more go to the origin (default 4096)",
-             [](Config& c, std::string_view v) {
-                 return parse_count<unsigned>(v, c.coalesce_max_waiters, 0, 1u << 20,
-                                              "a number from 0 to 1048576");
-             }},
+    FlagSpec{
+        "coalesce-max-waiters", "CACHET_COALESCE_MAX_WAITERS", "N",
+        "concurrent misses that wait for one fill per key; more go to the origin (default 4096)",
+        [](Config& c, std::string_view v) {
+            return parse_count<unsigned>(v, c.coalesce_max_waiters, 0, 1u << 20,
+                                         "a number from 0 to 1048576");
+        }},
     FlagSpec{"coalesce-timeout", "CACHET_COALESCE_TIMEOUT", "DURATION",
              "a waiter with no response head by then goes to the origin itself (default 5s)",
              [](Config& c, std::string_view v) { return set_duration(c.coalesce_timeout, v); }},
     FlagSpec{"origin-keepalive", "CACHET_ORIGIN_KEEPALIVE", "N",
              "idle origin connections kept per worker (default 64)",
              [](Config& c, std::string_view v) {
-                 return parse_count<unsigned>(v, c.origin_keepalive, 0, 65536, "a number from 0 to 65536");
+                 return parse_count<unsigned>(v, c.origin_keepalive, 0, 65536,
+                                              "a number from 0 to 65536");
              }},
     FlagSpec{"store-set-cookie", "CACHET_STORE_SET_COOKIE", "BOOL",
              "store responses that carry Set-Cookie (default false)",
@@ -134,7 +142,8 @@ const FlagSpec* find_flag(std::string_view name) {
     return nullptr;
 }
 
-std::string apply(Config& c, const FlagSpec& flag, std::string_view value, std::string_view source) {
+std::string apply(Config& c, const FlagSpec& flag, std::string_view value,
+                  std::string_view source) {
     std::string expected = flag.set(c, value);
     if (expected.empty()) return {};
     return std::string(source) + ": expected " + expected + ", got \"" + std::string(value) + "\"";
@@ -145,13 +154,15 @@ std::string apply(Config& c, const FlagSpec& flag, std::string_view value, std::
 tl::expected<OriginAddress, std::string> parse_origin_url(std::string_view url) {
     constexpr std::string_view scheme = "http://";
     if (url.substr(0, scheme.size()) != scheme) {
-        return tl::unexpected(std::string("a URL starting with http:// (https origins are not supported)"));
+        return tl::unexpected(
+            std::string("a URL starting with http:// (https origins are not supported)"));
     }
     std::string_view rest = url.substr(scheme.size());
     auto slash = rest.find('/');
     if (slash != std::string_view::npos) {
         if (rest.substr(slash) != "/") {
-            return tl::unexpected(std::string("an origin without a path, e.g. http://127.0.0.1:9000"));
+            return tl::unexpected(
+                std::string("an origin without a path, e.g. http://127.0.0.1:9000"));
         }
         rest = rest.substr(0, slash);
     }
@@ -162,10 +173,12 @@ tl::expected<OriginAddress, std::string> parse_origin_url(std::string_view url) 
     std::string_view port;
     if (rest.front() == '[') {
         auto close = rest.find(']');
-        if (close == std::string_view::npos) return tl::unexpected(std::string("a closing ] in the IPv6 address"));
+        if (close == std::string_view::npos)
+            return tl::unexpected(std::string("a closing ] in the IPv6 address"));
         host = rest.substr(1, close - 1);
         if (close + 1 < rest.size()) {
-            if (rest[close + 1] != ':') return tl::unexpected(std::string("a :port after the IPv6 address"));
+            if (rest[close + 1] != ':')
+                return tl::unexpected(std::string("a :port after the IPv6 address"));
             port = rest.substr(close + 2);
         }
     } else if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
@@ -205,7 +218,8 @@ FlagsResult parse_flags(const std::vector<std::string_view>& args, EnvLookup env
             return parsed;
         }
         if (arg.substr(0, 2) != "--") {
-            return tl::unexpected("unexpected argument \"" + std::string(arg) + "\" (flags start with --)");
+            return tl::unexpected("unexpected argument \"" + std::string(arg) +
+                                  "\" (flags start with --)");
         }
         std::string_view name = arg.substr(2);
         std::string_view value;
@@ -219,7 +233,8 @@ FlagsResult parse_flags(const std::vector<std::string_view>& args, EnvLookup env
         if (!flag) return tl::unexpected("unknown flag --" + std::string(name) + " (see --help)");
         if (!has_value) {
             if (i + 1 >= args.size()) {
-                return tl::unexpected("--" + std::string(name) + ": missing value " + std::string(flag->value));
+                return tl::unexpected("--" + std::string(name) + ": missing value " +
+                                      std::string(flag->value));
             }
             value = args[++i];
         }
@@ -227,24 +242,30 @@ FlagsResult parse_flags(const std::vector<std::string_view>& args, EnvLookup env
             return tl::unexpected(err);
         }
     }
-    if (!c.origin_set) return tl::unexpected(std::string("--origin: required, e.g. --origin http://127.0.0.1:9000"));
+    if (!c.origin_set)
+        return tl::unexpected(
+            std::string("--origin: required, e.g. --origin http://127.0.0.1:9000"));
     if (c.workers == 0) c.workers = std::max(1u, std::thread::hardware_concurrency());
     if (c.max_object_size > c.cache_size) c.max_object_size = c.cache_size;
     // An entry sizes its body in 32 bits (cache/entry.hpp); larger responses pass, unstored.
-    if (c.max_object_size > cache::Entry::max_body_size) c.max_object_size = cache::Entry::max_body_size;
+    if (c.max_object_size > cache::Entry::max_body_size)
+        c.max_object_size = cache::Entry::max_body_size;
     return parsed;
 }
 
 std::string help_text() {
     std::string text =
         "cachet: an HTTP/1.1 caching reverse proxy\n\n"
-        "usage: cachet --origin http://HOST:PORT [flags]\n\nflags (each also read from its environment variable):\n";
+        "usage: cachet --origin http://HOST:PORT [flags]\n\nflags (each also read from its "
+        "environment variable):\n";
     for (const auto& f : kFlags) {
         std::string left = "  --" + std::string(f.name) + " " + std::string(f.value);
         if (left.size() < 34) left.resize(34, ' ');
         text += left + std::string(f.help) + "  [" + f.env + "]\n";
     }
-    text += "  --help                          this text\n  --version                       print the version\n";
+    text +=
+        "  --help                          this text\n  --version                       print the "
+        "version\n";
     return text;
 }
 

@@ -33,11 +33,16 @@ std::optional<std::size_t> parse_size(std::string_view text) noexcept {
     std::string_view s = parts->suffix;
     std::uint64_t unit = 1;
     using http::iequals;
-    if (s.empty() || iequals(s, "b")) unit = 1;
-    else if (iequals(s, "k") || iequals(s, "kb") || iequals(s, "kib")) unit = 1ull << 10;
-    else if (iequals(s, "m") || iequals(s, "mb") || iequals(s, "mib")) unit = 1ull << 20;
-    else if (iequals(s, "g") || iequals(s, "gb") || iequals(s, "gib")) unit = 1ull << 30;
-    else return std::nullopt;
+    if (s.empty() || iequals(s, "b"))
+        unit = 1;
+    else if (iequals(s, "k") || iequals(s, "kb") || iequals(s, "kib"))
+        unit = 1ull << 10;
+    else if (iequals(s, "m") || iequals(s, "mb") || iequals(s, "mib"))
+        unit = 1ull << 20;
+    else if (iequals(s, "g") || iequals(s, "gb") || iequals(s, "gib"))
+        unit = 1ull << 30;
+    else
+        return std::nullopt;
     return scaled(parts->number, unit);
 }
 
@@ -46,11 +51,16 @@ std::optional<Millis> parse_duration(std::string_view text) noexcept {
     if (!parts) return std::nullopt;
     std::string_view s = parts->suffix;
     std::uint64_t unit = 0;
-    if (s == "ms") unit = 1;
-    else if (s.empty() || s == "s") unit = 1000;
-    else if (s == "m") unit = 60'000;
-    else if (s == "h") unit = 3'600'000;
-    else return std::nullopt;
+    if (s == "ms")
+        unit = 1;
+    else if (s.empty() || s == "s")
+        unit = 1000;
+    else if (s == "m")
+        unit = 60'000;
+    else if (s == "h")
+        unit = 3'600'000;
+    else
+        return std::nullopt;
     return scaled(parts->number, unit);
 }
 

@@ -37,9 +37,9 @@ constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 // backslash escapes still in place.
 struct Argument {
     std::string_view text;
-    bool present = false;       // an "=" was seen
+    bool present = false;  // an "=" was seen
     bool quoted = false;
-    bool well_formed = true;    // false: unterminated quote, or junk after the directive
+    bool well_formed = true;  // false: unterminated quote, or junk after the directive
 };
 
 struct Directive {
@@ -58,7 +58,7 @@ public:
             while (pos_ < line_.size() && (is_ows(line_[pos_]) || line_[pos_] == ',')) ++pos_;
             if (pos_ == line_.size()) return false;
             out = Directive{read_token(), Argument{}};
-            if (out.name.empty()) {   // e.g. `=5` or `"x"`: nothing to name, skip the member
+            if (out.name.empty()) {  // e.g. `=5` or `"x"`: nothing to name, skip the member
                 skip_member();
                 continue;
             }
@@ -149,7 +149,7 @@ std::optional<Seconds> delta_seconds(const Argument& arg) noexcept {
             c = arg.text[i];
         }
         if (!is_digit(c)) return std::nullopt;
-        value = value * 10 + (c - '0');   // value <= 2^31 here, so no overflow
+        value = value * 10 + (c - '0');  // value <= 2^31 here, so no overflow
         if (value > delta_seconds_cap) value = delta_seconds_cap;
     }
     return value;

@@ -16,12 +16,12 @@ struct CacheControl {
     // 2^31 saturate at 2147483648 (RFC 9111 §1.2.2).
     std::optional<Seconds> max_age;
     std::optional<Seconds> s_maxage;
-    std::optional<Seconds> max_stale;    // request; present without value = any staleness
-    bool max_stale_any = false;          // request `max-stale` without a value
-    std::optional<Seconds> min_fresh;    // request
+    std::optional<Seconds> max_stale;  // request; present without value = any staleness
+    bool max_stale_any = false;        // request `max-stale` without a value
+    std::optional<Seconds> min_fresh;  // request
     std::optional<Seconds> stale_while_revalidate;
     std::optional<Seconds> stale_if_error;
-    bool no_cache = false;          // unqualified or with field names (see no_cache_fields)
+    bool no_cache = false;  // unqualified or with field names (see no_cache_fields)
     bool no_cache_has_fields = false;
     bool no_store = false;
     bool no_transform = false;
@@ -32,8 +32,8 @@ struct CacheControl {
     bool private_has_fields = false;
     bool is_public = false;
     bool immutable = false;
-    bool only_if_cached = false;    // request
-    bool present = false;           // at least one Cache-Control field line was seen
+    bool only_if_cached = false;  // request
+    bool present = false;         // at least one Cache-Control field line was seen
 
     // Adds the directives of one field line (call once per line, in order).
     void parse_line(std::string_view line) noexcept;

@@ -12,7 +12,7 @@
 namespace cachet::http {
 
 struct EntityTag {
-    std::string_view opaque;   // the opaque-tag with its quotes, e.g. "\"v1\""
+    std::string_view opaque;  // the opaque-tag with its quotes, e.g. "\"v1\""
     bool weak = false;
 };
 

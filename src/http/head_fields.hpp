@@ -32,12 +32,12 @@ public:
     using pointer = const HeaderView*;
     using reference = HeaderView;
 
-    HeadFieldIterator() noexcept = default;   // the end iterator
+    HeadFieldIterator() noexcept = default;  // the end iterator
     // `rest` starts at the first header line (after the status line).
     explicit HeadFieldIterator(std::string_view rest) noexcept : rest_(rest) { advance(); }
 
     HeaderView operator*() const noexcept { return current_; }
-    pointer operator->() const noexcept { return &current_; }   // valid while this iterator is
+    pointer operator->() const noexcept { return &current_; }  // valid while this iterator is
     HeadFieldIterator& operator++() noexcept {
         advance();
         return *this;
@@ -53,9 +53,9 @@ public:
     }
 
 private:
-    void advance() noexcept;   // head_fields.cpp
+    void advance() noexcept;  // head_fields.cpp
 
-    std::string_view rest_;    // the lines not read yet
+    std::string_view rest_;  // the lines not read yet
     HeaderView current_;
     bool at_end_ = true;
 };

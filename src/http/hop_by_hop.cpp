@@ -2,13 +2,12 @@
 #include "http/tokens.hpp"
 
 namespace cachet::http {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 bool is_hop_by_hop(std::string_view name) noexcept {
     constexpr std::array<std::string_view, 7> kNames = {
-        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"};
+        "connection", "keep-alive",        "proxy-connection", "te",
+        "trailer",    "transfer-encoding", "upgrade"};
     for (auto n : kNames) {
         if (iequals(name, n)) return true;
     }

@@ -18,7 +18,9 @@ inline constexpr auto reg_name_chars = [] {
     return table;
 }();
 
-constexpr bool is_reg_name_char(char c) noexcept { return reg_name_chars[static_cast<unsigned char>(c)]; }
+constexpr bool is_reg_name_char(char c) noexcept {
+    return reg_name_chars[static_cast<unsigned char>(c)];
+}
 
 constexpr bool all_digits(std::string_view s) noexcept {
     for (char c : s) {
@@ -33,9 +35,8 @@ constexpr bool all_digits(std::string_view s) noexcept {
 constexpr bool valid_host(std::string_view value) noexcept {
     const std::size_t n = value.size();
     std::size_t i = 0;
-    if (n > 0 && value[0] == '[') {   // IP-literal: IPv6address or IPvFuture in brackets
-        for (i = 1; i < n && (is_reg_name_char(value[i]) || value[i] == ':'); ++i) {
-        }
+    if (n > 0 && value[0] == '[') {  // IP-literal: IPv6address or IPvFuture in brackets
+        for (i = 1; i < n && (is_reg_name_char(value[i]) || value[i] == ':'); ++i) {}
         if (i == 1 || i == n || value[i] != ']') return false;
         ++i;
     } else {
@@ -51,9 +52,10 @@ constexpr bool valid_host(std::string_view value) noexcept {
 // userinfo, or nullopt when the target is not in absolute form with the http scheme
 // (matched without regard to case). RFC 9112 §3.2.2: that authority, not the Host field,
 // names the target's host.
-constexpr std::optional<std::string_view> absolute_form_authority(std::string_view target) noexcept {
+constexpr std::optional<std::string_view> absolute_form_authority(
+    std::string_view target) noexcept {
     constexpr std::string_view scheme = "http://";
-    if (target.size() < scheme.size() || target[0] == '/') return std::nullopt;   // origin-form
+    if (target.size() < scheme.size() || target[0] == '/') return std::nullopt;  // origin-form
     for (std::size_t i = 0; i < scheme.size(); ++i) {
         char c = target[i];
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -61,7 +63,8 @@ constexpr std::optional<std::string_view> absolute_form_authority(std::string_vi
     }
     std::string_view rest = target.substr(scheme.size());
     std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-    if (std::size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+    if (std::size_t at = authority.rfind('@'); at != std::string_view::npos)
+        authority.remove_prefix(at + 1);
     return authority;
 }
 

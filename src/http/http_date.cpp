@@ -26,8 +26,8 @@ namespace {
 
 constexpr std::array<std::string_view, 7> short_days = {"Sun", "Mon", "Tue", "Wed",
                                                         "Thu", "Fri", "Sat"};
-constexpr std::array<std::string_view, 7> long_days = {
-    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+constexpr std::array<std::string_view, 7> long_days = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                       "Thursday", "Friday", "Saturday"};
 constexpr std::array<std::string_view, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 // Days before each month of a March-based year: Mar, Apr, ..., Dec, Jan, Feb.
@@ -82,12 +82,12 @@ constexpr Seconds max_time = days_from_civil(9999, 12, 31) * seconds_per_day + s
 
 struct DateFields {
     std::int64_t year = 0;
-    int month = 0;                    // 1..12
-    int day = 0;                      // 1..31, checked against the month once the year is known
+    int month = 0;  // 1..12
+    int day = 0;    // 1..31, checked against the month once the year is known
     int hour = 0;
     int minute = 0;
     int second = 0;
-    bool two_digit_year = false;      // RFC 850: `year` is 0..99 until resolved
+    bool two_digit_year = false;  // RFC 850: `year` is 0..99 until resolved
 };
 
 constexpr Seconds to_seconds(const DateFields& f) noexcept {
@@ -119,7 +119,7 @@ constexpr DateFields civil_from_seconds(Seconds t) noexcept {
     return f;
 }
 
-static_assert(civil_from_seconds(951782400).month == 2);   // 2000-02-29 00:00:00
+static_assert(civil_from_seconds(951782400).month == 2);  // 2000-02-29 00:00:00
 static_assert(civil_from_seconds(951782400).day == 29);
 
 bool char_at(std::string_view s, std::size_t pos, char c) noexcept {
@@ -170,8 +170,8 @@ std::optional<DateFields> parse_imf_fixdate(std::string_view s) noexcept {
     const bool ok = s.size() == 29 && find_name(s.substr(0, 3), short_days) >= 0 &&
                     char_at(s, 3, ',') && char_at(s, 4, ' ') && read_digits(s, 5, 2, f.day) &&
                     char_at(s, 7, ' ') && read_month(s, 8, f) && char_at(s, 11, ' ') &&
-                    read_digits(s, 12, 4, f.year) && char_at(s, 16, ' ') &&
-                    read_time(s, 17, f) && char_at(s, 25, ' ') && read_gmt(s, 26);
+                    read_digits(s, 12, 4, f.year) && char_at(s, 16, ' ') && read_time(s, 17, f) &&
+                    char_at(s, 25, ' ') && read_gmt(s, 26);
     if (!ok) return std::nullopt;
     return f;
 }
@@ -182,7 +182,7 @@ std::optional<DateFields> parse_rfc850(std::string_view s) noexcept {
     if (comma == std::string_view::npos || find_name(s.substr(0, comma), long_days) < 0) {
         return std::nullopt;
     }
-    const std::string_view rest = s.substr(comma + 1);   // " 06-Nov-94 08:49:37 GMT"
+    const std::string_view rest = s.substr(comma + 1);  // " 06-Nov-94 08:49:37 GMT"
     DateFields f;
     f.two_digit_year = true;
     const bool ok = rest.size() == 23 && char_at(rest, 0, ' ') && read_digits(rest, 1, 2, f.day) &&
@@ -197,8 +197,8 @@ std::optional<DateFields> parse_rfc850(std::string_view s) noexcept {
 std::optional<DateFields> parse_asctime(std::string_view s) noexcept {
     if (s.size() != 24) return std::nullopt;
     DateFields f;
-    const bool day_ok = (char_at(s, 8, ' ') && read_digits(s, 9, 1, f.day)) ||
-                        read_digits(s, 8, 2, f.day);
+    const bool day_ok =
+        (char_at(s, 8, ' ') && read_digits(s, 9, 1, f.day)) || read_digits(s, 8, 2, f.day);
     const bool ok = find_name(s.substr(0, 3), short_days) >= 0 && char_at(s, 3, ' ') &&
                     read_month(s, 4, f) && char_at(s, 7, ' ') && day_ok && char_at(s, 10, ' ') &&
                     read_time(s, 11, f) && char_at(s, 19, ' ') && read_digits(s, 20, 4, f.year);
@@ -238,7 +238,7 @@ std::optional<Seconds> to_checked_seconds(DateFields f) noexcept {
     if (f.month < 1 || f.month > 12) return std::nullopt;
     if (f.day < 1 || f.day > days_in_month(f.year, f.month)) return std::nullopt;
     if (f.hour > 23 || f.minute > 59 || f.second > 60) return std::nullopt;
-    if (f.second == 60) f.second = 59;   // RFC 9111 §4.2: never later than the value sent
+    if (f.second == 60) f.second = 59;  // RFC 9111 §4.2: never later than the value sent
     return to_seconds(f);
 }
 

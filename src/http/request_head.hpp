@@ -13,18 +13,18 @@ struct RequestHead {
     static constexpr std::size_t kMaxHeaders = 96;
 
     std::string_view method;
-    std::string_view target;      // as sent: origin-form or absolute-form
-    std::string_view host;        // Host header value ("" when absent)
+    std::string_view target;  // as sent: origin-form or absolute-form
+    std::string_view host;    // Host header value ("" when absent)
     std::uint8_t version_major = 1;
     std::uint8_t version_minor = 1;
     bool keep_alive = true;
-    bool has_body = false;        // Content-Length > 0 or chunked
+    bool has_body = false;  // Content-Length > 0 or chunked
     bool chunked = false;
     std::uint64_t content_length = 0;
     bool expect_continue = false;
-    bool conditional = false;     // If-*: forwarded as is, response not stored
-    bool range = false;           // Range: answered from the store, or forwarded alone
-                                  // (never coalesced); a 206 may become a partial entry
+    bool conditional = false;  // If-*: forwarded as is, response not stored
+    bool range = false;        // Range: answered from the store, or forwarded alone
+                               // (never coalesced); a 206 may become a partial entry
     std::array<HeaderView, kMaxHeaders> headers{};
     std::uint16_t header_count = 0;
 

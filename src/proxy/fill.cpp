@@ -15,7 +15,8 @@ constexpr std::size_t kMaxExactChunk = 256 * 1024;
 
 FillRef Fill::create(std::string key, std::uint64_t hash, unsigned worker_count,
                      unsigned origin_worker, Notifier& notifier, bool coalesced) {
-    return FillRef::adopt(new Fill(std::move(key), hash, worker_count, origin_worker, notifier, coalesced));
+    return FillRef::adopt(
+        new Fill(std::move(key), hash, worker_count, origin_worker, notifier, coalesced));
 }
 
 Fill::Fill(std::string key, std::uint64_t hash, unsigned worker_count, unsigned origin_worker,
@@ -55,7 +56,8 @@ void Fill::append(const char* data, std::size_t size) {
                     *head_.content_length <= kMaxExactChunk) {
                     capacity = static_cast<std::size_t>(*head_.content_length);
                 }
-                chunks_.push_back(Chunk{capacity, 0, std::make_unique_for_overwrite<char[]>(capacity)});
+                chunks_.push_back(
+                    Chunk{capacity, 0, std::make_unique_for_overwrite<char[]>(capacity)});
             }
             Chunk& chunk = chunks_.back();
             std::size_t n = std::min(size, chunk.capacity - chunk.size);
@@ -149,7 +151,8 @@ void Fill::release_through(std::uint64_t offset) {
     // A storable fill needs every byte for its entry; with another subscriber, that one may
     // still need them. The last chunk stays: append() writes into it.
     if (storable_ || subscribers_.load(std::memory_order_relaxed) > 1) return;
-    while (chunks_.size() - first_chunk_ > 1 && released_bytes_ + chunks_[first_chunk_].size <= offset) {
+    while (chunks_.size() - first_chunk_ > 1 &&
+           released_bytes_ + chunks_[first_chunk_].size <= offset) {
         released_bytes_ += chunks_[first_chunk_].size;
         chunks_[first_chunk_++].bytes.reset();
     }
@@ -173,8 +176,10 @@ void Fill::subscribe(unsigned worker, FillSubscriber& subscriber) {
 
 void Fill::unsubscribe(unsigned worker, FillSubscriber& subscriber) {
     PerWorker& w = workers_[worker];
-    if (subscriber.prev_) subscriber.prev_->next_ = subscriber.next_;
-    else if (w.head == &subscriber) w.head = subscriber.next_;
+    if (subscriber.prev_)
+        subscriber.prev_->next_ = subscriber.next_;
+    else if (w.head == &subscriber)
+        w.head = subscriber.next_;
     if (subscriber.next_) subscriber.next_->prev_ = subscriber.prev_;
     subscriber.next_ = subscriber.prev_ = nullptr;
     subscribers_.fetch_sub(1, std::memory_order_relaxed);

@@ -46,11 +46,11 @@ protected:
 // The response head as clients see it, built once by the origin side.
 struct FillHead {
     int status = 0;
-    std::string client_head;       // status line + end-to-end headers + Via, each CRLF-ended;
-                                   // no framing, Age, Cache-Status or Connection
-    std::optional<std::uint64_t> content_length;   // body length when the origin declared one
-    bool bodyless = false;         // HEAD request, 1xx/204/304: no body follows
-    std::string origin_content_length;   // for bodyless responses: the origin's value, if any
+    std::string client_head;  // status line + end-to-end headers + Via, each CRLF-ended;
+                              // no framing, Age, Cache-Status or Connection
+    std::optional<std::uint64_t> content_length;  // body length when the origin declared one
+    bool bodyless = false;                        // HEAD request, 1xx/204/304: no body follows
+    std::string origin_content_length;  // for bodyless responses: the origin's value, if any
     cache::NotStored verdict = cache::NotStored::stored;
     cache::Freshness freshness;
     cache::StaleRules stale;
@@ -63,7 +63,7 @@ struct FillHead {
     // response), without the waiter-keeping meaning of `revalidation`.
     bool replaced_stale = false;
     int origin_status = 0;
-    std::string_view detail;   // static text, e.g. "stale-if-error"
+    std::string_view detail;  // static text, e.g. "stale-if-error"
     // RFC 9111 §4.1: the response carries Vary (names in client_head's Vary lines) and is
     // (or was) stored as the variant for secondary_key, the key of the leader's request. A
     // waiter whose own request has another secondary key must not be given it.
@@ -90,7 +90,7 @@ public:
         State state = State::waiting;
         Errc error = Errc::origin_bad_response;
         std::uint64_t body_size = 0;
-        bool released = false;     // waiters must fetch on their own (not storable / failed early)
+        bool released = false;  // waiters must fetch on their own (not storable / failed early)
     };
 
     // `key` is the cache key the response is stored under, empty when it must not be
@@ -128,7 +128,7 @@ public:
 
     // --- subscriber side (any worker, on its own thread) ---
     Snapshot snapshot() const;
-    const FillHead& head() const noexcept { return head_; }   // only after state != waiting
+    const FillHead& head() const noexcept { return head_; }  // only after state != waiting
     cache::EntryRef entry() const;
     // Body bytes [from, to) as pointers into chunks; valid while a FillRef is held and
     // until release_through passes them. `from` is never below what it dropped.
@@ -141,10 +141,12 @@ public:
     // that wrote them): when the fill will not be stored and has no other subscriber, the
     // chunks wholly below `offset` are dropped.
     void release_through(std::uint64_t offset);
-    std::uint64_t released_bytes() const;   // body bytes dropped so far
+    std::uint64_t released_bytes() const;  // body bytes dropped so far
     void subscribe(unsigned worker, FillSubscriber& subscriber);
     void unsubscribe(unsigned worker, FillSubscriber& subscriber);
-    std::size_t subscriber_count() const noexcept { return subscribers_.load(std::memory_order_relaxed); }
+    std::size_t subscriber_count() const noexcept {
+        return subscribers_.load(std::memory_order_relaxed);
+    }
     // Runs every subscriber of `worker` (called on that worker when notified).
     void deliver(unsigned worker);
 
@@ -167,7 +169,7 @@ private:
     struct PerWorker {
         std::atomic<bool> subscribed{false};
         std::atomic<bool> pending{false};
-        FillSubscriber* head = nullptr;     // worker's thread only
+        FillSubscriber* head = nullptr;  // worker's thread only
     };
 
     std::atomic<std::uint32_t> refs_{1};
@@ -188,9 +190,9 @@ private:
     bool released_ = false;
     bool storable_ = true;
     std::uint64_t body_size_ = 0;
-    std::vector<Chunk> chunks_;          // [first_chunk_, end) hold bytes; before: released
+    std::vector<Chunk> chunks_;  // [first_chunk_, end) hold bytes; before: released
     std::size_t first_chunk_ = 0;
-    std::uint64_t released_bytes_ = 0;   // body offset of chunks_[first_chunk_]
+    std::uint64_t released_bytes_ = 0;  // body offset of chunks_[first_chunk_]
     cache::EntryRef entry_;
 };
 

@@ -10,7 +10,8 @@ InflightTable::InflightTable(unsigned worker_count, unsigned max_waiters, Notifi
       notifier_(notifier),
       shards_(std::make_unique<Shard[]>(kShards)) {}
 
-InflightTable::Joined InflightTable::join(std::string_view key, std::uint64_t hash, unsigned worker) {
+InflightTable::Joined InflightTable::join(std::string_view key, std::uint64_t hash,
+                                          unsigned worker) {
     Shard& shard = shard_for(hash);
     std::lock_guard lock(shard.mutex);
     auto [first, last] = shard.fills.equal_range(hash);

@@ -18,7 +18,7 @@ public:
 
     enum class Role : std::uint8_t { leader, waiter, alone };
     struct Joined {
-        FillRef fill;   // null for `alone`: the caller fetches privately
+        FillRef fill;  // null for `alone`: the caller fetches privately
         Role role;
     };
     // Finds the fill for the key or creates one led by `worker`. Returns `alone` when the

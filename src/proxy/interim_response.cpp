@@ -17,7 +17,7 @@ InterimUse interim_use(int status) noexcept {
 }
 
 std::string interim_head(int status, std::string_view reason, http::HeaderSpan headers) {
-    std::string out;   // a miss-path allocation: one per relayed interim response
+    std::string out;  // a miss-path allocation: one per relayed interim response
     out.reserve(64 + headers.size() * 48);
     char digits[8];
     auto end = std::to_chars(digits, digits + sizeof digits, status).ptr;
@@ -31,7 +31,7 @@ std::string interim_head(int status, std::string_view reason, http::HeaderSpan h
         if (http::iequals(field.name, "content-length")) continue;
         out.append(field.name).append(": ").append(field.value).append("\r\n");
     }
-    out.append("Via: 1.1 cachet\r\n\r\n");   // RFC 9110 §7.6.3
+    out.append("Via: 1.1 cachet\r\n\r\n");  // RFC 9110 §7.6.3
     return out;
 }
 

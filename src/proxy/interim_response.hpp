@@ -11,9 +11,9 @@
 namespace cachet::proxy {
 
 enum class InterimUse : std::uint8_t {
-    relay,    // 102 Processing, 103 Early Hints, and any other 1xx: forwarded
-    skip,     // 100 Continue: cachet answers a client's Expect itself and never forwards it
-    refuse,   // 101 Switching Protocols: cachet forwards no Upgrade, so this is an error
+    relay,   // 102 Processing, 103 Early Hints, and any other 1xx: forwarded
+    skip,    // 100 Continue: cachet answers a client's Expect itself and never forwards it
+    refuse,  // 101 Switching Protocols: cachet forwards no Upgrade, so this is an error
 };
 InterimUse interim_use(int status) noexcept;
 

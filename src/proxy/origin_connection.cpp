@@ -67,7 +67,8 @@ void OriginConnection::reset_response_state() {
 void OriginConnection::connect() {
     phase_ = Phase::connecting;
     connect_req_.data = this;
-    int rc = uv_tcp_connect(&connect_req_, &tcp_, reinterpret_cast<const sockaddr*>(&context_.origin_address),
+    int rc = uv_tcp_connect(&connect_req_, &tcp_,
+                            reinterpret_cast<const sockaddr*>(&context_.origin_address),
                             [](uv_connect_t* req, int status) {
                                 static_cast<OriginConnection*>(req->data)->handle_connect(status);
                             });
@@ -81,7 +82,8 @@ void OriginConnection::connect() {
 void OriginConnection::handle_connect(int status) {
     if (phase_ == Phase::closing) return;
     if (status != 0) {
-        fail_exchange(status == UV_ETIMEDOUT ? Errc::origin_connect_timeout : Errc::origin_connect_failed);
+        fail_exchange(status == UV_ETIMEDOUT ? Errc::origin_connect_timeout
+                                             : Errc::origin_connect_failed);
         return;
     }
     phase_ = Phase::exchanging;
@@ -94,8 +96,10 @@ void OriginConnection::handle_connect(int status) {
 void OriginConnection::send_head() {
     write_bytes(request_.head, false);
     // The response clock starts once the whole request is on its way.
-    if (body_ended_) arm_timer(context_.config.first_byte_timeout, Errc::origin_first_byte_timeout);
-    else uv_timer_stop(&timer_);
+    if (body_ended_)
+        arm_timer(context_.config.first_byte_timeout, Errc::origin_first_byte_timeout);
+    else
+        uv_timer_stop(&timer_);
 }
 
 void OriginConnection::write_bytes(std::string bytes, bool is_body) {
@@ -133,7 +137,7 @@ void OriginConnection::write_bytes(std::string bytes, bool is_body) {
 
 void OriginConnection::handle_write_done(std::size_t body_bytes, int status) {
     body_bytes_in_flight_ -= body_bytes;
-    if (status != 0 || phase_ == Phase::closing) return;   // the read side reports the failure
+    if (status != 0 || phase_ == Phase::closing) return;  // the read side reports the failure
     if (body_bytes > 0 && body_bytes_in_flight_ < kBodyBacklogLimit / 2 && client_) {
         client_->on_body_drained();
     }
@@ -182,15 +186,18 @@ void OriginConnection::begin_reading() {
         },
         [](uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
             auto* c = static_cast<OriginConnection*>(s->data);
-            if (c->phase_ == Phase::idle) c->handle_idle_read(n);
-            else c->handle_read(n, buf);
+            if (c->phase_ == Phase::idle)
+                c->handle_idle_read(n);
+            else
+                c->handle_read(n, buf);
         });
 }
 
 void OriginConnection::arm_timer(Millis ms, Errc on_expiry) {
     timer_error_ = on_expiry;
-    uv_timer_start(&timer_, [](uv_timer_t* t) { static_cast<OriginConnection*>(t->data)->handle_timeout(); }, ms,
-                   0);
+    uv_timer_start(
+        &timer_, [](uv_timer_t* t) { static_cast<OriginConnection*>(t->data)->handle_timeout(); },
+        ms, 0);
 }
 
 void OriginConnection::handle_timeout() {
@@ -213,7 +220,7 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
         if (nread == UV_EOF && response_started_) {
             llhttp_errno_t err = llhttp_finish(&parser_);
             if (phase_ != Phase::exchanging) return;
-            if (err == HPE_OK && message_done_) {   // a close-delimited body just ended
+            if (err == HPE_OK && message_done_) {  // a close-delimited body just ended
                 finish_exchange();
                 return;
             }
@@ -256,7 +263,8 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
         finish_exchange();
         return;
     }
-    if (err != HPE_OK) fail_exchange(head_published_ ? Errc::origin_truncated : Errc::origin_bad_response);
+    if (err != HPE_OK)
+        fail_exchange(head_published_ ? Errc::origin_truncated : Errc::origin_bad_response);
 }
 
 void OriginConnection::finish_exchange() {
@@ -278,7 +286,7 @@ void OriginConnection::finish_exchange() {
 void OriginConnection::fail_exchange(Errc error) {
     if (fill_ && !head_published_ && fill_->stale() &&
         cache::may_serve_on_error(*fill_->stale(), context_.clock.now())) {
-        publish_stored(fill_->stale(), 0, "stale-if-error", false);   // RFC 5861 §4
+        publish_stored(fill_->stale(), 0, "stale-if-error", false);  // RFC 5861 §4
         fill_.reset();
     }
     if (fill_) {
@@ -294,13 +302,15 @@ void OriginConnection::fail_exchange(Errc error) {
 void OriginConnection::close() noexcept {
     if (phase_ == Phase::closing) return;
     phase_ = Phase::closing;
-    if (fill_) {   // closed mid-exchange (shutdown): no waiter may hang on it
+    if (fill_) {  // closed mid-exchange (shutdown): no waiter may hang on it
         fill_->fail(Errc::origin_reset);
         context_.inflight.remove(*fill_);
         fill_.reset();
     }
     detach_client();
-    auto on_closed = [](uv_handle_t* h) { static_cast<OriginConnection*>(h->data)->handle_closed(); };
+    auto on_closed = [](uv_handle_t* h) {
+        static_cast<OriginConnection*>(h->data)->handle_closed();
+    };
     uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_closed);
     uv_close(reinterpret_cast<uv_handle_t*>(&timer_), on_closed);
 }

@@ -33,7 +33,7 @@ public:
     bool attach_client(FetchClient* client) noexcept;
     void client_left() noexcept {
         client_ = nullptr;
-        resume_response();   // nobody left to wait for: read on (and stop, if nobody reads)
+        resume_response();  // nobody left to wait for: read on (and stop, if nobody reads)
     }
     // Flow control of a response that will not be stored: reading stops while the client's
     // backlog is over kResponseBacklogLimit and resumes when the client drains.
@@ -48,7 +48,7 @@ private:
     enum class Phase : std::uint8_t { fresh, connecting, exchanging, idle, closing };
     struct BodyWrite;
 
-    ~OriginConnection() = default;   // only the close callbacks delete
+    ~OriginConnection() = default;  // only the close callbacks delete
     void connect();
     void send_head();
     void write_bytes(std::string bytes, bool is_body);
@@ -80,12 +80,13 @@ private:
         bool stored = false;
     };
     Updated store_updated(const cache::Entry& old, http::HeaderSpan update, Seconds now);
-    void publish_stored(const cache::EntryRef& entry, int origin_status, std::string_view detail, bool stored);
+    void publish_stored(const cache::EntryRef& entry, int origin_status, std::string_view detail,
+                        bool stored);
     void invalidate_targets(const OriginResponse& response);
     void check_stored_get(const OriginResponse& response, Seconds now);
     void reset_response_state();
     void relay_interim(int status);
-    std::vector<http::HeaderView> field_views() const;   // of head_bytes_, miss path
+    std::vector<http::HeaderView> field_views() const;  // of head_bytes_, miss path
     void detach_client() noexcept;
 
     static const llhttp_settings_t& parser_settings();
@@ -99,9 +100,9 @@ private:
     Phase phase_ = Phase::fresh;
     int open_handles_ = 0;
     bool reused_ = false;
-    bool response_started_ = false;   // any byte of the response seen
+    bool response_started_ = false;  // any byte of the response seen
     bool head_published_ = false;
-    bool interim_ = false;            // parsing a 1xx response
+    bool interim_ = false;  // parsing a 1xx response
     bool keep_alive_ = false;
     bool message_done_ = false;       // the final response ended
     bool discard_body_ = false;       // a stored response stands in for this one's body
@@ -111,8 +112,8 @@ private:
     OriginRequest request_;
     FillRef fill_;
     FetchClient* client_ = nullptr;
-    bool response_paused_ = false;    // reading stopped for the client's backlog
-    std::string pending_body_;        // body bytes that arrived before the connection was up
+    bool response_paused_ = false;  // reading stopped for the client's backlog
+    std::string pending_body_;      // body bytes that arrived before the connection was up
     bool body_ended_ = false;
     std::size_t body_bytes_in_flight_ = 0;
 

@@ -11,10 +11,10 @@ OriginPool::~OriginPool() = default;
 OriginConnection* OriginPool::start(OriginRequest request, FillRef fill, bool fresh_connection) {
     OriginConnection* connection = nullptr;
     if (!fresh_connection && !idle_.empty()) {
-        connection = idle_.back();   // most recently used: least likely to have timed out
+        connection = idle_.back();  // most recently used: least likely to have timed out
         idle_.pop_back();
     } else {
-        connection = new OriginConnection(*this);   // owns itself; freed by its close callbacks
+        connection = new OriginConnection(*this);  // owns itself; freed by its close callbacks
     }
     busy_.push_back(connection);
     connection->start(std::move(request), std::move(fill));

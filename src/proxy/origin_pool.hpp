@@ -9,8 +9,8 @@
 
 #include <uv.h>
 
-#include "cachet/config.hpp"
 #include "cache/store.hpp"
+#include "cachet/config.hpp"
 #include "proxy/fill.hpp"
 #include "proxy/inflight_table.hpp"
 #include "proxy/origin_request.hpp"
@@ -63,7 +63,7 @@ public:
 
     // Called by a connection whose exchange ended cleanly with keep-alive.
     void park(OriginConnection& connection);
-    void forget(OriginConnection& connection);   // it is closing
+    void forget(OriginConnection& connection);  // it is closing
     void close_all();
 
     FetchContext& context() noexcept { return context_; }

@@ -27,7 +27,8 @@ std::string_view origin_form(std::string_view target) noexcept {
 
 void add_validators(OriginRequest& request, std::string_view stored_head) {
     std::string fields;
-    if (auto etag = http::find_field(stored_head, "etag")) append_field(fields, "If-None-Match", *etag);
+    if (auto etag = http::find_field(stored_head, "etag"))
+        append_field(fields, "If-None-Match", *etag);
     if (auto modified = http::find_field(stored_head, "last-modified")) {
         append_field(fields, "If-Modified-Since", *modified);
     }
@@ -39,14 +40,14 @@ OriginRequest build_origin_request(const http::RequestHead& request, std::string
                                    const OriginAddress& origin, Seconds now) {
     OriginRequest out;
     out.method = std::string(request.method);
-    out.host = std::string(request.host.empty() ? std::string_view(origin.authority) : request.host);
+    out.host =
+        std::string(request.host.empty() ? std::string_view(origin.authority) : request.host);
     out.target = std::string(request.target);
     out.head_method = is_method(request.method, "HEAD");
     out.has_body = request.has_body;
     out.chunked_body = request.chunked;
-    out.may_retry = !request.has_body &&
-                    (is_method(request.method, "GET") || out.head_method ||
-                     is_method(request.method, "OPTIONS"));
+    out.may_retry = !request.has_body && (is_method(request.method, "GET") || out.head_method ||
+                                          is_method(request.method, "OPTIONS"));
     out.request_time = now;
     auto facts = cache::request_facts(request.method, request.header_span());
     out.has_authorization = facts.has_authorization;
@@ -57,8 +58,12 @@ OriginRequest build_origin_request(const http::RequestHead& request, std::string
     http::ConnectionTokens connection(request.header_span());
     std::string& h = out.head;
     h.reserve(512);
-    h.append(request.method).append(" ").append(origin_form(request.target)).append(" HTTP/1.1\r\n");
-    append_field(h, "Host", request.host.empty() ? std::string_view(origin.authority) : request.host);
+    h.append(request.method)
+        .append(" ")
+        .append(origin_form(request.target))
+        .append(" HTTP/1.1\r\n");
+    append_field(h, "Host",
+                 request.host.empty() ? std::string_view(origin.authority) : request.host);
 
     std::string_view forwarded_for;
     for (const auto& field : request.header_span()) {
@@ -66,7 +71,7 @@ OriginRequest build_origin_request(const http::RequestHead& request, std::string
         if (http::must_strip(name, connection)) continue;
         if (http::iequals(name, "host") || http::iequals(name, "content-length") ||
             http::iequals(name, "expect")) {
-            continue;   // Host written above; framing and 100-continue are this hop's business
+            continue;  // Host written above; framing and 100-continue are this hop's business
         }
         if (http::iequals(name, "x-forwarded-for")) {
             forwarded_for = field.value;
@@ -75,7 +80,7 @@ OriginRequest build_origin_request(const http::RequestHead& request, std::string
         append_field(h, name, field.value);
     }
     h.append(request.version_minor == 0 && request.version_major == 1 ? "Via: 1.0 cachet\r\n"
-                                                                       : "Via: 1.1 cachet\r\n");
+                                                                      : "Via: 1.1 cachet\r\n");
     h.append("X-Forwarded-For: ");
     if (!forwarded_for.empty()) h.append(forwarded_for).append(", ");
     h.append(client_ip).append("\r\n");

@@ -5,22 +5,22 @@
 #include <string>
 #include <string_view>
 
-#include "cachet/config.hpp"
 #include "cache/policy.hpp"
+#include "cachet/config.hpp"
 #include "http/request_head.hpp"
 #include "util/time.hpp"
 
 namespace cachet::proxy {
 
 struct OriginRequest {
-    std::string head;             // request line, fields, empty line
+    std::string head;  // request line, fields, empty line
     std::string method;
-    std::string host;             // the client's Host (or the origin's authority)
-    std::string target;           // the request target as the client sent it
-    bool head_method = false;     // the response has no body
+    std::string host;          // the client's Host (or the origin's authority)
+    std::string target;        // the request target as the client sent it
+    bool head_method = false;  // the response has no body
     bool has_body = false;
-    bool chunked_body = false;    // the body is re-framed as chunked towards the origin
-    bool may_retry = false;       // idempotent and bodyless: safe to resend on a fresh connection
+    bool chunked_body = false;  // the body is re-framed as chunked towards the origin
+    bool may_retry = false;     // idempotent and bodyless: safe to resend on a fresh connection
     bool has_authorization = false;
     http::CacheControl cache_control;
     bool pragma_no_cache = false;

@@ -65,23 +65,22 @@ cache::NotStored verdict_for(const OriginRequest& request, const OriginResponse&
 // Vary'd field such as Accept-Encoding is end-to-end and goes to the origin unchanged).
 // Fields cachet adds or strips on the way (Via, X-Forwarded-For, hop-by-hop ones) differ
 // from the client's, so a variant keyed on them is never matched: a miss, not a wrong hit.
-cache::NotStored key_variant(const OriginRequest& request, http::HeaderSpan headers, FillHead& head) {
+cache::NotStored key_variant(const OriginRequest& request, http::HeaderSpan headers,
+                             FillHead& head) {
     if (!has_field(headers, "vary")) return cache::NotStored::stored;
     const auto vary = cache::VaryNames::of_headers(headers);
     if (vary.names().empty() && !vary.any() && !vary.malformed()) {
-        return cache::NotStored::stored;   // an empty Vary list selects on nothing
+        return cache::NotStored::stored;  // an empty Vary list selects on nothing
     }
     cache::SecondaryKeyBuffer key;
     switch (cache::build_secondary_key_of_head(key, vary, request.head)) {
     case cache::VaryKey::built:
         head.varies = true;
-        head.secondary_key.assign(key.view());   // a miss-path allocation
+        head.secondary_key.assign(key.view());  // a miss-path allocation
         return cache::NotStored::stored;
-    case cache::VaryKey::never_matches:
-        return cache::NotStored::vary_star;
+    case cache::VaryKey::never_matches: return cache::NotStored::vary_star;
     case cache::VaryKey::malformed:
-    case cache::VaryKey::too_long:
-        break;
+    case cache::VaryKey::too_long: break;
     }
     return cache::NotStored::vary_unusable;
 }
@@ -125,7 +124,8 @@ FillHead build_fill_head(const OriginRequest& request, const OriginResponse& res
     head.status = response.status;
     head.bodyless = request.head_method || response.status == 204 || response.status == 304 ||
                     (response.status >= 100 && response.status < 200);
-    if (response.has_content_length && !response.chunked) head.content_length = response.content_length;
+    if (response.has_content_length && !response.chunked)
+        head.content_length = response.content_length;
     if (head.bodyless) {
         head.content_length.reset();
         head.origin_content_length = std::string(find_field(response.headers, "content-length"));
@@ -151,11 +151,12 @@ FillHead build_fill_head(const OriginRequest& request, const OriginResponse& res
     Seconds lifetime = cache::freshness_lifetime(facts, options.policy);
     Seconds initial_age = cache::corrected_initial_age(facts, request.request_time, response_time);
     head.verdict = verdict_for(request, response, facts, lifetime - initial_age, options);
-    if (head.verdict == cache::NotStored::stored) head.verdict = key_variant(request, response.headers, head);
+    if (head.verdict == cache::NotStored::stored)
+        head.verdict = key_variant(request, response.headers, head);
     head.stale = stale_rules(facts, response.headers);
-    head.freshness = cache::Freshness{response_time, initial_age, lifetime,
-                                      keep_until(response_time, response_time + (lifetime - initial_age),
-                                                 head.stale)};
+    head.freshness = cache::Freshness{
+        response_time, initial_age, lifetime,
+        keep_until(response_time, response_time + (lifetime - initial_age), head.stale)};
     head.origin_status = response.status;
     return head;
 }

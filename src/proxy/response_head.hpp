@@ -23,7 +23,7 @@ struct OriginResponse {
 struct HeadOptions {
     cache::PolicyOptions policy;
     std::size_t max_object_size = 0;
-    bool has_key = true;   // false: the response has no cache key and is never stored
+    bool has_key = true;  // false: the response has no cache key and is never stored
 };
 
 // How long a stale entry is kept past its freshness (seconds): any entry briefly, for a

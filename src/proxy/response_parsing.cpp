@@ -22,7 +22,9 @@ const llhttp_settings_t& OriginConnection::parser_settings() {
     static const llhttp_settings_t settings = [] {
         llhttp_settings_t s;
         llhttp_settings_init(&s);
-        s.on_status = [](llhttp_t* p, const char* at, size_t n) { return self(p)->handle_status(at, n); };
+        s.on_status = [](llhttp_t* p, const char* at, size_t n) {
+            return self(p)->handle_status(at, n);
+        };
         s.on_header_field = [](llhttp_t* p, const char* at, size_t n) {
             return self(p)->handle_header_field(at, n);
         };
@@ -30,7 +32,9 @@ const llhttp_settings_t& OriginConnection::parser_settings() {
             return self(p)->handle_header_value(at, n);
         };
         s.on_headers_complete = [](llhttp_t* p) { return self(p)->handle_headers_complete(); };
-        s.on_body = [](llhttp_t* p, const char* at, size_t n) { return self(p)->handle_body(at, n); };
+        s.on_body = [](llhttp_t* p, const char* at, size_t n) {
+            return self(p)->handle_body(at, n);
+        };
         s.on_message_complete = [](llhttp_t* p) { return self(p)->handle_message_complete(); };
         return s;
     }();
@@ -97,7 +101,8 @@ int OriginConnection::handle_headers_complete() {
     for (const auto& view : views) {
         if (http::iequals(view.name, "content-length")) {
             has_content_length = true;
-            std::from_chars(view.value.data(), view.value.data() + view.value.size(), content_length);
+            std::from_chars(view.value.data(), view.value.data() + view.value.size(),
+                            content_length);
         }
     }
     const char* base = head_bytes_.data();
@@ -119,7 +124,7 @@ int OriginConnection::handle_headers_complete() {
         }
         if (status >= 500 && cache::may_serve_on_error(*stale, now)) {
             publish_stored(stale, status, "stale-if-error", false);
-            discard_body_ = true;   // the 5xx body is read to keep the connection usable
+            discard_body_ = true;  // the 5xx body is read to keep the connection usable
             return request_.head_method ? 1 : 0;
         }
     }
@@ -135,7 +140,7 @@ int OriginConnection::handle_headers_complete() {
 }
 
 std::vector<http::HeaderView> OriginConnection::field_views() const {
-    std::vector<http::HeaderView> views;   // miss path: one per response head
+    std::vector<http::HeaderView> views;  // miss path: one per response head
     views.reserve(fields_.size());
     const char* base = head_bytes_.data();
     for (const auto& f : fields_) {

@@ -46,12 +46,13 @@ void OriginConnection::invalidate_targets(const OriginResponse& response) {
         }
         return std::string_view();
     };
-    cache::UnsafeExchange exchange{request_.method, request_.host, request_.target, response.status,
-                                   field("location"), field("content-location")};
+    cache::UnsafeExchange exchange{request_.method, request_.host,     request_.target,
+                                   response.status, field("location"), field("content-location")};
     cache::Invalidations targets;
     cache::KeyBuffer key;
     for (const auto& target : cache::invalidations(targets, exchange)) {
-        if (cache::build_key(key, "GET", target.host, target.target)) context_.store.erase(key.view(), key.hash);
+        if (cache::build_key(key, "GET", target.host, target.target))
+            context_.store.erase(key.view(), key.hash);
     }
 }
 
@@ -63,7 +64,8 @@ void OriginConnection::check_stored_get(const OriginResponse& response, Seconds 
     if (!cache::build_key(key, "GET", request_.host, request_.target)) return;
     http::HeadFields request_fields(request_.head);
     std::vector<http::HeaderView> fields(request_fields.begin(), request_fields.end());
-    cache::EntryRef stored = cache::stored_get_response(context_.store, key.view(), key.hash, fields, now);
+    cache::EntryRef stored =
+        cache::stored_get_response(context_.store, key.view(), key.hash, fields, now);
     if (!stored) return;
     const std::string stored_head = stored->head().text();
     // A partial entry (cache/partial_content.hpp) holds a range: the HEAD's Content-Length
@@ -77,7 +79,8 @@ void OriginConnection::check_stored_get(const OriginResponse& response, Seconds 
         }
         length = range->complete_length;
     }
-    if (cache::compare_head_response(stored_head, length, response.headers) == cache::HeadAgreement::differs) {
+    if (cache::compare_head_response(stored_head, length, response.headers) ==
+        cache::HeadAgreement::differs) {
         context_.store.erase(stored->key(), stored->hash());
         return;
     }
@@ -90,12 +93,13 @@ void OriginConnection::refresh_stored(const OriginResponse& response, Seconds no
     publish_stored(entry, 304, {}, stored);
 }
 
-OriginConnection::Updated OriginConnection::store_updated(const cache::Entry& old, http::HeaderSpan update,
-                                                          Seconds now) {
+OriginConnection::Updated OriginConnection::store_updated(const cache::Entry& old,
+                                                          http::HeaderSpan update, Seconds now) {
     cache::UpdateOptions options;
     options.store_set_cookie = context_.policy.store_set_cookie;
     std::string head = cache::updated_head(old.head().text(), update, now, options);
-    std::vector<http::HeaderView> fields(http::HeadFields(head).begin(), http::HeadFields(head).end());
+    std::vector<http::HeaderView> fields(http::HeadFields(head).begin(),
+                                         http::HeadFields(head).end());
     auto facts = cache::response_facts(old.status(), fields);
     if (!facts.date) facts.date = now;
     Seconds lifetime = cache::freshness_lifetime(facts, context_.policy);
@@ -109,31 +113,33 @@ OriginConnection::Updated OriginConnection::store_updated(const cache::Entry& ol
     spec.body_size = old.body().size();
     spec.status = old.status();
     spec.stale = stale_rules(facts, fields);
-    spec.freshness =
-        cache::Freshness{now, initial_age, lifetime, keep_until(now, now + lifetime - initial_age, spec.stale)};
+    spec.freshness = cache::Freshness{now, initial_age, lifetime,
+                                      keep_until(now, now + lifetime - initial_age, spec.stale)};
     cache::EntryRef entry = cache::Entry::create(spec, context_.store.shared_heads());
     if (!old.body().empty()) std::memcpy(entry->body_data(), old.body().data(), old.body().size());
     // A no-cache (or otherwise stale) response stays stored to be revalidated again.
-    bool keep = lifetime > initial_age ||
-                cache::storable_when_stale(facts) == cache::NotStored::stored;
+    bool keep =
+        lifetime > initial_age || cache::storable_when_stale(facts) == cache::NotStored::stored;
     bool stored = keep && cache::insert_response(context_.store, entry, now);
     return {std::move(entry), stored};
 }
 
-void OriginConnection::publish_stored(const cache::EntryRef& entry, int origin_status, std::string_view detail,
-                                      bool stored) {
+void OriginConnection::publish_stored(const cache::EntryRef& entry, int origin_status,
+                                      std::string_view detail, bool stored) {
     FillHead head;
     head.status = entry->status();
     const std::string stored_head = entry->head().text();
     for (const http::HeaderView& field : http::HeadFields(stored_head)) {
-        if (http::iequals(field.name, "content-length")) continue;   // framing is per client
+        if (http::iequals(field.name, "content-length")) continue;  // framing is per client
         head.client_head.append(field.name).append(": ").append(field.value).append("\r\n");
     }
     head.client_head.insert(0, stored_head.substr(0, stored_head.find("\r\n") + 2));
     std::uint64_t size = entry->body().size();
     head.bodyless = request_.head_method;
-    if (head.bodyless) head.origin_content_length = std::to_string(size);
-    else head.content_length = size;
+    if (head.bodyless)
+        head.origin_content_length = std::to_string(size);
+    else
+        head.content_length = size;
     head.verdict = stored ? cache::NotStored::stored : cache::NotStored::no_freshness;
     head.freshness = entry->freshness();
     head.stale = entry->stale_rules();
@@ -173,7 +179,7 @@ void OriginConnection::store_and_complete() {
         entry_head.append("Content-Length: ").append(std::to_string(size)).append("\r\n");
         cache::Entry::Spec spec;
         spec.key = head.varies ? std::string_view(variant_key) : fill_key.primary;
-        spec.hash = head.varies         ? cache::hash_key(variant_key)
+        spec.hash = head.varies           ? cache::hash_key(variant_key)
                     : fill_key.is_variant ? cache::hash_key(fill_key.primary)
                                           : fill_->hash();
         spec.head = entry_head;

@@ -11,18 +11,19 @@
 namespace cachet::server {
 namespace {
 
-constexpr std::size_t kInitialBuffer = 4 * 1024;   // grows to kMaxHead for a large head
-constexpr std::size_t kMaxHead = 64 * 1024;            // larger request heads get 431
-constexpr std::size_t kWriteBacklogLimit = 4u << 20;   // unsent response bytes before we stop reading
+constexpr std::size_t kInitialBuffer = 4 * 1024;  // grows to kMaxHead for a large head
+constexpr std::size_t kMaxHead = 64 * 1024;       // larger request heads get 431
+constexpr std::size_t kWriteBacklogLimit = 4u
+                                           << 20;  // unsent response bytes before we stop reading
 
 // Allocation for streamed (miss-path) writes: owns its prefix and keeps the fill alive.
 struct OwnedWrite {
     uv_write_t req;
     ClientConnection* owner;
     std::string bytes;
-    proxy::FillRef fill;       // keeps the slices' chunks alive
-    std::uint64_t fill_through = 0;   // then tells the fill its bytes below this are written
-    cache::EntryRef entry;     // or the entry they point into
+    proxy::FillRef fill;             // keeps the slices' chunks alive
+    std::uint64_t fill_through = 0;  // then tells the fill its bytes below this are written
+    cache::EntryRef entry;           // or the entry they point into
     std::vector<uv_buf_t> bufs;
 
     void release_fill() {
@@ -33,7 +34,8 @@ struct OwnedWrite {
 std::string peer_ip(uv_tcp_t* tcp) {
     sockaddr_storage address{};
     int length = sizeof address;
-    if (uv_tcp_getpeername(tcp, reinterpret_cast<sockaddr*>(&address), &length) != 0) return "unknown";
+    if (uv_tcp_getpeername(tcp, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+        return "unknown";
     char text[INET6_ADDRSTRLEN] = {};
     if (address.ss_family == AF_INET) {
         uv_ip4_name(reinterpret_cast<sockaddr_in*>(&address), text, sizeof text);
@@ -48,7 +50,7 @@ std::string peer_ip(uv_tcp_t* tcp) {
 ClientConnection::ClientConnection(Worker& worker) : worker_(worker), stream_(*this) {}
 
 void ClientConnection::accept(Worker& worker, uv_stream_t* listener) {
-    auto* c = new ClientConnection(worker);   // owns itself until its close callbacks run
+    auto* c = new ClientConnection(worker);  // owns itself until its close callbacks run
     uv_tcp_init(worker.loop(), &c->tcp_);
     c->tcp_.data = c;
     c->stream_.init_timer(worker.loop());
@@ -73,7 +75,9 @@ void ClientConnection::close() noexcept {
     closing_ = true;
     stream_.cancel();
     worker_.remove(*this);
-    auto on_closed = [](uv_handle_t* h) { static_cast<ClientConnection*>(h->data)->handle_closed(); };
+    auto on_closed = [](uv_handle_t* h) {
+        static_cast<ClientConnection*>(h->data)->handle_closed();
+    };
     uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_closed);
     stream_.close_timer(this, on_closed);
 }
@@ -99,8 +103,12 @@ void ClientConnection::update_reading() {
     }
     uv_read_start(
         stream(),
-        [](uv_handle_t* h, size_t, uv_buf_t* buf) { static_cast<ClientConnection*>(h->data)->handle_alloc(buf); },
-        [](uv_stream_t* s, ssize_t n, const uv_buf_t*) { static_cast<ClientConnection*>(s->data)->handle_read(n); });
+        [](uv_handle_t* h, size_t, uv_buf_t* buf) {
+            static_cast<ClientConnection*>(h->data)->handle_alloc(buf);
+        },
+        [](uv_stream_t* s, ssize_t n, const uv_buf_t*) {
+            static_cast<ClientConnection*>(s->data)->handle_read(n);
+        });
 }
 
 void ClientConnection::resume_reading() noexcept {
@@ -150,7 +158,7 @@ bool ClientConnection::find_head() {
     scan_from_ = end_;
     if (head_started_ == 0) head_started_ = worker_.clock().monotonic_ms();
     if (end_ - begin_ < kMaxHead) {
-        if (end_ == capacity_ && begin_ == 0) {   // grow once the head outgrows the buffer
+        if (end_ == capacity_ && begin_ == 0) {  // grow once the head outgrows the buffer
             auto bigger = std::make_unique<char[]>(kMaxHead);
             std::memcpy(bigger.get(), buffer_.get(), end_);
             buffer_ = std::move(bigger);
@@ -164,7 +172,8 @@ bool ClientConnection::find_head() {
 
 void ClientConnection::process_input() {
     while (!closing_ && !close_after_writes_) {
-        if (stream_.active() && !(in_message_ && !message_parsed_)) break;   // keep responses in order
+        if (stream_.active() && !(in_message_ && !message_parsed_))
+            break;  // keep responses in order
         if (!in_message_) {
             if (begin_ == end_ || !find_head()) break;
             in_message_ = true;
@@ -179,7 +188,7 @@ void ClientConnection::process_input() {
         llhttp_errno_t err = llhttp_execute(&parser_, start, end_ - begin_);
         if (err == HPE_OK) {
             begin_ = end_;
-            if (!head_parsed_) in_message_ = false;   // only empty lines before a request
+            if (!head_parsed_) in_message_ = false;  // only empty lines before a request
             break;
         }
         if (err != HPE_PAUSED) {
@@ -188,7 +197,7 @@ void ClientConnection::process_input() {
             } else if (!refusal_.empty()) {
                 reject_request(refusal_status_, refusal_);
             } else if (err == HPE_PAUSED_H2_UPGRADE) {
-                reject_request(505, "HTTP/2 is not supported; use HTTP/1.1");   // the h2 preface
+                reject_request(505, "HTTP/2 is not supported; use HTTP/1.1");  // the h2 preface
             } else {
                 reject_request(400, llhttp_get_error_reason(&parser_));
             }
@@ -214,7 +223,7 @@ bool ClientConnection::flush_hits() {
     HitBatch* batch = std::exchange(batch_, nullptr);
     if (writes_in_flight_++ == 0) last_write_progress_ = worker_.clock().monotonic_ms();
     WriteNow result = batch->submit(stream());
-    if (result == WriteNow::partial) return true;   // completes in on_write_done
+    if (result == WriteNow::partial) return true;  // completes in on_write_done
     --writes_in_flight_;
     batch->clear();
     recycle(batch);
@@ -224,7 +233,7 @@ bool ClientConnection::flush_hits() {
 }
 
 void ClientConnection::on_stream_done(bool keep_alive) {
-    if (in_message_ && !message_parsed_) keep_alive = false;   // its body was not read to the end
+    if (in_message_ && !message_parsed_) keep_alive = false;  // its body was not read to the end
     if (!keep_alive) close_after_writes_ = true;
     // Continue with pipelined requests (this runs from a mailbox callback, not from llhttp).
     process_input();
@@ -236,15 +245,21 @@ void ClientConnection::write_owned(std::string bytes) {
     write_slices(std::move(bytes), {}, {}, {});
 }
 
-void ClientConnection::write_slices(std::string prefix, const std::vector<proxy::Fill::Slice>& slices,
-                                    std::string_view suffix, proxy::FillRef fill, cache::EntryRef entry,
-                                    std::uint64_t fill_through) {
+void ClientConnection::write_slices(std::string prefix,
+                                    const std::vector<proxy::Fill::Slice>& slices,
+                                    std::string_view suffix, proxy::FillRef fill,
+                                    cache::EntryRef entry, std::uint64_t fill_through) {
     if (closing_ || !flush_hits()) return;
-    auto* w = new OwnedWrite{{}, this, std::move(prefix), std::move(fill), fill_through, std::move(entry), {}};
+    auto* w = new OwnedWrite{
+        {}, this, std::move(prefix), std::move(fill), fill_through, std::move(entry), {}};
     w->bufs.reserve(slices.size() + 2);
-    if (!w->bytes.empty()) w->bufs.push_back(uv_buf_init(w->bytes.data(), static_cast<unsigned>(w->bytes.size())));
-    for (const auto& s : slices) w->bufs.push_back(uv_buf_init(const_cast<char*>(s.data), static_cast<unsigned>(s.size)));
-    if (!suffix.empty()) w->bufs.push_back(uv_buf_init(const_cast<char*>(suffix.data()), static_cast<unsigned>(suffix.size())));
+    if (!w->bytes.empty())
+        w->bufs.push_back(uv_buf_init(w->bytes.data(), static_cast<unsigned>(w->bytes.size())));
+    for (const auto& s : slices)
+        w->bufs.push_back(uv_buf_init(const_cast<char*>(s.data), static_cast<unsigned>(s.size)));
+    if (!suffix.empty())
+        w->bufs.push_back(
+            uv_buf_init(const_cast<char*>(suffix.data()), static_cast<unsigned>(suffix.size())));
     uv_buf_t* rest = w->bufs.data();
     auto rest_count = static_cast<unsigned>(w->bufs.size());
     WriteNow now = write_now(stream(), rest, rest_count);
@@ -256,14 +271,13 @@ void ClientConnection::write_slices(std::string prefix, const std::vector<proxy:
     }
     w->req.data = w;
     if (writes_in_flight_++ == 0) last_write_progress_ = worker_.clock().monotonic_ms();
-    int rc = uv_write(&w->req, stream(), rest, rest_count,
-                      [](uv_write_t* req, int status) {
-                          auto* write = static_cast<OwnedWrite*>(req->data);
-                          ClientConnection* owner = write->owner;
-                          if (status == 0) write->release_fill();
-                          delete write;
-                          owner->on_write_done(status);
-                      });
+    int rc = uv_write(&w->req, stream(), rest, rest_count, [](uv_write_t* req, int status) {
+        auto* write = static_cast<OwnedWrite*>(req->data);
+        ClientConnection* owner = write->owner;
+        if (status == 0) write->release_fill();
+        delete write;
+        owner->on_write_done(status);
+    });
     if (rc != 0) {
         --writes_in_flight_;
         delete w;

@@ -31,7 +31,9 @@ public:
     static void accept(Worker& worker, uv_stream_t* listener);
     void close() noexcept;
 
-    bool is_idle() const noexcept { return !stream_.active() && writes_in_flight_ == 0 && !in_message_; }
+    bool is_idle() const noexcept {
+        return !stream_.active() && writes_in_flight_ == 0 && !in_message_;
+    }
     // Idle past the timeout, or slower than the timeout to send one whole request head
     // (a client dribbling its head a byte at a time is not idle, but holds a connection).
     // Or a client that takes none of what is written to it for as long (a send timeout).
@@ -60,12 +62,12 @@ public:
     void recycle(HitBatch* batch) noexcept;
     void resume_reading() noexcept;
 
-    ClientConnection* next_in_worker_ = nullptr;   // the worker's list, its thread only
+    ClientConnection* next_in_worker_ = nullptr;  // the worker's list, its thread only
     ClientConnection* prev_in_worker_ = nullptr;
 
 private:
     explicit ClientConnection(Worker& worker);
-    ~ClientConnection() = default;   // only the close callbacks delete
+    ~ClientConnection() = default;  // only the close callbacks delete
 
     void handle_alloc(uv_buf_t* buf);
     void handle_read(ssize_t nread);
@@ -84,9 +86,10 @@ private:
                        std::uint64_t length, Seconds now);
     void send_status(int status, std::string_view reason_phrase, std::string_view detail);
     // `stale`: a stored response the leader's request revalidates (validators added).
-    void start_stream(ResponseStream::Role role, proxy::FillRef fill, const cache::Entry* stale = nullptr);
-    void reject_request(int status, std::string_view reason);   // 400, 431, 501 or 505, then close
-    bool flush_hits();   // false when the connection had to close
+    void start_stream(ResponseStream::Role role, proxy::FillRef fill,
+                      const cache::Entry* stale = nullptr);
+    void reject_request(int status, std::string_view reason);  // 400, 431, 501 or 505, then close
+    bool flush_hits();  // false when the connection had to close
     void update_reading();
     void finish_if_closing();
     void handle_closed();
@@ -110,7 +113,7 @@ private:
     bool close_after_writes_ = false;
     bool peer_closed_ = false;
     bool reading_ = false;
-    bool body_paused_ = false;        // the origin has a backlog of our request body
+    bool body_paused_ = false;  // the origin has a backlog of our request body
     std::string client_ip_;
     Millis last_activity_ = 0;
     Millis head_started_ = 0;         // when the bytes of an incomplete head began; 0: none
@@ -121,15 +124,15 @@ private:
     std::size_t capacity_ = 0;
     std::size_t begin_ = 0;
     std::size_t end_ = 0;
-    std::size_t scan_from_ = 0;       // where the search for the head's end resumes
+    std::size_t scan_from_ = 0;  // where the search for the head's end resumes
 
     // The request being parsed (views into buffer_).
     http::RequestHead request_;
-    bool in_message_ = false;         // its head is complete and handed to llhttp
-    bool head_parsed_ = false;        // on_headers_complete ran
-    bool message_parsed_ = false;     // on_message_complete ran
-    bool dispatched_ = false;         // started its response (a request with a body)
-    bool cache_directives_ = false;   // Cache-Control, Pragma or Authorization present
+    bool in_message_ = false;        // its head is complete and handed to llhttp
+    bool head_parsed_ = false;       // on_headers_complete ran
+    bool message_parsed_ = false;    // on_message_complete ran
+    bool dispatched_ = false;        // started its response (a request with a body)
+    bool cache_directives_ = false;  // Cache-Control, Pragma or Authorization present
     bool in_header_value_ = false;
     bool too_many_headers_ = false;
     // Why a callback refused the request (llhttp reports only "User callback error").
@@ -140,13 +143,13 @@ private:
     // The request's variant key, when its URL varies: 8 KiB, so made on a connection's first
     // request for such a URL and reused after (not one allocation per request).
     std::unique_ptr<cache::VariantKeyBuffer> variant_key_;
-    bool vary_miss_ = false;                // the URL has variants, none for this request
+    bool vary_miss_ = false;  // the URL has variants, none for this request
     // What a miss coalesces under and its fill is keyed by: key_, or the variant key when
     // the URL's marker named the fields (views into key_ or *variant_key_).
     std::string_view fill_key_;
     std::uint64_t fill_hash_ = 0;
     ResponseStream stream_;
-    HitBatch* batch_ = nullptr;       // hits of this read, not yet written
+    HitBatch* batch_ = nullptr;  // hits of this read, not yet written
     HitBatch* free_batches_ = nullptr;
     unsigned writes_in_flight_ = 0;
 };

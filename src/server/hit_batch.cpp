@@ -25,9 +25,12 @@ bool HitBatch::add(cache::EntryRef entry, Seconds age, bool head_only, Connectio
     char* tail = tails[count].data();
     char* out = append(tail, "Age: ");
     out = std::to_chars(out, out + 24, age).ptr;
-    out = append(out, stale ? "\r\nCache-Status: cachet; hit; detail=stale\r\n" : "\r\nCache-Status: cachet; hit\r\n");
-    if (connection == Connection::close) out = append(out, "Connection: close\r\n");
-    else if (connection == Connection::keep_alive_explicit) out = append(out, "Connection: keep-alive\r\n");
+    out = append(out, stale ? "\r\nCache-Status: cachet; hit; detail=stale\r\n"
+                            : "\r\nCache-Status: cachet; hit\r\n");
+    if (connection == Connection::close)
+        out = append(out, "Connection: close\r\n");
+    else if (connection == Connection::keep_alive_explicit)
+        out = append(out, "Connection: keep-alive\r\n");
     out = append(out, "\r\n");
 
     const cache::StoredHead head = entry->head();

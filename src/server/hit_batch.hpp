@@ -12,8 +12,8 @@
 #include <uv.h>
 
 #include "cache/entry.hpp"
-#include "util/write_now.hpp"
 #include "util/time.hpp"
+#include "util/write_now.hpp"
 
 namespace cachet::server {
 
@@ -43,7 +43,7 @@ struct HitBatch {
     unsigned buf_count = 0;
     std::array<cache::EntryRef, kMaxHits> entries;
     std::array<std::array<char, kTailSize>, kMaxHits> tails;
-    std::array<uv_buf_t, kMaxHits * 4> bufs;   // [shared head][own head][tail][body]
+    std::array<uv_buf_t, kMaxHits * 4> bufs;  // [shared head][own head][tail][body]
 };
 
 }  // namespace cachet::server

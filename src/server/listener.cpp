@@ -17,7 +17,8 @@ std::string failure(const std::string& what, const std::string& host, std::uint1
 
 }  // namespace
 
-tl::expected<ListenSocket, std::string> open_listen_socket(const std::string& host, std::uint16_t port) {
+tl::expected<ListenSocket, std::string> open_listen_socket(const std::string& host,
+                                                           std::uint16_t port) {
     sockaddr_storage address{};
     socklen_t length = 0;
     auto* v4 = reinterpret_cast<sockaddr_in*>(&address);

@@ -11,10 +11,11 @@ namespace cachet::server {
 
 struct ListenSocket {
     int fd = -1;
-    std::uint16_t port = 0;   // the bound port (the real one when 0 was asked for)
+    std::uint16_t port = 0;  // the bound port (the real one when 0 was asked for)
 };
 
 // On failure, `error` names the address and the system's reason.
-tl::expected<ListenSocket, std::string> open_listen_socket(const std::string& host, std::uint16_t port);
+tl::expected<ListenSocket, std::string> open_listen_socket(const std::string& host,
+                                                           std::uint16_t port);
 
 }  // namespace cachet::server

@@ -32,10 +32,16 @@ const llhttp_settings_t& ClientConnection::parser_settings() {
         llhttp_settings_init(&s);
         using C = ParserCallbacks;
         s.on_url = [](llhttp_t* p, const char* at, size_t n) { return C::self(p)->on_url(at, n); };
-        s.on_header_field = [](llhttp_t* p, const char* at, size_t n) { return C::self(p)->on_header_field(at, n); };
-        s.on_header_value = [](llhttp_t* p, const char* at, size_t n) { return C::self(p)->on_header_value(at, n); };
+        s.on_header_field = [](llhttp_t* p, const char* at, size_t n) {
+            return C::self(p)->on_header_field(at, n);
+        };
+        s.on_header_value = [](llhttp_t* p, const char* at, size_t n) {
+            return C::self(p)->on_header_value(at, n);
+        };
         s.on_headers_complete = [](llhttp_t* p) { return C::self(p)->on_headers_complete(); };
-        s.on_body = [](llhttp_t* p, const char* at, size_t n) { return C::self(p)->on_body(at, n); };
+        s.on_body = [](llhttp_t* p, const char* at, size_t n) {
+            return C::self(p)->on_body(at, n);
+        };
         s.on_message_complete = [](llhttp_t* p) { return C::self(p)->on_message_complete(); };
         return s;
     }();
@@ -47,12 +53,14 @@ const llhttp_settings_t& ClientConnection::parser_settings() {
 int ClientConnection::refuse(std::string_view reason, int status) noexcept {
     refusal_ = reason;
     refusal_status_ = status;
-    return -1;   // llhttp stops with an error; process_input answers with the reason
+    return -1;  // llhttp stops with an error; process_input answers with the reason
 }
 
 int ClientConnection::on_url(const char* at, std::size_t size) {
-    if (request_.target.empty()) request_.target = std::string_view(at, size);
-    else request_.target = std::string_view(request_.target.data(), request_.target.size() + size);
+    if (request_.target.empty())
+        request_.target = std::string_view(at, size);
+    else
+        request_.target = std::string_view(request_.target.data(), request_.target.size() + size);
     return 0;
 }
 
@@ -82,7 +90,8 @@ int ClientConnection::on_header_value(const char* at, std::size_t size) {
     // here is an obs-fold. RFC 9112 §5.2: reject it or replace it with SP; forwarded as
     // is, the next hop could read the fold as a field line of its own.
     value = std::string_view(value.data(), value.size() + size);
-    if (value.find_first_of("\r\n") != std::string_view::npos) return refuse("obsolete line folding is not accepted");
+    if (value.find_first_of("\r\n") != std::string_view::npos)
+        return refuse("obsolete line folding is not accepted");
     return 0;
 }
 
@@ -107,11 +116,14 @@ int ClientConnection::on_headers_complete() {
         if (http::iequals(h.name, "host")) {
             request_.host = h.value;
             ++host_lines;
-        }
-        else if (http::iequals(h.name, "expect")) request_.expect_continue = http::iequals(h.value, "100-continue");
-        else if (is_cache_directive(h.name)) cache_directives_ = true;
-        else if (is_conditional(h.name)) request_.conditional = true;
-        else if (http::iequals(h.name, "range")) request_.range = true;
+        } else if (http::iequals(h.name, "expect"))
+            request_.expect_continue = http::iequals(h.value, "100-continue");
+        else if (is_cache_directive(h.name))
+            cache_directives_ = true;
+        else if (is_conditional(h.name))
+            request_.conditional = true;
+        else if (http::iequals(h.name, "range"))
+            request_.range = true;
     }
     // RFC 9112 §3.2: a 400 for an HTTP/1.1 request without Host, for more than one Host
     // line, and for a Host whose value is not a valid uri-host [":" port].
@@ -128,7 +140,8 @@ int ClientConnection::on_headers_complete() {
     }
     if (request_.has_body) {
         // The body streams to the origin as it arrives, so the response starts now.
-        if (request_.expect_continue && request_.version_minor >= 1) write_owned("HTTP/1.1 100 Continue\r\n\r\n");
+        if (request_.expect_continue && request_.version_minor >= 1)
+            write_owned("HTTP/1.1 100 Continue\r\n\r\n");
         dispatched_ = true;
         dispatch();
     }
@@ -153,7 +166,8 @@ void ClientConnection::reject_request(int status, std::string_view reason) {
                       : status == 501 ? "HTTP/1.1 501 Not Implemented\r\n"
                       : status == 505 ? "HTTP/1.1 505 HTTP Version Not Supported\r\n"
                                       : "HTTP/1.1 400 Bad Request\r\n";
-    out += "Content-Type: text/plain\r\nContent-Length: " + std::to_string(reason.size() + 1) + "\r\n";
+    out +=
+        "Content-Type: text/plain\r\nContent-Length: " + std::to_string(reason.size() + 1) + "\r\n";
     out += "Connection: close\r\n\r\n";
     out.append(reason).append("\n");
     write_owned(std::move(out));

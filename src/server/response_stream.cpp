@@ -31,11 +31,12 @@ void ResponseStream::init_timer(uv_loop_t* loop) {
 
 void ResponseStream::close_timer(void* owner, uv_close_cb on_closed) {
     uv_timer_stop(&wait_timer_);
-    wait_timer_.data = owner;   // the close callback belongs to the owner
+    wait_timer_.data = owner;  // the close callback belongs to the owner
     uv_close(reinterpret_cast<uv_handle_t*>(&wait_timer_), on_closed);
 }
 
-void ResponseStream::start(Role role, proxy::FillRef fill, proxy::OriginRequest request, ClientInfo client) {
+void ResponseStream::start(Role role, proxy::FillRef fill, proxy::OriginRequest request,
+                           ClientInfo client) {
     role_ = role;
     fill_ = std::move(fill);
     client_ = client;
@@ -48,11 +49,14 @@ void ResponseStream::start(Role role, proxy::FillRef fill, proxy::OriginRequest 
     fill_->subscribe(worker.index(), *this);
     if (role == Role::waiter) {
         request_.emplace(std::move(request));
-        uv_timer_start(&wait_timer_, [](uv_timer_t* t) {
-            auto* stream = static_cast<ResponseStream*>(t->data);
-            if (stream->active() && !stream->head_sent_) stream->go_alone();
-        }, worker.config().coalesce_timeout, 0);
-        on_fill_progress();   // the fill may have progressed before we subscribed
+        uv_timer_start(
+            &wait_timer_,
+            [](uv_timer_t* t) {
+                auto* stream = static_cast<ResponseStream*>(t->data);
+                if (stream->active() && !stream->head_sent_) stream->go_alone();
+            },
+            worker.config().coalesce_timeout, 0);
+        on_fill_progress();  // the fill may have progressed before we subscribed
         return;
     }
     fetch(std::move(request));
@@ -73,7 +77,8 @@ void ResponseStream::go_alone() {
     Worker& worker = connection_.worker();
     fill_->unsubscribe(worker.index(), *this);
     // Not coalesced, but stored when storable: the key stays the same.
-    fill_ = proxy::Fill::create(fill_->key(), fill_->hash(), static_cast<unsigned>(worker.runtime().workers.size()),
+    fill_ = proxy::Fill::create(fill_->key(), fill_->hash(),
+                                static_cast<unsigned>(worker.runtime().workers.size()),
                                 worker.index(), worker.runtime(), false);
     role_ = Role::alone;
     fill_->subscribe(worker.index(), *this);
@@ -82,7 +87,7 @@ void ResponseStream::go_alone() {
 
 void ResponseStream::on_fill_progress() {
     if (!fill_) return;
-    proxy::FillRef keep = fill_;   // this call may finish the stream
+    proxy::FillRef keep = fill_;  // this call may finish the stream
     auto snapshot = fill_->snapshot();
     std::string head;
     if (!head_sent_) {
@@ -98,8 +103,10 @@ void ResponseStream::on_fill_progress() {
         if (role_ == Role::waiter) {
             cache::SecondaryKeyBuffer own;
             if (!may_share(fill_->head(), own)) {
-                if (own.size > 0 && !rejoined_) join_own_variant(own.view());
-                else go_alone();
+                if (own.size > 0 && !rejoined_)
+                    join_own_variant(own.view());
+                else
+                    go_alone();
                 return;
             }
         }
@@ -108,8 +115,10 @@ void ResponseStream::on_fill_progress() {
         head = head_text(fill_->head());
     }
     // The head and the body bytes at hand leave in one write.
-    if (snapshot.body_size > sent_ && !client_.head_request) send_body_bytes(snapshot.body_size, std::move(head));
-    else if (!head.empty()) connection_.write_owned(std::move(head));
+    if (snapshot.body_size > sent_ && !client_.head_request)
+        send_body_bytes(snapshot.body_size, std::move(head));
+    else if (!head.empty())
+        connection_.write_owned(std::move(head));
     if (snapshot.state == proxy::Fill::State::failed) {
         // The head is out: the only honest signal left is to close before the declared end.
         detach();
@@ -128,7 +137,8 @@ bool ResponseStream::may_share(const proxy::FillHead& head, cache::SecondaryKeyB
     if (!head.varies) return true;
     if (!request_) return false;
     const auto vary = cache::VaryNames::of_head(head.client_head);
-    if (cache::build_secondary_key_of_head(own, vary, request_->head) != cache::VaryKey::built) return false;
+    if (cache::build_secondary_key_of_head(own, vary, request_->head) != cache::VaryKey::built)
+        return false;
     return own.view() == head.secondary_key;
 }
 
@@ -161,24 +171,25 @@ void ResponseStream::join_own_variant(std::string_view secondary_key) {
         fetch(std::move(request));
         return;
     }
-    on_fill_progress();   // the fill may have progressed before we subscribed
+    on_fill_progress();  // the fill may have progressed before we subscribed
 }
 
 std::string ResponseStream::cache_status(const proxy::FillHead& head) const {
     std::string s = "Cache-Status: cachet; fwd=";
-    s += client_.bypass                                 ? "bypass"
-         : head.revalidation || head.replaced_stale     ? "stale"
-         : client_.vary_miss                            ? "vary-miss"
-                                                        : "miss";
-    if (head.origin_status > 0) s += "; fwd-status=" + number(static_cast<std::uint64_t>(head.origin_status));
+    s += client_.bypass                             ? "bypass"
+         : head.revalidation || head.replaced_stale ? "stale"
+         : client_.vary_miss                        ? "vary-miss"
+                                                    : "miss";
+    if (head.origin_status > 0)
+        s += "; fwd-status=" + number(static_cast<std::uint64_t>(head.origin_status));
     if (!head.detail.empty()) {
         if (role_ == Role::waiter) s += "; collapsed";
         return s + "; detail=" + std::string(head.detail) + "\r\n";
     }
     if (role_ == Role::waiter) s += "; collapsed";
     if (head.verdict == cache::NotStored::stored) {
-        s += "; stored; ttl=" + number(static_cast<std::uint64_t>(
-                                    std::max<Seconds>(0, head.freshness.lifetime - head.freshness.initial_age)));
+        s += "; stored; ttl=" + number(static_cast<std::uint64_t>(std::max<Seconds>(
+                                    0, head.freshness.lifetime - head.freshness.initial_age)));
     } else if (!client_.bypass) {
         s += "; detail=";
         s += cache::name(head.verdict);
@@ -187,12 +198,13 @@ std::string ResponseStream::cache_status(const proxy::FillHead& head) const {
 }
 
 std::string ResponseStream::head_text(const proxy::FillHead& head) {
-    std::string out;   // a miss-path allocation: one head per streamed response
+    std::string out;  // a miss-path allocation: one head per streamed response
     out.reserve(head.client_head.size() + 160);
     out += head.client_head;
     if (head.bodyless) {
         framing_ = Framing::none;
-        if (!head.origin_content_length.empty()) out += "Content-Length: " + head.origin_content_length + "\r\n";
+        if (!head.origin_content_length.empty())
+            out += "Content-Length: " + head.origin_content_length + "\r\n";
     } else if (head.content_length) {
         framing_ = Framing::length;
         out += "Content-Length: " + number(*head.content_length) + "\r\n";
@@ -204,11 +216,14 @@ std::string ResponseStream::head_text(const proxy::FillHead& head) {
         keep_alive_ = false;
     }
     if (client_.head_request) framing_ = Framing::none;
-    if (head.freshness.initial_age > 0) out += "Age: " + number(static_cast<std::uint64_t>(head.freshness.initial_age)) + "\r\n";
+    if (head.freshness.initial_age > 0)
+        out += "Age: " + number(static_cast<std::uint64_t>(head.freshness.initial_age)) + "\r\n";
     out += cache_status(head);
     if (connection_.worker().draining()) keep_alive_ = false;
-    if (!keep_alive_) out += "Connection: close\r\n";
-    else if (client_.http10) out += "Connection: keep-alive\r\n";
+    if (!keep_alive_)
+        out += "Connection: close\r\n";
+    else if (client_.http10)
+        out += "Connection: keep-alive\r\n";
     out += "\r\n";
     head_sent_ = true;
     return out;
@@ -220,13 +235,14 @@ void ResponseStream::send_body_bytes(std::uint64_t upto, std::string prefix) {
         if (!prefix.empty()) connection_.write_owned(std::move(prefix));
         return;
     }
-    std::vector<proxy::Fill::Slice> slices;   // miss path: a few slices per delivery
+    std::vector<proxy::Fill::Slice> slices;  // miss path: a few slices per delivery
     fill_->body_slices(sent_, upto, slices);
     std::uint64_t size = upto - sent_;
     sent_ = upto;
     // Once written, a fill that will not be stored may drop these bytes (release_through).
     if (framing_ == Framing::chunked) {
-        connection_.write_slices(std::move(prefix) + number(size, 16) + "\r\n", slices, "\r\n", fill_, {}, sent_);
+        connection_.write_slices(std::move(prefix) + number(size, 16) + "\r\n", slices, "\r\n",
+                                 fill_, {}, sent_);
     } else {
         connection_.write_slices(std::move(prefix), slices, {}, fill_, {}, sent_);
     }
@@ -236,12 +252,15 @@ void ResponseStream::send_error(Errc error) {
     int status = is_timeout(error) ? 504 : 502;
     std::string_view reason = describe(error);
     std::string body = std::string(reason) + "\n";
-    std::string out = status == 504 ? "HTTP/1.1 504 Gateway Timeout\r\n" : "HTTP/1.1 502 Bad Gateway\r\n";
+    std::string out =
+        status == 504 ? "HTTP/1.1 504 Gateway Timeout\r\n" : "HTTP/1.1 502 Bad Gateway\r\n";
     out += "Content-Type: text/plain\r\nContent-Length: " + number(body.size()) + "\r\n";
     out += "Cache-Status: cachet; fwd=" + std::string(client_.bypass ? "bypass" : "miss") +
            "; detail=\"" + std::string(reason) + "\"\r\n";
-    if (!keep_alive_) out += "Connection: close\r\n";
-    else if (client_.http10) out += "Connection: keep-alive\r\n";
+    if (!keep_alive_)
+        out += "Connection: close\r\n";
+    else if (client_.http10)
+        out += "Connection: keep-alive\r\n";
     out += "\r\n";
     if (!client_.head_request) out += body;
     connection_.write_owned(std::move(out));
@@ -285,10 +304,13 @@ bool ResponseStream::body_backlogged() const noexcept {
 
 void ResponseStream::on_body_drained() { connection_.resume_reading(); }
 
-std::size_t ResponseStream::response_backlog() const noexcept { return connection_.write_backlog(); }
+std::size_t ResponseStream::response_backlog() const noexcept {
+    return connection_.write_backlog();
+}
 
 void ResponseStream::on_client_drained() noexcept {
-    if (origin_ != nullptr && connection_.write_backlog() <= proxy::OriginConnection::kResponseBacklogLimit / 2) {
+    if (origin_ != nullptr &&
+        connection_.write_backlog() <= proxy::OriginConnection::kResponseBacklogLimit / 2) {
         origin_->resume_response();
     }
 }

@@ -36,13 +36,13 @@ public:
         bool http10 = false;
         bool keep_alive = true;
         bool head_request = false;
-        bool bypass = false;          // a method the cache does not store
-        bool vary_miss = false;       // the URL has stored variants, none for this request
+        bool bypass = false;     // a method the cache does not store
+        bool vary_miss = false;  // the URL has stored variants, none for this request
     };
     // Starts streaming `fill`. For the leader and alone roles, `request` is sent to the
     // origin now; a waiter keeps it in case it must fetch on its own later.
     void start(Role role, proxy::FillRef fill, proxy::OriginRequest request, ClientInfo client);
-    void cancel() noexcept;   // the client went away
+    void cancel() noexcept;  // the client went away
     bool active() const noexcept { return static_cast<bool>(fill_); }
 
     // Request body (leader/alone of a request with a body).
@@ -68,7 +68,7 @@ private:
     // it cannot be built).
     bool may_share(const proxy::FillHead& head, cache::SecondaryKeyBuffer& own) const;
     void join_own_variant(std::string_view secondary_key);
-    std::string head_text(const proxy::FillHead& head);   // marks the head as sent
+    std::string head_text(const proxy::FillHead& head);  // marks the head as sent
     void send_body_bytes(std::uint64_t upto, std::string prefix = {});
     void send_error(Errc error);
     void finish();
@@ -80,11 +80,11 @@ private:
     proxy::FillRef fill_;
     Role role_ = Role::leader;
     ClientInfo client_;
-    std::optional<proxy::OriginRequest> request_;   // kept by a waiter for going alone
-    proxy::OriginConnection* origin_ = nullptr;      // while the fetch this stream caused runs
+    std::optional<proxy::OriginRequest> request_;  // kept by a waiter for going alone
+    proxy::OriginConnection* origin_ = nullptr;    // while the fetch this stream caused runs
     bool body_ended_ = false;
     bool head_sent_ = false;
-    bool rejoined_ = false;          // a waiter moved to its own variant's fill (at most once)
+    bool rejoined_ = false;  // a waiter moved to its own variant's fill (at most once)
     bool keep_alive_ = true;
     Framing framing_ = Framing::length;
     std::uint64_t sent_ = 0;

@@ -25,8 +25,10 @@ Runtime::~Runtime() = default;
 
 void Runtime::notify(unsigned worker, proxy::FillRef fill) {
     // A fill notifies only from its origin side, on its origin worker's thread.
-    if (worker == fill->origin_worker()) workers[worker]->post_fill_local(std::move(fill));
-    else workers[worker]->post_fill(std::move(fill));
+    if (worker == fill->origin_worker())
+        workers[worker]->post_fill_local(std::move(fill));
+    else
+        workers[worker]->post_fill(std::move(fill));
 }
 
 }  // namespace cachet::server

@@ -6,8 +6,8 @@
 #include <memory>
 #include <vector>
 
-#include "cachet/config.hpp"
 #include "cache/store.hpp"
+#include "cachet/config.hpp"
 #include "proxy/fill.hpp"
 #include "proxy/inflight_table.hpp"
 
@@ -27,7 +27,7 @@ public:
     const sockaddr_storage origin_address;
     cache::Store store;
     proxy::InflightTable inflight;
-    std::vector<std::unique_ptr<Worker>> workers;   // filled once before any worker runs
+    std::vector<std::unique_ptr<Worker>> workers;  // filled once before any worker runs
 };
 
 }  // namespace cachet::server

@@ -23,7 +23,8 @@ tl::expected<sockaddr_storage, std::string> resolve_origin(const OriginAddress& 
     std::string port = std::to_string(origin.port);
     int rc = ::getaddrinfo(origin.host.c_str(), port.c_str(), &hints, &result);
     if (rc != 0 || !result) {
-        return tl::unexpected("--origin: cannot resolve \"" + origin.host + "\": " + gai_strerror(rc));
+        return tl::unexpected("--origin: cannot resolve \"" + origin.host +
+                              "\": " + gai_strerror(rc));
     }
     sockaddr_storage address{};
     std::memcpy(&address, result->ai_addr, result->ai_addrlen);
@@ -69,10 +70,12 @@ int run_server(const Config& config) {
         runtime.workers.push_back(std::make_unique<Worker>(i, runtime, fds[i]));
     }
     for (auto& worker : runtime.workers) worker->start();
-    std::string host = config.listen_host.find(':') != std::string::npos ? "[" + config.listen_host + "]"
-                                                                          : config.listen_host;
-    std::printf("cachet listening on %s:%u (%u %s, origin %s)\n", host.c_str(), port, config.workers,
-                config.workers == 1 ? "worker" : "workers", config.origin.authority.c_str());
+    std::string host = config.listen_host.find(':') != std::string::npos
+                           ? "[" + config.listen_host + "]"
+                           : config.listen_host;
+    std::printf("cachet listening on %s:%u (%u %s, origin %s)\n", host.c_str(), port,
+                config.workers, config.workers == 1 ? "worker" : "workers",
+                config.origin.authority.c_str());
     std::fflush(stdout);
 
     int signal_number = 0;

@@ -14,8 +14,8 @@ constexpr Millis kSweepInterval = 1'000;
 proxy::FetchContext fetch_context(uv_loop_t* loop, Runtime& runtime, LoopClock& clock) {
     cache::PolicyOptions policy;
     policy.store_set_cookie = runtime.config.store_set_cookie;
-    return proxy::FetchContext{loop, runtime.config, runtime.store, runtime.inflight, clock,
-                               runtime.origin_address, policy};
+    return proxy::FetchContext{loop,  runtime.config,         runtime.store, runtime.inflight,
+                               clock, runtime.origin_address, policy};
 }
 
 uv_loop_t* init_loop(uv_loop_t* loop) {
@@ -30,7 +30,8 @@ Worker::Worker(unsigned index, Runtime& runtime, int listen_fd)
     uv_tcp_init(&loop_, &listener_);
     uv_tcp_open(&listener_, listen_fd);
     listener_.data = this;
-    uv_async_init(&loop_, &wakeup_, [](uv_async_t* a) { static_cast<Worker*>(a->data)->handle_wakeup(); });
+    uv_async_init(&loop_, &wakeup_,
+                  [](uv_async_t* a) { static_cast<Worker*>(a->data)->handle_wakeup(); });
     wakeup_.data = this;
     uv_timer_init(&loop_, &sweep_);
     sweep_.data = this;
@@ -38,9 +39,7 @@ Worker::Worker(unsigned index, Runtime& runtime, int listen_fd)
     local_wakeup_.data = this;
 }
 
-Worker::~Worker() {
-    uv_loop_close(&loop_);
-}
+Worker::~Worker() { uv_loop_close(&loop_); }
 
 void Worker::start() {
     thread_ = std::thread([this] { run(); });
@@ -51,14 +50,16 @@ void Worker::join() {
 }
 
 void Worker::run() {
-    int rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), 4096, [](uv_stream_t* server, int status) {
-        if (status < 0) return;
-        auto* worker = static_cast<Worker*>(server->data);
-        ClientConnection::accept(*worker, server);
-    });
+    int rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), 4096,
+                       [](uv_stream_t* server, int status) {
+                           if (status < 0) return;
+                           auto* worker = static_cast<Worker*>(server->data);
+                           ClientConnection::accept(*worker, server);
+                       });
     if (rc != 0) std::fprintf(stderr, "cachet: worker %u: listen: %s\n", index_, uv_strerror(rc));
-    uv_timer_start(&sweep_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->handle_sweep(); },
-                   kSweepInterval, kSweepInterval);
+    uv_timer_start(
+        &sweep_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->handle_sweep(); },
+        kSweepInterval, kSweepInterval);
     uv_run(&loop_, UV_RUN_DEFAULT);
     // Every handle is closed by now; run once more for close callbacks still pending.
     uv_run(&loop_, UV_RUN_DEFAULT);
@@ -66,15 +67,17 @@ void Worker::run() {
 
 void Worker::post_fill(proxy::FillRef fill) {
     std::lock_guard lock(mailbox_mutex_);
-    if (mailbox_closed_) return;   // this worker has stopped: it has no subscribers left
+    if (mailbox_closed_) return;  // this worker has stopped: it has no subscribers left
     mailbox_.push_back(std::move(fill));
     uv_async_send(&wakeup_);
 }
 
 void Worker::post_fill_local(proxy::FillRef fill) {
-    if (uv_is_closing(reinterpret_cast<uv_handle_t*>(&local_wakeup_))) return;   // stopped
+    if (uv_is_closing(reinterpret_cast<uv_handle_t*>(&local_wakeup_))) return;  // stopped
     if (local_fills_.empty()) {
-        uv_idle_start(&local_wakeup_, [](uv_idle_t* idle) { static_cast<Worker*>(idle->data)->handle_local_fills(); });
+        uv_idle_start(&local_wakeup_, [](uv_idle_t* idle) {
+            static_cast<Worker*>(idle->data)->handle_local_fills();
+        });
     }
     local_fills_.push_back(std::move(fill));
 }
@@ -110,9 +113,12 @@ void Worker::add(ClientConnection& connection) noexcept {
 }
 
 void Worker::remove(ClientConnection& connection) noexcept {
-    if (connection.prev_in_worker_) connection.prev_in_worker_->next_in_worker_ = connection.next_in_worker_;
-    else if (connections_ == &connection) connections_ = connection.next_in_worker_;
-    if (connection.next_in_worker_) connection.next_in_worker_->prev_in_worker_ = connection.prev_in_worker_;
+    if (connection.prev_in_worker_)
+        connection.prev_in_worker_->next_in_worker_ = connection.next_in_worker_;
+    else if (connections_ == &connection)
+        connections_ = connection.next_in_worker_;
+    if (connection.next_in_worker_)
+        connection.next_in_worker_->prev_in_worker_ = connection.prev_in_worker_;
     connection.next_in_worker_ = connection.prev_in_worker_ = nullptr;
     if (draining_ && connections_ == nullptr) close_everything();
 }
@@ -122,7 +128,8 @@ void Worker::handle_sweep() {
     bool grace_over = draining_ && now - drain_started_ >= kDrainGrace;
     for (ClientConnection* c = connections_; c != nullptr;) {
         ClientConnection* next = c->next_in_worker_;
-        if (grace_over || c->idle_too_long(now, config().client_timeout) || (draining_ && c->is_idle())) {
+        if (grace_over || c->idle_too_long(now, config().client_timeout) ||
+            (draining_ && c->is_idle())) {
             c->close();
         }
         c = next;

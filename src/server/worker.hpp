@@ -24,12 +24,12 @@ public:
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
 
-    void start();   // spawns the thread
+    void start();  // spawns the thread
     void join();
 
     // --- any thread ---
-    void post_fill(proxy::FillRef fill);   // wake this worker's subscribers of `fill`
-    void request_stop();                   // graceful: stop accepting, finish, close
+    void post_fill(proxy::FillRef fill);  // wake this worker's subscribers of `fill`
+    void request_stop();                  // graceful: stop accepting, finish, close
 
     // --- this worker's thread only ---
     // Like post_fill, from this worker's own thread: queued locally and delivered before
@@ -59,18 +59,18 @@ private:
     LoopClock clock_{&loop_};
     uv_tcp_t listener_;
     uv_async_t wakeup_;
-    uv_idle_t local_wakeup_;                    // runs while local_fills_ is not empty
-    std::vector<proxy::FillRef> local_fills_;   // this thread only
+    uv_idle_t local_wakeup_;                   // runs while local_fills_ is not empty
+    std::vector<proxy::FillRef> local_fills_;  // this thread only
     uv_timer_t sweep_;
     proxy::OriginPool pool_;
     std::thread thread_;
     bool draining_ = false;
     Millis drain_started_ = 0;
-    ClientConnection* connections_ = nullptr;   // intrusive list, this thread only
+    ClientConnection* connections_ = nullptr;  // intrusive list, this thread only
 
     std::mutex mailbox_mutex_;
-    std::vector<proxy::FillRef> mailbox_;   // guarded by mailbox_mutex_
-    bool mailbox_closed_ = false;           // guarded by mailbox_mutex_; wakeup_ is closing
+    std::vector<proxy::FillRef> mailbox_;  // guarded by mailbox_mutex_
+    bool mailbox_closed_ = false;          // guarded by mailbox_mutex_; wakeup_ is closing
     std::atomic<bool> stop_requested_{false};
 };
 

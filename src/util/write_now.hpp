@@ -12,7 +12,7 @@ enum class WriteNow : signed char { done, partial, failed };
 // Advances `bufs` / `count` past the bytes written; `count` is 0 when all were.
 inline WriteNow write_now(uv_stream_t* stream, uv_buf_t*& bufs, unsigned& count) noexcept {
     int n = uv_try_write(stream, bufs, count);
-    if (n == UV_EAGAIN) return WriteNow::partial;   // writes already queued, or a full socket
+    if (n == UV_EAGAIN) return WriteNow::partial;  // writes already queued, or a full socket
     if (n < 0) return WriteNow::failed;
     auto left = static_cast<std::size_t>(n);
     while (count > 0 && left >= bufs->len) {

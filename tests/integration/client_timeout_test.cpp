@@ -50,7 +50,8 @@ TEST_CASE("a client that takes none of its response is closed after the client t
     TestOrigin origin;
     Cachet cachet(origin.url(), {"--client-timeout", "1s"});
     constexpr std::size_t size = 32 * 1024 * 1024;
-    SlowReader client(cachet.port(), http_request("GET", "/unread?cc=no-store&size=" + std::to_string(size)));
+    SlowReader client(cachet.port(),
+                      http_request("GET", "/unread?cc=no-store&size=" + std::to_string(size)));
     REQUIRE(client.connected());
     // Reading would be the progress this test is about, so it reads nothing for a while:
     // the sweep runs once a second and the timeout is 1 s.

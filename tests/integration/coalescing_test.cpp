@@ -71,8 +71,7 @@ TEST_CASE("misses for different keys do not wait for each other") {
     auto started = Clock::now();
     auto replies = fetch_concurrently(cachet.port(), requests, Deadline::after(20s));
     auto elapsed = ms_between(started, Clock::now());
-    for (const auto& r : replies)
-        CHECK_MESSAGE((r.ok() && r.status == 200), r.describe());
+    for (const auto& r : replies) CHECK_MESSAGE((r.ok() && r.status == 200), r.describe());
     CHECK_MESSAGE(elapsed < 3000, "50 distinct misses took " << elapsed << " ms");
     CHECK(origin.total_requests() == 50);
 }

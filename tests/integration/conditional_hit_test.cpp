@@ -79,7 +79,9 @@ TEST_CASE("If-Match is the origin's to answer, so it is forwarded (RFC 9111 §4.
     CHECK(origin.requests("/doc") == 2);
 }
 
-TEST_CASE("only-if-cached gets a 504 when nothing is stored, and the origin is not asked (RFC 9111 §5.2.1.7)") {
+TEST_CASE(
+    "only-if-cached gets a 504 when nothing is stored, and the origin is not asked (RFC 9111 "
+    "§5.2.1.7)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     Reply r = get(cachet.port(), kTarget, {"Cache-Control: only-if-cached"});

@@ -24,8 +24,7 @@ struct EchoedRequest {
     }
     std::string joined(std::string_view name) const {
         std::string out;
-        for (const auto& v : values(name))
-            out += (out.empty() ? "" : ", ") + v;
+        for (const auto& v : values(name)) out += (out.empty() ? "" : ", ") + v;
         return out;
     }
 };

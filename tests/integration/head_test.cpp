@@ -46,7 +46,8 @@ Reply head(int port, const std::string& target, const std::vector<std::string>& 
 
 // RFC 9111 §4.3.5: a 200 to a HEAD that went to the origin (here because the client asked
 // for validation) is compared with the stored GET response.
-TEST_CASE("a HEAD response with another ETag invalidates the stored GET response (RFC 9111 §4.3.5)") {
+TEST_CASE(
+    "a HEAD response with another ETag invalidates the stored GET response (RFC 9111 §4.3.5)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     // The origin's ETag comes from the request, so a test can change it between requests.
@@ -72,11 +73,14 @@ TEST_CASE("a HEAD response with another ETag invalidates the stored GET response
     CHECK(origin.requests("/head-etag") == 4);
 }
 
-TEST_CASE("a HEAD response that agrees with the stored GET response updates its fields (RFC 9111 §4.3.5)") {
+TEST_CASE(
+    "a HEAD response that agrees with the stored GET response updates its fields (RFC 9111 "
+    "§4.3.5)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     // Same ETag and length every time; X-Rev comes from the request, so the HEAD's differs.
-    const std::string target = "/head-agree?cc=max-age=60&etag=%22v1%22&header_from=X-Rev:X-Test-Rev";
+    const std::string target =
+        "/head-agree?cc=max-age=60&etag=%22v1%22&header_from=X-Rev:X-Test-Rev";
     Reply first = get(cachet.port(), target, {"X-Test-Rev: 1"});
     REQUIRE_MESSAGE(first.ok(), first.describe());
     REQUIRE(first.header("X-Rev") == "1");
@@ -93,8 +97,9 @@ TEST_CASE("a HEAD response that agrees with the stored GET response updates its 
     CHECK(origin.requests("/head-agree") == 2);
 }
 
-TEST_CASE("a HEAD response with another Content-Length invalidates the stored GET response "
-          "(RFC 9111 §4.3.5)") {
+TEST_CASE(
+    "a HEAD response with another Content-Length invalidates the stored GET response "
+    "(RFC 9111 §4.3.5)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     // echo=1: the body lists the request's fields, so a longer request makes a longer body.
@@ -103,7 +108,8 @@ TEST_CASE("a HEAD response with another Content-Length invalidates the stored GE
     Reply hit = get(cachet.port(), target);
     REQUIRE_MESSAGE(cache_status(hit).hit, cache_status(hit).raw);
 
-    Reply longer = head(cachet.port(), target, {"Cache-Control: no-cache", "X-Padding: some more bytes"});
+    Reply longer =
+        head(cachet.port(), target, {"Cache-Control: no-cache", "X-Padding: some more bytes"});
     REQUIRE_MESSAGE(longer.ok(), longer.describe());
     REQUIRE(longer.header("Content-Length") != std::to_string(hit.body.size()));
     Reply after = get(cachet.port(), target);

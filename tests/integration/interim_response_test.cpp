@@ -22,10 +22,12 @@ std::optional<std::string> interim_header(const InterimReply& interim, std::stri
     return std::nullopt;
 }
 
-const std::string hints = "interim=103&interim_header=" + url_encode("Link: </style.css>; rel=preload");
+const std::string hints =
+    "interim=103&interim_header=" + url_encode("Link: </style.css>; rel=preload");
 
-TEST_CASE("a 103 Early Hints reaches the HTTP/1.1 client as it arrives, before the final response "
-          "(RFC 9110 §15.2)") {
+TEST_CASE(
+    "a 103 Early Hints reaches the HTTP/1.1 client as it arrives, before the final response "
+    "(RFC 9110 §15.2)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     Reply r = get(cachet.port(), "/hints?" + hints + "&delay_ms=400&cc=max-age=60");
@@ -42,7 +44,8 @@ TEST_CASE("a 103 Early Hints reaches the HTTP/1.1 client as it arrives, before t
 TEST_CASE("a relayed interim response loses its hop-by-hop fields (RFC 9110 §7.6.1)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
-    const std::string target = "/hop?" + hints + "&interim_header=" + url_encode("Connection: X-Hop") +
+    const std::string target = "/hop?" + hints +
+                               "&interim_header=" + url_encode("Connection: X-Hop") +
                                "&interim_header=" + url_encode("X-Hop: secret") +
                                "&interim_header=" + url_encode("Keep-Alive: timeout=5") +
                                "&interim_header=" + url_encode("X-End-To-End: kept");

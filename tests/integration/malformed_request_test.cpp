@@ -26,7 +26,8 @@ TEST_CASE("a request with a malformed header line gets a 400 and the connection 
     CHECK(origin.total_requests() == 0);
 }
 
-TEST_CASE("Host must be there once, with a valid value (RFC 9112 §3.2), or the request gets a 400") {
+TEST_CASE(
+    "Host must be there once, with a valid value (RFC 9112 §3.2), or the request gets a 400") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     check_rejected(cachet.port(), "GET /x HTTP/1.1\r\n\r\n");
@@ -39,7 +40,8 @@ TEST_CASE("Host must be there once, with a valid value (RFC 9112 §3.2), or the 
         Deadline deadline = Deadline::after(10s);
         HttpConnection conn(cachet.port(), deadline);
         REQUIRE(conn.connected());
-        Reply r = conn.exchange(std::string("GET /x HTTP/1.1\r\nHost: ") + host + "\r\n\r\n", deadline);
+        Reply r =
+            conn.exchange(std::string("GET /x HTTP/1.1\r\nHost: ") + host + "\r\n\r\n", deadline);
         CHECK_MESSAGE(r.status == 200, host << ": " << r.describe());
     }
 }
@@ -56,7 +58,8 @@ TEST_CASE("the 400 names why the request was refused") {
     CHECK(r.body == "more than one Host header\n");
 }
 
-TEST_CASE("obs-fold, whitespace before the colon and bare-LF heads get a 400 (RFC 9112 §5.1, §5.2)") {
+TEST_CASE(
+    "obs-fold, whitespace before the colon and bare-LF heads get a 400 (RFC 9112 §5.1, §5.2)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     check_rejected(cachet.port(), "GET /x HTTP/1.1\r\nHost: a\r\nX-Long: one\r\n two\r\n\r\n");
@@ -66,7 +69,8 @@ TEST_CASE("obs-fold, whitespace before the colon and bare-LF heads get a 400 (RF
     CHECK(origin.total_requests() == 0);
 }
 
-TEST_CASE("CONNECT gets a 501, HTTP/2 and other major versions a 505, and nothing reaches the origin") {
+TEST_CASE(
+    "CONNECT gets a 501, HTTP/2 and other major versions a 505, and nothing reaches the origin") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     check_rejected(cachet.port(), "CONNECT a.test:443 HTTP/1.1\r\nHost: a.test:443\r\n\r\n", 501);
@@ -81,9 +85,10 @@ TEST_CASE("a request asking to upgrade is answered as HTTP/1.1 and the connectio
     Deadline deadline = Deadline::after(10s);
     HttpConnection conn(cachet.port(), deadline);
     REQUIRE(conn.connected());
-    REQUIRE(conn.send("GET /up HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
-                      "GET /after HTTP/1.1\r\nHost: a\r\n\r\n",
-                      deadline));
+    REQUIRE(
+        conn.send("GET /up HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                  "GET /after HTTP/1.1\r\nHost: a\r\n\r\n",
+                  deadline));
     Reply up = conn.read_response(deadline);
     REQUIRE_MESSAGE(up.ok(), up.describe());
     CHECK(up.status == 200);

@@ -12,7 +12,8 @@
 namespace cachet::integration {
 namespace {
 
-TEST_CASE("must-understand with no-store is stored for a status cachet understands (RFC 9111 §5.2.2.3)") {
+TEST_CASE(
+    "must-understand with no-store is stored for a status cachet understands (RFC 9111 §5.2.2.3)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     const std::string target = "/understood?cc=must-understand,no-store,max-age=60";
@@ -28,10 +29,13 @@ TEST_CASE("must-understand with no-store is stored for a status cachet understan
     CHECK(origin.requests("/understood") == 1);
 }
 
-TEST_CASE("must-understand with a status cachet does not understand is not stored (RFC 9111 §3, §5.2.2.3)") {
+TEST_CASE(
+    "must-understand with a status cachet does not understand is not stored (RFC 9111 §3, "
+    "§5.2.2.3)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
-    for (const std::string cc : {"must-understand,no-store,max-age=60", "must-understand,max-age=60"}) {
+    for (const std::string cc :
+         {"must-understand,no-store,max-age=60", "must-understand,max-age=60"}) {
         CAPTURE(cc);
         const std::string path = "/unknown-" + std::to_string(cc.size());
         const std::string target = path + "?status=299&cc=" + cc;
@@ -63,7 +67,8 @@ TEST_CASE("without must-understand, an unknown status with max-age is stored (RF
     CHECK(origin.requests("/unknown-fresh") == 1);
 }
 
-TEST_CASE("no-store without must-understand is honoured for an understood status (RFC 9111 §5.2.2.5)") {
+TEST_CASE(
+    "no-store without must-understand is honoured for an understood status (RFC 9111 §5.2.2.5)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     for (int i = 0; i < 2; ++i) {

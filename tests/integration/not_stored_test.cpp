@@ -45,7 +45,8 @@ TEST_CASE("fields named by a qualified private or no-cache reach the client but 
     TestOrigin origin;
     Cachet cachet(origin.url());
     for (const char* directive : {"private", "no-cache"}) {
-        const std::string target = std::string("/withheld-") + directive + "?cc=max-age%3D60,%20" + directive +
+        const std::string target = std::string("/withheld-") + directive + "?cc=max-age%3D60,%20" +
+                                   directive +
                                    "%3D%22X-Secret%22&header=X-Secret:s3&header=X-Other:o";
         Reply miss = get(cachet.port(), target);
         REQUIRE_MESSAGE(miss.ok(), miss.describe());

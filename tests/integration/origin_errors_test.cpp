@@ -74,7 +74,9 @@ TEST_CASE("an origin that never answers gets a 504 after the first-byte timeout"
     check_first_byte_deadline("/hang?hang=1");
 }
 
-TEST_CASE("an origin dribbling its head gets a 504 at the first-byte deadline, not a timer reset per byte") {
+TEST_CASE(
+    "an origin dribbling its head gets a 504 at the first-byte deadline, not a timer reset per "
+    "byte") {
     // A byte every 50 ms: the head would take seconds, each gap well inside the timeout.
     check_first_byte_deadline("/drip?drip_ms=50");
 }

@@ -56,7 +56,7 @@ TEST_CASE("an empty origin body is relayed and stored") {
 TEST_CASE("an origin header folded over two lines reaches clients as one line (RFC 9112 §5.2)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
-    for (int i = 0; i < 2; ++i) {   // the miss, then the stored copy
+    for (int i = 0; i < 2; ++i) {  // the miss, then the stored copy
         Reply r = get(cachet.port(), "/folded?bad=fold");
         REQUIRE_MESSAGE(r.ok(), r.describe());
         CHECK(r.status == 200);

@@ -45,11 +45,12 @@ TEST_CASE("a 206 is stored and the same range is then a hit (RFC 9111 §3.3)") {
     CHECK(origin.requests("/part") == 1);
 }
 
-TEST_CASE("a sub-range and a suffix range inside a stored 206 are hits with their bytes "
-          "(RFC 9110 §14.1.2, §15.3.7)") {
+TEST_CASE(
+    "a sub-range and a suffix range inside a stored 206 are hits with their bytes "
+    "(RFC 9110 §14.1.2, §15.3.7)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
-    store_range(cachet, "500-");   // bytes 500-999/1000
+    store_range(cachet, "500-");  // bytes 500-999/1000
 
     Reply inner = get(cachet.port(), kTarget, {"Range: bytes=600-649"});
     REQUIRE_MESSAGE(inner.ok(), inner.describe());
@@ -92,8 +93,9 @@ TEST_CASE("a range outside a stored 206 goes to the origin (RFC 9111 §3.3)") {
     CHECK(origin.requests("/part") == 2);
 }
 
-TEST_CASE("a plain GET after a stored 206 gets the whole 200 from the origin, never the "
-          "partial bytes (RFC 9111 §3.3)") {
+TEST_CASE(
+    "a plain GET after a stored 206 gets the whole 200 from the origin, never the "
+    "partial bytes (RFC 9111 §3.3)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     store_range(cachet, "0-99");
@@ -150,8 +152,9 @@ TEST_CASE("a complete entry is not replaced by a later 206 (RFC 9111 §3.3)") {
     CHECK(origin.requests("/part") == 2);
 }
 
-TEST_CASE("a 206 whose body is not its Content-Range, or a multipart one, is not stored "
-          "(RFC 9110 §15.3.7)") {
+TEST_CASE(
+    "a 206 whose body is not its Content-Range, or a multipart one, is not stored "
+    "(RFC 9110 §15.3.7)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     const std::string mismatched =

@@ -29,8 +29,7 @@ TEST_CASE("100 pipelined GETs in one write are answered in order, hits and misse
     HttpConnection conn(cachet.port(), deadline);
     REQUIRE(conn.connected());
     std::string burst;
-    for (int i = 0; i < 100; ++i)
-        burst += http_request("GET", pipe_target(i));
+    for (int i = 0; i < 100; ++i) burst += http_request("GET", pipe_target(i));
     REQUIRE(conn.send(burst, deadline));
 
     for (int i = 0; i < 100; ++i) {

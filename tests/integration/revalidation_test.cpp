@@ -21,7 +21,7 @@ bool wait_for_requests(const TestOrigin& origin, std::string_view path, std::uin
     auto deadline = Clock::now() + timeout;
     while (Clock::now() < deadline) {
         if (origin.requests(path) >= count) return true;
-        std::this_thread::sleep_for(20ms);   // polling the origin's own counter, bounded
+        std::this_thread::sleep_for(20ms);  // polling the origin's own counter, bounded
     }
     return false;
 }
@@ -50,7 +50,9 @@ TEST_CASE("a stale response with an ETag is revalidated and a 304 refreshes it (
     CHECK(origin.requests("/doc") == 2);
 }
 
-TEST_CASE("a revalidation answered with a new 200 replaces the entry and says fwd=stale (RFC 9211 §2.2)") {
+TEST_CASE(
+    "a revalidation answered with a new 200 replaces the entry and says fwd=stale (RFC 9211 "
+    "§2.2)") {
     // no-cache: stored, and revalidated on every use, so no waiting for staleness. The
     // origin takes its ETag from the request's X-Version, and answers 200 to anything.
     TestOrigin origin;
@@ -70,7 +72,9 @@ TEST_CASE("a revalidation answered with a new 200 replaces the entry and says fw
     CHECK(origin.requests("/changing") == 2);
 }
 
-TEST_CASE("stale-while-revalidate serves the stale response at once and refreshes it once (RFC 5861 §3)") {
+TEST_CASE(
+    "stale-while-revalidate serves the stale response at once and refreshes it once (RFC 5861 "
+    "§3)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     const std::string target = "/swr?cc=max-age=1,stale-while-revalidate=60";
@@ -123,7 +127,8 @@ TEST_CASE("without stale-if-error an origin that is down gets a 502, not the sta
     CHECK(r.status == 502);
 }
 
-TEST_CASE("a client's max-stale accepts a stale response without asking the origin (RFC 9111 §5.2.1.2)") {
+TEST_CASE(
+    "a client's max-stale accepts a stale response without asking the origin (RFC 9111 §5.2.1.2)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     const std::string target = "/maxstale?cc=max-age=1";
@@ -137,7 +142,8 @@ TEST_CASE("a client's max-stale accepts a stale response without asking the orig
     Reply strict = get(cachet.port(), "/maxstale?cc=max-age=1,must-revalidate");
     REQUIRE(strict.ok());
     let_it_go_stale();
-    Reply refused = get(cachet.port(), "/maxstale?cc=max-age=1,must-revalidate", {"Cache-Control: max-stale=60"});
+    Reply refused = get(cachet.port(), "/maxstale?cc=max-age=1,must-revalidate",
+                        {"Cache-Control: max-stale=60"});
     REQUIRE_MESSAGE(refused.ok(), refused.describe());
     CHECK_FALSE(cache_status(refused).hit);
     CHECK(origin.requests("/maxstale") == 3);

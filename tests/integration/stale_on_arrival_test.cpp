@@ -29,19 +29,22 @@ void check_revalidated(const Reply& reply, const Reply& first) {
     CHECK_MESSAGE(!status.hit, status.raw);
 }
 
-TEST_CASE("a response stale on arrival with a validator is revalidated before every use "
-          "(RFC 9111 §4.3.1, §5.2.2.4)") {
+TEST_CASE(
+    "a response stale on arrival with a validator is revalidated before every use "
+    "(RFC 9111 §4.3.1, §5.2.2.4)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     const std::string etag = "etag=%22v1%22";
-    const std::string last_modified = "last_modified=" + url_encode("Sun, 06 Nov 1994 08:49:37 GMT");
+    const std::string last_modified =
+        "last_modified=" + url_encode("Sun, 06 Nov 1994 08:49:37 GMT");
     const std::string past = "expires=" + url_encode("Thu, 01 Jan 1970 00:00:00 GMT");
     for (const std::string path : {"/no-cache", "/max-age-0", "/s-maxage-0", "/expired"}) {
         CAPTURE(path);
-        const std::string target = path == "/no-cache"     ? path + "?cc=no-cache&" + etag
-                                   : path == "/max-age-0"  ? path + "?cc=max-age=0&" + last_modified
-                                   : path == "/s-maxage-0" ? path + "?cc=s-maxage=0&" + etag
-                                                           : path + "?" + past + "&" + last_modified;
+        const std::string target = path == "/no-cache"    ? path + "?cc=no-cache&" + etag
+                                   : path == "/max-age-0" ? path + "?cc=max-age=0&" + last_modified
+                                   : path == "/s-maxage-0"
+                                       ? path + "?cc=s-maxage=0&" + etag
+                                       : path + "?" + past + "&" + last_modified;
         Reply first = get(cachet.port(), target);
         REQUIRE_MESSAGE(first.ok(), first.describe());
         CacheStatus stored = cache_status(first);
@@ -67,8 +70,9 @@ TEST_CASE("a no-cache response without a validator is not stored: each request f
     CHECK(origin.requests("/plain") == 2);
 }
 
-TEST_CASE("a stored no-cache response is not served for a client's max-stale "
-          "(RFC 9111 §4.2.4, §5.2.2.4)") {
+TEST_CASE(
+    "a stored no-cache response is not served for a client's max-stale "
+    "(RFC 9111 §4.2.4, §5.2.2.4)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     const std::string target = "/nc?cc=no-cache,stale-while-revalidate=60&etag=%22v1%22";
@@ -79,8 +83,9 @@ TEST_CASE("a stored no-cache response is not served for a client's max-stale "
     CHECK(origin.requests("/nc") == 3);
 }
 
-TEST_CASE("a stored no-cache response does not stand in for an origin that is down, even with "
-          "stale-if-error (RFC 9111 §5.2.2.4)") {
+TEST_CASE(
+    "a stored no-cache response does not stand in for an origin that is down, even with "
+    "stale-if-error (RFC 9111 §5.2.2.4)") {
     TestOrigin origin;
     Cachet cachet(origin.url(), {"--connect-timeout", "500ms"});
     const std::string target = "/nc-down?cc=no-cache,stale-if-error=600&etag=%22v1%22";

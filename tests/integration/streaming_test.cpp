@@ -65,7 +65,8 @@ TEST_CASE("a response that will not be stored is held back for a slow client, no
     // Buffering the whole body takes well under this on loopback.
     std::this_thread::sleep_for(700ms);
     const std::uint64_t grown = resident_kib(cachet.pid()) - before;
-    CHECK_MESSAGE(grown < 16 * 1024, "cachet grew by " << grown << " KiB for a client reading nothing");
+    CHECK_MESSAGE(grown < 16 * 1024,
+                  "cachet grew by " << grown << " KiB for a client reading nothing");
 
     // Then the client reads it all: the origin is resumed as it drains, bytes intact.
     std::string response = client.read_response(size, Deadline::after(30s));

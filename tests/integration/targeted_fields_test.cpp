@@ -10,10 +10,12 @@
 namespace cachet::integration {
 namespace {
 
-TEST_CASE("CDN-Cache-Control lets cachet store what Cache-Control keeps from browsers (RFC 9213 §2.1)") {
+TEST_CASE(
+    "CDN-Cache-Control lets cachet store what Cache-Control keeps from browsers (RFC 9213 §2.1)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
-    const std::string target = "/cdn?cc=no-store&header=" + url_encode("CDN-Cache-Control:max-age=60");
+    const std::string target =
+        "/cdn?cc=no-store&header=" + url_encode("CDN-Cache-Control:max-age=60");
     REQUIRE(get(cachet.port(), target).ok());
     Reply second = get(cachet.port(), target);
     REQUIRE_MESSAGE(second.ok(), second.describe());
@@ -26,8 +28,9 @@ TEST_CASE("CDN-Cache-Control lets cachet store what Cache-Control keeps from bro
 TEST_CASE("Cachet-Cache-Control outranks CDN-Cache-Control and is not passed on (RFC 9213 §2)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
-    const std::string target = "/own?cc=max-age=60&header=" + url_encode("CDN-Cache-Control:max-age=60") +
-                               "&header=" + url_encode("Cachet-Cache-Control:no-store");
+    const std::string target =
+        "/own?cc=max-age=60&header=" + url_encode("CDN-Cache-Control:max-age=60") +
+        "&header=" + url_encode("Cachet-Cache-Control:no-store");
     Reply first = get(cachet.port(), target);
     REQUIRE_MESSAGE(first.ok(), first.describe());
     CHECK_FALSE(first.header("Cachet-Cache-Control").has_value());

@@ -86,7 +86,8 @@ TEST_CASE("the test origin answers pipelined requests in order even when earlier
 
 TEST_CASE("the test origin sends the interim responses asked for before the final one") {
     TestOrigin origin;
-    Reply r = get(origin.port(), "/i?interim=100&interim=103&interim_header=Link:%20%3C/a%3E&delay_ms=200");
+    Reply r = get(origin.port(),
+                  "/i?interim=100&interim=103&interim_header=Link:%20%3C/a%3E&delay_ms=200");
     REQUIRE_MESSAGE(r.ok(), r.describe());
     CHECK(r.status == 200);
     REQUIRE(r.interim.size() == 2);
@@ -94,7 +95,7 @@ TEST_CASE("the test origin sends the interim responses asked for before the fina
     CHECK(r.interim[1].status == 103);
     REQUIRE(r.interim[1].headers.size() == 1);
     CHECK(r.interim[1].headers[0] == std::pair<std::string, std::string>{"Link", "</a>"});
-    CHECK(ms_between(r.interim[1].at, r.done_at) >= 100);   // before delay_ms, not after
+    CHECK(ms_between(r.interim[1].at, r.done_at) >= 100);  // before delay_ms, not after
     CHECK(get(origin.port(), "/i?interim=200").status == 400);
 }
 
@@ -144,8 +145,7 @@ TEST_CASE("the test origin serves many concurrent slow clients at once") {
     std::vector<std::string> requests(200, http_request("GET", "/slow?delay_ms=300"));
     auto started = Clock::now();
     auto replies = fetch_concurrently(origin.port(), requests, Deadline::after(20s));
-    for (const auto& r : replies)
-        REQUIRE_MESSAGE(r.ok(), r.describe());
+    for (const auto& r : replies) REQUIRE_MESSAGE(r.ok(), r.describe());
     CHECK(ms_between(started, Clock::now()) < 3000);
     CHECK(origin.requests("/slow") == 200);
 }

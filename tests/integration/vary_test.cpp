@@ -41,11 +41,11 @@ TEST_CASE("two variants of one URL are stored and each is served to the request 
 
     Reply br = get_ok(cachet.port(), target, {"Accept-Encoding: br"});
     CacheStatus second = cache_status(br);
-    CHECK_MESSAGE(second.fwd == "vary-miss", second.raw);   // RFC 9211 §2.2
+    CHECK_MESSAGE(second.fwd == "vary-miss", second.raw);  // RFC 9211 §2.2
     CHECK_MESSAGE(second.stored, second.raw);
     CHECK(made_for(br, "Accept-Encoding: br"));
 
-    Reply none = get_ok(cachet.port(), target, {});   // absent only matches absent
+    Reply none = get_ok(cachet.port(), target, {});  // absent only matches absent
     CHECK_MESSAGE(cache_status(none).fwd == "vary-miss", cache_status(none).raw);
     CHECK(origin.requests("/v") == 3);
 
@@ -97,9 +97,9 @@ TEST_CASE("re-ordered and re-cased Accept-Encoding and Accept-Language lists sel
     CHECK(same.body == first.body);
 
     // Members on two lines are one list (RFC 9110 §5.3).
-    Reply split = get_ok(cachet.port(), target,
-                         {"Accept-Encoding: br", "Accept-Encoding: gzip",
-                          "Accept-Language: en-us, FR;q=0.5"});
+    Reply split = get_ok(
+        cachet.port(), target,
+        {"Accept-Encoding: br", "Accept-Encoding: gzip", "Accept-Language: en-us, FR;q=0.5"});
     CHECK_MESSAGE(cache_status(split).hit, cache_status(split).raw);
     CHECK(origin.requests("/lang") == 1);
 
@@ -136,7 +136,8 @@ TEST_CASE("a Vary naming something that is not a field name is not stored") {
     CHECK(origin.requests("/bad") == 2);
 }
 
-TEST_CASE("when the origin changes its Vary set, the new set selects and the old variants are gone") {
+TEST_CASE(
+    "when the origin changes its Vary set, the new set selects and the old variants are gone") {
     TestOrigin origin;
     Cachet cachet(origin.url());
     // The origin answers this one URL with the Vary a request asks for in X-Test-Vary.
@@ -150,9 +151,9 @@ TEST_CASE("when the origin changes its Vary set, the new set selects and the old
     CHECK(origin.requests("/change") == 1);
 
     // Another encoding misses; this time the origin varies on the language.
-    Reply by_language = get_ok(cachet.port(), target,
-                               {"Accept-Encoding: br", "Accept-Language: fr",
-                                "X-Test-Vary: Accept-Language"});
+    Reply by_language =
+        get_ok(cachet.port(), target,
+               {"Accept-Encoding: br", "Accept-Language: fr", "X-Test-Vary: Accept-Language"});
     CHECK_MESSAGE(cache_status(by_language).fwd == "vary-miss", cache_status(by_language).raw);
     CHECK(by_language.header("Vary") == "Accept-Language");
     CHECK(origin.requests("/change") == 2);
@@ -174,7 +175,7 @@ TEST_CASE("a response without Vary for a URL that had variants replaces them") {
     Cachet cachet(origin.url());
     const std::string target = "/drop?cc=max-age=60&header_from=Vary:X-Test-Vary";
     get_ok(cachet.port(), target, {"Accept-Encoding: gzip", "X-Test-Vary: Accept-Encoding"});
-    Reply plain = get_ok(cachet.port(), target, {"Accept-Encoding: br"});   // no Vary this time
+    Reply plain = get_ok(cachet.port(), target, {"Accept-Encoding: br"});  // no Vary this time
     CHECK_FALSE(plain.header("Vary").has_value());
     CHECK_MESSAGE(cache_status(plain).stored, cache_status(plain).raw);
 
@@ -194,7 +195,7 @@ TEST_CASE("an unsafe method on the URL makes its variants unreachable (RFC 9111 
 
     Reply after = get_ok(cachet.port(), target, {"Accept-Encoding: gzip"});
     CacheStatus status = cache_status(after);
-    CHECK_MESSAGE(status.miss(), status.raw);   // no marker left: a plain miss
+    CHECK_MESSAGE(status.miss(), status.raw);  // no marker left: a plain miss
     CHECK(after.header("X-Origin-Seq") != before.header("X-Origin-Seq"));
 }
 
@@ -207,7 +208,7 @@ TEST_CASE("a stale variant is revalidated and refreshed under its own key") {
     Reply br = get_ok(cachet.port(), target, {"Accept-Encoding: br"});
     CHECK(origin.requests("/rv") == 2);
 
-    std::this_thread::sleep_for(3200ms);   // whole-second ages: past max-age=2 on any rounding
+    std::this_thread::sleep_for(3200ms);  // whole-second ages: past max-age=2 on any rounding
     Reply gzip_again = get_ok(cachet.port(), target, {"Accept-Encoding: gzip"});
     CacheStatus status = cache_status(gzip_again);
     CHECK_MESSAGE(status.fwd == "stale", status.raw);
@@ -232,8 +233,7 @@ TEST_CASE("a stale variant is revalidated and refreshed under its own key") {
 TEST_CASE("concurrent misses with different Accept-Encoding values get their own variants") {
     TestOrigin origin;
     Cachet cachet(origin.url());
-    const std::string target =
-        "/co?cc=max-age=60&echo=1&delay_ms=300&header=Vary:Accept-Encoding";
+    const std::string target = "/co?cc=max-age=60&echo=1&delay_ms=300&header=Vary:Accept-Encoding";
     const std::vector<std::string> encodings = {"gzip", "br", "zstd", "identity"};
     std::vector<std::string> requests;
     for (int i = 0; i < 40; ++i) {
@@ -251,7 +251,8 @@ TEST_CASE("concurrent misses with different Accept-Encoding values get their own
             continue;
         }
         const std::string own = "Accept-Encoding: " + encodings[i % 4];
-        CHECK_MESSAGE(made_for(r, own), "request " << i << " wanted " << own << ", got\n" << r.body);
+        CHECK_MESSAGE(made_for(r, own), "request " << i << " wanted " << own << ", got\n"
+                                                   << r.body);
         if (cache_status(r).collapsed) ++collapsed;
     }
     // Misses join by URL; only those with the leader's encoding may share its response. The
@@ -273,7 +274,7 @@ TEST_CASE("once a URL's Vary names are known, concurrent misses coalesce per var
     Cachet cachet(origin.url());
     const std::string target =
         "/known?cc=max-age=60&echo=1&delay_ms=300&header=Vary:Accept-Encoding";
-    get_ok(cachet.port(), target, {"Accept-Encoding: identity"});   // stores the URL's marker
+    get_ok(cachet.port(), target, {"Accept-Encoding: identity"});  // stores the URL's marker
     const std::vector<std::string> encodings = {"gzip", "br", "zstd"};
     std::vector<std::string> requests;
     for (int i = 0; i < 30; ++i) {

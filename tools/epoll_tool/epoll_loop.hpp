@@ -65,14 +65,14 @@ protected:
 
     void end(int fd, Connection& conn) {
         conn = Connection{};
-        close(fd);   // also removes it from the epoll set
+        close(fd);  // also removes it from the epoll set
     }
 
 private:
     void accept_all() {
         for (;;) {
             int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd < 0) return;   // EAGAIN, or a transient error: the next event retries
+            if (fd < 0) return;  // EAGAIN, or a transient error: the next event retries
             int one = 1;
             setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
             if (static_cast<std::size_t>(fd) >= connections_.size()) {
@@ -95,7 +95,7 @@ private:
     int listen_fd_;
     int stop_fd_;
     int epoll_fd_ = -1;
-    std::vector<Connection> connections_;   // indexed by fd
+    std::vector<Connection> connections_;  // indexed by fd
 };
 
-}   // namespace cachet::tools::epoll_tool
+}  // namespace cachet::tools::epoll_tool

@@ -24,7 +24,7 @@ sigset_t stop_signals() {
     return signals;
 }
 
-}   // namespace
+}  // namespace
 
 void block_stop_signals() {
     sigset_t signals = stop_signals();
@@ -88,4 +88,4 @@ int serve_until_stopped(const char* program, const ListenerOptions& options,
     return 0;
 }
 
-}   // namespace cachet::tools::epoll_tool
+}  // namespace cachet::tools::epoll_tool

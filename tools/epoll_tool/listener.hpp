@@ -36,4 +36,4 @@ using ServeLoop = std::function<void(int listen_fd, int stop_fd)>;
 int serve_until_stopped(const char* program, const ListenerOptions& options,
                         std::string_view details, const ServeLoop& serve);
 
-}   // namespace cachet::tools::epoll_tool
+}  // namespace cachet::tools::epoll_tool

@@ -30,7 +30,7 @@ std::optional<std::uint64_t> parse_count(std::string_view text) {
 std::optional<sockaddr_in> parse_listen(std::string_view text) {
     auto colon = text.rfind(':');
     if (colon == std::string_view::npos) return std::nullopt;
-    std::string host(text.substr(0, colon));   // inet_pton wants a terminated string
+    std::string host(text.substr(0, colon));  // inet_pton wants a terminated string
     auto port = parse_number(text.substr(colon + 1));
     if (!port || *port > 65535) return std::nullopt;
     sockaddr_in addr{};
@@ -40,8 +40,8 @@ std::optional<sockaddr_in> parse_listen(std::string_view text) {
     return addr;
 }
 
-std::optional<ListenerOptions> parse_options(const char* program, std::string_view usage,
-                                             int argc, char** argv, ListenerOptions defaults,
+std::optional<ListenerOptions> parse_options(const char* program, std::string_view usage, int argc,
+                                             char** argv, ListenerOptions defaults,
                                              const OtherOption& other) {
     ListenerOptions options = defaults;
     bool have_listen = false;
@@ -93,4 +93,4 @@ std::optional<ListenerOptions> parse_options(const char* program, std::string_vi
     return options;
 }
 
-}   // namespace cachet::tools::epoll_tool
+}  // namespace cachet::tools::epoll_tool

@@ -12,7 +12,7 @@ namespace cachet::tools::epoll_tool {
 
 struct ListenerOptions {
     sockaddr_in listen{};
-    unsigned threads = 1;   // one epoll loop and one SO_REUSEPORT socket each
+    unsigned threads = 1;  // one epoll loop and one SO_REUSEPORT socket each
 };
 
 // A plain decimal number, nothing before or after it.
@@ -33,8 +33,8 @@ using OtherOption = std::function<OptionResult(std::string_view name, const char
 
 // Parses argv starting from `defaults`. --help prints `usage` to stdout and exits 0. Anything
 // wrong is printed to stderr as "`program`: what is wrong and how to fix it", and returns nothing.
-std::optional<ListenerOptions> parse_options(const char* program, std::string_view usage,
-                                             int argc, char** argv, ListenerOptions defaults,
+std::optional<ListenerOptions> parse_options(const char* program, std::string_view usage, int argc,
+                                             char** argv, ListenerOptions defaults,
                                              const OtherOption& other = {});
 
-}   // namespace cachet::tools::epoll_tool
+}  // namespace cachet::tools::epoll_tool

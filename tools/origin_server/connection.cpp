@@ -36,9 +36,7 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
     return true;
 }
 
-Connection* owner(llhttp_t* p) noexcept {
-    return static_cast<Connection*>(p->data);
-}
+Connection* owner(llhttp_t* p) noexcept { return static_cast<Connection*>(p->data); }
 
 }  // namespace
 
@@ -70,9 +68,7 @@ Connection::Connection(Server& server) : server_(server), id_(server.next_connec
     server_.connections_.insert(this);
 }
 
-Connection::~Connection() {
-    server_.forget(this);
-}
+Connection::~Connection() { server_.forget(this); }
 
 void Connection::start() noexcept {
     llhttp_init(&parser_, HTTP_REQUEST, parser_settings());
@@ -140,13 +136,9 @@ void Connection::close_gracefully() {
     }
 }
 
-void Connection::reset() {
-    close_handles(true);
-}
+void Connection::reset() { close_handles(true); }
 
-void Connection::close() noexcept {
-    close_handles(false);
-}
+void Connection::close() noexcept { close_handles(false); }
 
 void Connection::close_handles(bool with_reset) noexcept {
     if (closing_) return;

@@ -94,16 +94,13 @@ void Server::stop() noexcept {
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
     std::vector<Connection*> open(connections_.begin(), connections_.end());
-    for (Connection* conn : open)
-        conn->close();
+    for (Connection* conn : open) conn->close();
 }
 
 void Server::on_connection(uv_stream_t* s, int status) noexcept {
     static_cast<Server*>(s->data)->handle_connection(status);
 }
 
-void Server::on_signal(uv_signal_t* s, int) noexcept {
-    static_cast<Server*>(s->data)->stop();
-}
+void Server::on_signal(uv_signal_t* s, int) noexcept { static_cast<Server*>(s->data)->stop(); }
 
 }  // namespace cachet::tools

@@ -25,8 +25,7 @@ constexpr char pattern_byte(std::uint64_t offset) noexcept {
 // Bytes [offset, offset + length) of the pattern.
 inline std::string pattern_bytes(std::uint64_t offset, std::uint64_t length) {
     std::string out(length, '\0');
-    for (std::uint64_t i = 0; i < length; ++i)
-        out[i] = pattern_byte(offset + i);
+    for (std::uint64_t i = 0; i < length; ++i) out[i] = pattern_byte(offset + i);
     return out;
 }
 

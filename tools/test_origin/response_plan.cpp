@@ -28,8 +28,7 @@ std::string echo_body(const Request& request) {
     std::string out = request.method + " " + request.target + " HTTP/" +
                       std::to_string(request.http_major) + "." +
                       std::to_string(request.http_minor) + "\n";
-    for (const auto& h : request.headers)
-        out += h.name + ": " + h.value + "\n";
+    for (const auto& h : request.headers) out += h.name + ": " + h.value + "\n";
     char checksum[17];
     std::snprintf(checksum, sizeof checksum, "%016llx",
                   static_cast<unsigned long long>(request.body_checksum.value()));
@@ -44,10 +43,8 @@ bool etag_matches(std::string_view header, std::string_view etag) {
         auto comma = header.find(',');
         std::string_view item = header.substr(0, comma);
         header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-        while (!item.empty() && item.front() == ' ')
-            item.remove_prefix(1);
-        while (!item.empty() && item.back() == ' ')
-            item.remove_suffix(1);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
         if (item == "*") return true;
         if (item.substr(0, 2) == "W/") item.remove_prefix(2);
         std::string_view bare = etag.substr(0, 2) == "W/" ? etag.substr(2) : etag;
@@ -58,7 +55,7 @@ bool etag_matches(std::string_view header, std::string_view etag) {
 
 struct ByteSpan {
     std::uint64_t first = 0;
-    std::uint64_t last = 0;   // inclusive
+    std::uint64_t last = 0;  // inclusive
 };
 
 // One satisfiable range-spec of a Range value against `size` bytes (RFC 9110 §14.1.2);
@@ -114,15 +111,16 @@ ResponsePlan plan_response(const Request& request, const Counted& counted) {
     if (bad || (chunk_size && *chunk_size == 0)) return bad_parameter("chunk_size");
 
     for (const auto& interim : query.get_all("interim")) {
-        const bool digits = interim.size() == 3 && interim.find_first_not_of("0123456789") == std::string::npos;
+        const bool digits =
+            interim.size() == 3 && interim.find_first_not_of("0123456789") == std::string::npos;
         if (!digits || interim[0] != '1') return bad_parameter("interim");
-        plan.interim += "HTTP/1.1 " + interim + " " + std::string(status_text(std::stoi(interim))) + "\r\n";
+        plan.interim +=
+            "HTTP/1.1 " + interim + " " + std::string(status_text(std::stoi(interim))) + "\r\n";
         for (const auto& extra : query.get_all("interim_header")) {
             auto colon = extra.find(':');
             if (colon == std::string::npos || colon == 0) return bad_parameter("interim_header");
             std::string_view value = std::string_view(extra).substr(colon + 1);
-            while (!value.empty() && value.front() == ' ')
-                value.remove_prefix(1);
+            while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
             plan.interim += extra.substr(0, colon) + ": " + std::string(value) + "\r\n";
         }
         plan.interim += "\r\n";
@@ -212,8 +210,7 @@ ResponsePlan plan_response(const Request& request, const Counted& counted) {
         auto colon = extra.find(':');
         if (colon == std::string::npos || colon == 0) return bad_parameter("header");
         std::string_view value = std::string_view(extra).substr(colon + 1);
-        while (!value.empty() && value.front() == ' ')
-            value.remove_prefix(1);
+        while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
         h += extra.substr(0, colon) + ": " + std::string(value) + "\r\n";
     }
     for (const auto& from : query.get_all("header_from")) {
@@ -229,14 +226,11 @@ ResponsePlan plan_response(const Request& request, const Counted& counted) {
     h += "X-Origin-Count: " + std::to_string(counted.path_count) + "\r\n";
     if (!bodiless_status) {
         switch (plan.framing) {
-            case Framing::content_length:
-                h += "Content-Length: " + std::to_string(plan.body_size) + "\r\n";
-                break;
-            case Framing::chunked:
-                h += "Transfer-Encoding: chunked\r\n";
-                break;
-            case Framing::close_delimited:
-                break;
+        case Framing::content_length:
+            h += "Content-Length: " + std::to_string(plan.body_size) + "\r\n";
+            break;
+        case Framing::chunked: h += "Transfer-Encoding: chunked\r\n"; break;
+        case Framing::close_delimited: break;
         }
     }
     if (plan.framing == Framing::close_delimited || !request.keep_alive) {
@@ -250,18 +244,17 @@ ResponsePlan plan_response(const Request& request, const Counted& counted) {
 
 std::string malformed_response(Failure failure) {
     switch (failure) {
-        case Failure::bad_header:
-            return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nthis line has no colon\r\n\r\nok";
-        case Failure::bad_length:
-            return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nok";
-        case Failure::folded_header:
-            return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nCache-Control: max-age=60\r\n"
-                   "X-Folded: first\r\n second\r\n\r\nok";
-        case Failure::extra_response:
-            return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nCache-Control: no-store\r\n\r\nok"
-                   "HTTP/1.1 200 OK\r\nContent-Length: 8\r\nCache-Control: max-age=600\r\n\r\nsmuggled";
-        default:
-            return "HTTP/1.1 two-hundred Okay-ish\r\nContent-Length: 2\r\n\r\nok";
+    case Failure::bad_header:
+        return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nthis line has no colon\r\n\r\nok";
+    case Failure::bad_length:
+        return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nok";
+    case Failure::folded_header:
+        return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nCache-Control: max-age=60\r\n"
+               "X-Folded: first\r\n second\r\n\r\nok";
+    case Failure::extra_response:
+        return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nCache-Control: no-store\r\n\r\nok"
+               "HTTP/1.1 200 OK\r\nContent-Length: 8\r\nCache-Control: max-age=600\r\n\r\nsmuggled";
+    default: return "HTTP/1.1 two-hundred Okay-ish\r\nContent-Length: 2\r\n\r\nok";
     }
 }
 

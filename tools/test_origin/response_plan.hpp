@@ -43,20 +43,28 @@
 namespace cachet::tools {
 
 enum class Framing : std::uint8_t { content_length, chunked, close_delimited };
-enum class Failure : std::uint8_t { none, reset, hang, bad_status_line, bad_header, bad_length, folded_header,
-                                    extra_response };
+enum class Failure : std::uint8_t {
+    none,
+    reset,
+    hang,
+    bad_status_line,
+    bad_header,
+    bad_length,
+    folded_header,
+    extra_response
+};
 
 struct ResponsePlan {
-    std::string interim;          // interim (1xx) heads, sent before delay_ms
+    std::string interim;  // interim (1xx) heads, sent before delay_ms
     std::uint64_t delay_ms = 0;
-    std::uint64_t drip_ms = 0;    // the head goes a byte at a time, this far apart
+    std::uint64_t drip_ms = 0;  // the head goes a byte at a time, this far apart
     Failure failure = Failure::none;
-    std::string head;             // status line and headers, ending in an empty line
-    std::string text_body;        // used when !pattern_body
-    bool pattern_body = false;    // body_pattern.hpp bytes [pattern_offset, +body_size)
-    std::uint64_t pattern_offset = 0;   // bytes; the first of a range answered with 206
-    std::uint64_t body_size = 0;  // bytes
-    bool send_body = true;        // false for HEAD, 204, 304
+    std::string head;                  // status line and headers, ending in an empty line
+    std::string text_body;             // used when !pattern_body
+    bool pattern_body = false;         // body_pattern.hpp bytes [pattern_offset, +body_size)
+    std::uint64_t pattern_offset = 0;  // bytes; the first of a range answered with 206
+    std::uint64_t body_size = 0;       // bytes
+    bool send_body = true;             // false for HEAD, 204, 304
     Framing framing = Framing::content_length;
     std::uint64_t chunk_size = 0;                 // bytes per chunk when chunked
     std::optional<std::uint64_t> truncate_after;  // body bytes sent before the close

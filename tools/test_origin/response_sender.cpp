@@ -26,25 +26,21 @@ void ResponseSender::start(Connection& conn, ResponsePlan plan) {
 
 void ResponseSender::begin() {
     switch (plan_.failure) {
-        case Failure::reset:
-            conn_.reset();
-            return;
-        case Failure::hang:
-            return;  // the connection stays open and paused on this request
-        case Failure::bad_status_line:
-        case Failure::bad_header:
-        case Failure::bad_length:
-        case Failure::folded_header:
-            conn_.write(malformed_response(plan_.failure));
-            conn_.close_gracefully();
-            return;
-        case Failure::extra_response: {   // one write, and the connection stays open
-            auto self = shared_from_this();
-            conn_.write(malformed_response(plan_.failure), [self] { self->done(); });
-            return;
-        }
-        case Failure::none:
-            break;
+    case Failure::reset: conn_.reset(); return;
+    case Failure::hang: return;  // the connection stays open and paused on this request
+    case Failure::bad_status_line:
+    case Failure::bad_header:
+    case Failure::bad_length:
+    case Failure::folded_header:
+        conn_.write(malformed_response(plan_.failure));
+        conn_.close_gracefully();
+        return;
+    case Failure::extra_response: {  // one write, and the connection stays open
+        auto self = shared_from_this();
+        conn_.write(malformed_response(plan_.failure), [self] { self->done(); });
+        return;
+    }
+    case Failure::none: break;
     }
     send_head(0);
 }

@@ -21,9 +21,7 @@ std::vector<std::string> command(const std::string& origin_url,
 
 }  // namespace
 
-const char* cachet_binary() noexcept {
-    return CACHET_BIN;
-}
+const char* cachet_binary() noexcept { return CACHET_BIN; }
 
 Cachet::Cachet(const std::string& origin_url, const std::vector<std::string>& flags)
     : process_(command(origin_url, flags)) {

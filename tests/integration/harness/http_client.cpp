@@ -19,8 +19,7 @@ std::string http_request(std::string_view method, std::string_view target,
                          const std::vector<std::string>& headers, std::string_view body) {
     std::string out = std::string(method) + " " + std::string(target) + " HTTP/1.1\r\n";
     out += "Host: 127.0.0.1\r\n";
-    for (const auto& h : headers)
-        out += h + "\r\n";
+    for (const auto& h : headers) out += h + "\r\n";
     if (!body.empty()) out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     out += "\r\n";
     out += body;

@@ -80,17 +80,11 @@ std::uint64_t TestOrigin::requests_for_target(std::string_view target) const {
     return std::stoull(stats("target=" + url_encode(target)));
 }
 
-std::uint64_t TestOrigin::total_requests() const {
-    return json_number(stats(""), "requests");
-}
+std::uint64_t TestOrigin::total_requests() const { return json_number(stats(""), "requests"); }
 
-std::uint64_t TestOrigin::connections() const {
-    return json_number(stats(""), "connections");
-}
+std::uint64_t TestOrigin::connections() const { return json_number(stats(""), "connections"); }
 
-std::string TestOrigin::stats_json() const {
-    return stats("");
-}
+std::string TestOrigin::stats_json() const { return stats(""); }
 
 DeadPort::DeadPort() {
     fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -78,8 +78,7 @@ Process::Process(std::vector<std::string> argv, Options options) : argv_(std::mo
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 
     std::vector<char*> args;
-    for (auto& a : argv_)
-        args.push_back(a.data());
+    for (auto& a : argv_) args.push_back(a.data());
     args.push_back(nullptr);
     int rc = posix_spawn(&pid_, args[0], &actions, &attr, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);

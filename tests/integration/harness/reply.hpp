@@ -22,9 +22,7 @@ enum class Outcome {
     malformed,               // bytes that are not an HTTP/1.x response
 };
 std::string_view name(Outcome outcome) noexcept;
-inline std::ostream& operator<<(std::ostream& os, Outcome o) {
-    return os << name(o);
-}
+inline std::ostream& operator<<(std::ostream& os, Outcome o) { return os << name(o); }
 
 // An interim (1xx) response that came before the final one.
 struct InterimReply {

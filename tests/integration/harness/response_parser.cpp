@@ -10,10 +10,8 @@ constexpr std::size_t max_head = 64 * 1024;  // bytes
 constexpr std::size_t max_line = 4096;       // bytes of a chunk-size or trailer line
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
 }
 
@@ -76,20 +74,13 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 
 std::string_view name(Outcome outcome) noexcept {
     switch (outcome) {
-        case Outcome::complete:
-            return "complete";
-        case Outcome::connect_failed:
-            return "connect_failed";
-        case Outcome::closed_before_response:
-            return "closed_before_response";
-        case Outcome::truncated:
-            return "truncated";
-        case Outcome::reset:
-            return "reset";
-        case Outcome::timeout:
-            return "timeout";
-        case Outcome::malformed:
-            return "malformed";
+    case Outcome::complete: return "complete";
+    case Outcome::connect_failed: return "connect_failed";
+    case Outcome::closed_before_response: return "closed_before_response";
+    case Outcome::truncated: return "truncated";
+    case Outcome::reset: return "reset";
+    case Outcome::timeout: return "timeout";
+    case Outcome::malformed: return "malformed";
     }
     return "?";
 }
@@ -153,92 +144,91 @@ std::size_t ResponseParser::feed(std::string_view data) {
     while (used < data.size() && state_ != State::done) {
         started_ = true;
         switch (state_) {
-            case State::head: {
-                const std::size_t old = head_.size();
-                head_.append(data.substr(used));
-                auto end = head_.find("\r\n\r\n", old >= 3 ? old - 3 : 0);
-                if (end == std::string::npos) {
-                    used = data.size();
-                    if (head_.size() > max_head) fail("response head over 64 KiB");
-                    break;
-                }
-                used += end + 4 - old;
-                head_.resize(end + 4);
-                if (parse_head()) head_.clear();
-                break;
-            }
-            case State::body_length: {
-                auto n = static_cast<std::size_t>(
-                    std::min<std::uint64_t>(remaining_, data.size() - used));
-                reply_.body.append(data.substr(used, n));
-                used += n;
-                remaining_ -= n;
-                if (remaining_ == 0) finish();
-                break;
-            }
-            case State::chunk_size: {
-                if (!take_line(data, used, head_, bad)) {
-                    if (bad) fail("bad chunk-size line");
-                    break;
-                }
-                std::string_view line = trim(std::string_view(head_).substr(0, head_.find(';')));
-                std::uint64_t size = 0;
-                bool ok = !line.empty() && line.size() <= 15;
-                for (char c : line) {
-                    int v = std::isxdigit(static_cast<unsigned char>(c))
-                                ? (c <= '9' ? c - '0' : (std::tolower(c) - 'a' + 10))
-                                : -1;
-                    if (v < 0) ok = false;
-                    size = size * 16 + static_cast<std::uint64_t>(v < 0 ? 0 : v);
-                }
-                if (!ok) {
-                    fail("bad chunk size '" + head_ + "'");
-                    break;
-                }
-                head_.clear();
-                remaining_ = size;
-                state_ = size == 0 ? State::trailers : State::chunk_data;
-                break;
-            }
-            case State::chunk_data: {
-                auto n = static_cast<std::size_t>(
-                    std::min<std::uint64_t>(remaining_, data.size() - used));
-                reply_.body.append(data.substr(used, n));
-                used += n;
-                remaining_ -= n;
-                if (remaining_ == 0) state_ = State::chunk_crlf;
-                break;
-            }
-            case State::chunk_crlf: {
-                if (!take_line(data, used, head_, bad)) {
-                    if (bad) fail("chunk data not followed by CRLF");
-                    break;
-                }
-                if (!head_.empty()) {
-                    fail("chunk data longer than its size");
-                    break;
-                }
-                state_ = State::chunk_size;
-                break;
-            }
-            case State::trailers: {
-                if (!take_line(data, used, head_, bad)) {
-                    if (bad) fail("bad trailer line");
-                    break;
-                }
-                if (head_.empty()) {
-                    finish();
-                } else {
-                    head_.clear();  // a trailer field: accepted and ignored
-                }
-                break;
-            }
-            case State::body_eof:
-                reply_.body.append(data.substr(used));
+        case State::head: {
+            const std::size_t old = head_.size();
+            head_.append(data.substr(used));
+            auto end = head_.find("\r\n\r\n", old >= 3 ? old - 3 : 0);
+            if (end == std::string::npos) {
                 used = data.size();
+                if (head_.size() > max_head) fail("response head over 64 KiB");
                 break;
-            case State::done:
+            }
+            used += end + 4 - old;
+            head_.resize(end + 4);
+            if (parse_head()) head_.clear();
+            break;
+        }
+        case State::body_length: {
+            auto n =
+                static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, data.size() - used));
+            reply_.body.append(data.substr(used, n));
+            used += n;
+            remaining_ -= n;
+            if (remaining_ == 0) finish();
+            break;
+        }
+        case State::chunk_size: {
+            if (!take_line(data, used, head_, bad)) {
+                if (bad) fail("bad chunk-size line");
                 break;
+            }
+            std::string_view line = trim(std::string_view(head_).substr(0, head_.find(';')));
+            std::uint64_t size = 0;
+            bool ok = !line.empty() && line.size() <= 15;
+            for (char c : line) {
+                int v = std::isxdigit(static_cast<unsigned char>(c))
+                            ? (c <= '9' ? c - '0' : (std::tolower(c) - 'a' + 10))
+                            : -1;
+                if (v < 0) ok = false;
+                size = size * 16 + static_cast<std::uint64_t>(v < 0 ? 0 : v);
+            }
+            if (!ok) {
+                fail("bad chunk size '" + head_ + "'");
+                break;
+            }
+            head_.clear();
+            remaining_ = size;
+            state_ = size == 0 ? State::trailers : State::chunk_data;
+            break;
+        }
+        case State::chunk_data: {
+            auto n =
+                static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, data.size() - used));
+            reply_.body.append(data.substr(used, n));
+            used += n;
+            remaining_ -= n;
+            if (remaining_ == 0) state_ = State::chunk_crlf;
+            break;
+        }
+        case State::chunk_crlf: {
+            if (!take_line(data, used, head_, bad)) {
+                if (bad) fail("chunk data not followed by CRLF");
+                break;
+            }
+            if (!head_.empty()) {
+                fail("chunk data longer than its size");
+                break;
+            }
+            state_ = State::chunk_size;
+            break;
+        }
+        case State::trailers: {
+            if (!take_line(data, used, head_, bad)) {
+                if (bad) fail("bad trailer line");
+                break;
+            }
+            if (head_.empty()) {
+                finish();
+            } else {
+                head_.clear();  // a trailer field: accepted and ignored
+            }
+            break;
+        }
+        case State::body_eof:
+            reply_.body.append(data.substr(used));
+            used = data.size();
+            break;
+        case State::done: break;
         }
     }
     return used;
@@ -285,7 +275,8 @@ bool ResponseParser::parse_head() {
 
     if (reply_.status / 100 == 1 && reply_.status != 101) {
         // An interim response: kept aside, the final one follows.
-        reply_.interim.push_back(InterimReply{reply_.status, std::move(reply_.headers), Clock::now()});
+        reply_.interim.push_back(
+            InterimReply{reply_.status, std::move(reply_.headers), Clock::now()});
         reply_.headers.clear();
         return true;
     }

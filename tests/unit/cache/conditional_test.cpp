@@ -13,12 +13,12 @@ using cachet::http::HeaderView;
 
 namespace {
 
-constexpr Seconds nov_6_1994 = 784111777;   // Sun, 06 Nov 1994 08:49:37 GMT
+constexpr Seconds nov_6_1994 = 784111777;  // Sun, 06 Nov 1994 08:49:37 GMT
 constexpr Seconds now = 1700000000;
 
-constexpr std::string_view before = "Sun, 06 Nov 1994 08:49:36 GMT";    // one second earlier
-constexpr std::string_view exactly = "Sun, 06 Nov 1994 08:49:37 GMT";   // Last-Modified
-constexpr std::string_view after = "Sun, 06 Nov 1994 08:49:38 GMT";     // one second later
+constexpr std::string_view before = "Sun, 06 Nov 1994 08:49:36 GMT";   // one second earlier
+constexpr std::string_view exactly = "Sun, 06 Nov 1994 08:49:37 GMT";  // Last-Modified
+constexpr std::string_view after = "Sun, 06 Nov 1994 08:49:38 GMT";    // one second later
 
 // A stored 200 with a strong ETag "v1" and Last-Modified nov_6_1994.
 StoredValidators stored(int status = 200) {

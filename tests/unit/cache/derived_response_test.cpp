@@ -19,7 +19,9 @@ constexpr std::string_view kStored =
 
 }  // namespace
 
-TEST_CASE("a 304 keeps the validators and caching fields but no representation metadata (RFC 9110 §15.4.5)") {
+TEST_CASE(
+    "a 304 keeps the validators and caching fields but no representation metadata (RFC 9110 "
+    "§15.4.5)") {
     std::string head = cache::not_modified_head(kStored);
     CHECK(head.rfind("HTTP/1.1 304 Not Modified\r\n", 0) == 0);
     CHECK(http::find_field(head, "ETag") == "\"v1\"");
@@ -38,7 +40,9 @@ TEST_CASE("a 206 carries the range's length and its Content-Range (RFC 9110 §15
     CHECK(http::find_field(head, "Content-Length") == "100");
     CHECK(http::find_field(head, "Content-Type") == "application/json");
     int lengths = 0;
-    http::for_each_field(head, [&](const http::HeaderView& f) { lengths += http::iequals(f.name, "content-length"); });
+    http::for_each_field(head, [&](const http::HeaderView& f) {
+        lengths += http::iequals(f.name, "content-length");
+    });
     CHECK(lengths == 1);
 }
 

@@ -42,7 +42,9 @@ EntryRef stored(std::string_view key, std::string_view head, std::string_view bo
     return entry;
 }
 
-constexpr std::string_view primary = "GET\x1f" "example.com\x1f/doc";
+constexpr std::string_view primary =
+    "GET\x1f"
+    "example.com\x1f/doc";
 
 }  // namespace
 
@@ -51,7 +53,8 @@ constexpr std::string_view primary = "GET\x1f" "example.com\x1f/doc";
 // Content-Length header field, the value of Content-Length matches that of the stored
 // response, the cache SHOULD update the stored response ...; otherwise, the cache SHOULD
 // consider the stored response to be stale."
-TEST_CASE("a HEAD response with the stored validators and length agrees with it (RFC 9111 §4.3.5)") {
+TEST_CASE(
+    "a HEAD response with the stored validators and length agrees with it (RFC 9111 §4.3.5)") {
     CHECK(compare({{"ETag", "\"v1\""}, {"Content-Length", "4"}}) == HeadAgreement::agrees);
     CHECK(compare({{"Last-Modified", "Sunday, 06-Nov-94 08:49:37 GMT"}}) == HeadAgreement::agrees);
     CHECK(compare({{"etag", " \"v1\" "}, {"last-modified", "Sun, 06 Nov 1994 08:49:37 GMT"}}) ==
@@ -72,7 +75,8 @@ TEST_CASE("a validator the stored response lacks cannot match (RFC 9111 §4.3.5)
     const auto etag = fields({{"ETag", "\"v1\""}});
     CHECK(compare_head_response("HTTP/1.1 200 OK\r\n", 4, etag) == HeadAgreement::differs);
     const auto modified = fields({{"Last-Modified", "Sun, 06 Nov 1994 08:49:37 GMT"}});
-    CHECK(compare_head_response("HTTP/1.1 200 OK\r\nETag: \"v1\"\r\n", 4, modified) == HeadAgreement::differs);
+    CHECK(compare_head_response("HTTP/1.1 200 OK\r\nETag: \"v1\"\r\n", 4, modified) ==
+          HeadAgreement::differs);
 }
 
 TEST_CASE("the stored GET response a HEAD request would be answered from is found by its key") {
@@ -85,7 +89,9 @@ TEST_CASE("the stored GET response a HEAD request would be answered from is foun
     CHECK(found->key() == primary);
 }
 
-TEST_CASE("of a URL's variants, the one the HEAD request selects is the one found (RFC 9111 §4.1, §4.3.5)") {
+TEST_CASE(
+    "of a URL's variants, the one the HEAD request selects is the one found (RFC 9111 §4.1, "
+    "§4.3.5)") {
     Store store({.budget_bytes = 1 << 20, .shard_count = 8});
     const std::string head = std::string(stored_head) + "Vary: Accept-Language\r\n";
     const auto english = fields({{"Accept-Language", "en"}});

@@ -15,9 +15,11 @@ TEST_CASE("the status line and the usually-repeated fields are shared, the rest 
         "Server: api\r\n"
         "Content-Length: 2\r\n");
     CHECK(split.shared ==
-          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nCache-Control: max-age=60\r\nServer: api\r\n");
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nCache-Control: "
+          "max-age=60\r\nServer: api\r\n");
     CHECK(split.own ==
-          "Date: Mon, 23 Nov 2026 10:00:00 GMT\r\nETag: \"v1\"\r\nX-Request-Id: 8f1c\r\nContent-Length: 2\r\n");
+          "Date: Mon, 23 Nov 2026 10:00:00 GMT\r\nETag: \"v1\"\r\nX-Request-Id: "
+          "8f1c\r\nContent-Length: 2\r\n");
 }
 
 TEST_CASE("lines of one field name stay on one side, in their order (RFC 9110 §5.3)") {

@@ -178,8 +178,7 @@ TEST_CASE("relative references resolve against an absolute-form target's authori
     CHECK(targets(e) ==
           List{"other.example http://origin.example/dir/page", "origin.example /dir/next"});
     e.location = "http://origin.example/x";
-    CHECK(targets(e) ==
-          List{"other.example http://origin.example/dir/page", "origin.example /x"});
+    CHECK(targets(e) == List{"other.example http://origin.example/dir/page", "origin.example /x"});
     e.location = "http://other.example/x";
     CHECK(targets(e) == List{"other.example http://origin.example/dir/page"});
 }

@@ -23,7 +23,8 @@ TEST_CASE("a key holds method, host and target, and its hash is XXH3 of its byte
     KeyBuffer buffer;
     auto key = build_key(buffer, "GET", "example.com", "/a?b=1");
     REQUIRE(key);
-    CHECK(*key == std::string_view("GET\x1f" "example.com\x1f/a?b=1"));
+    CHECK(*key == std::string_view("GET\x1f"
+                                   "example.com\x1f/a?b=1"));
     CHECK(buffer.view() == *key);
     CHECK(buffer.hash == hash_key(*key));
     CHECK(buffer.hash != 0);
@@ -48,8 +49,8 @@ TEST_CASE("the default port and a trailing dot do not change the key") {
 
 TEST_CASE("another port makes another key") {
     CHECK(key_of("GET", "example.com:8080", "/x") != key_of("GET", "example.com", "/x"));
-    CHECK(key_of("GET", "example.com:8080", "/x") ==
-          std::string("GET\x1f" "example.com:8080\x1f/x"));
+    CHECK(key_of("GET", "example.com:8080", "/x") == std::string("GET\x1f"
+                                                                 "example.com:8080\x1f/x"));
 }
 
 TEST_CASE("an IPv6 literal keeps its colons and loses only the default port") {
@@ -98,7 +99,9 @@ TEST_CASE("a key that does not fit the buffer is an error, not a truncation") {
 
 TEST_CASE("a key that exactly fills the buffer is accepted") {
     KeyBuffer buffer;
-    std::string_view prefix = "GET\x1f" "h\x1f";
+    std::string_view prefix =
+        "GET\x1f"
+        "h\x1f";
     std::string target = "/" + std::string(buffer.bytes.size() - prefix.size() - 1, 'a');
     auto key = build_key(buffer, "GET", "h", target);
     REQUIRE(key);
@@ -107,19 +110,29 @@ TEST_CASE("a key that exactly fills the buffer is accepted") {
 
 TEST_CASE("a host holding the separator byte is refused as a bad request") {
     KeyBuffer buffer;
-    auto key = build_key(buffer, "GET", "a\x1f" "b", "/");
+    auto key = build_key(buffer, "GET",
+                         "a\x1f"
+                         "b",
+                         "/");
     REQUIRE_FALSE(key);
     CHECK(key.error() == Errc::bad_request);
 }
 
 TEST_CASE("no part of a key may hold the variant separator, so no request names a variant") {
     KeyBuffer buffer;
-    auto in_target = build_key(buffer, "GET", "example.com", "/img\x1e" "accept-encoding");
+    auto in_target = build_key(buffer, "GET", "example.com",
+                               "/img\x1e"
+                               "accept-encoding");
     REQUIRE_FALSE(in_target);
     CHECK(in_target.error() == Errc::bad_request);
-    CHECK_FALSE(build_key(buffer, "GET", "exa\x1e" "mple.com", "/img"));
+    CHECK_FALSE(build_key(buffer, "GET",
+                          "exa\x1e"
+                          "mple.com",
+                          "/img"));
     CHECK_FALSE(build_key(buffer, "GET", "", "http://example.com/img\x1e"));
-    CHECK_FALSE(build_key(buffer, "GET", "", "http://exa\x1e" "mple.com/img"));
+    CHECK_FALSE(build_key(buffer, "GET", "",
+                          "http://exa\x1e"
+                          "mple.com/img"));
     CHECK(build_key(buffer, "GET", "example.com", "/img"));
 }
 

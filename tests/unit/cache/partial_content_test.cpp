@@ -35,13 +35,13 @@ TEST_CASE("Content-Range names a range and the complete length (RFC 9110 §14.4)
 
 TEST_CASE("a Content-Range without a known complete length is not usable (RFC 9110 §14.4)") {
     CHECK_FALSE(parse_content_range("bytes 0-9/*"));
-    CHECK_FALSE(parse_content_range("bytes */1000"));   // unsatisfied-range, for a 416
+    CHECK_FALSE(parse_content_range("bytes */1000"));  // unsatisfied-range, for a 416
 }
 
 TEST_CASE("an invalid Content-Range is not usable (RFC 9110 §14.4)") {
     for (const std::string_view value :
-         {"", "bytes", "bytes 0-9", "bytes 9-0/10", "bytes 0-10/10", "bytes 0-9/5",
-          "items 0-9/10", "bytes -9/10", "bytes 0-/10", "bytes 0 - 9/10", "bytes 0-9/1x",
+         {"", "bytes", "bytes 0-9", "bytes 9-0/10", "bytes 0-10/10", "bytes 0-9/5", "items 0-9/10",
+          "bytes -9/10", "bytes 0-/10", "bytes 0 - 9/10", "bytes 0-9/1x",
           "bytes 99999999999999999999-0/1"}) {
         CAPTURE(value);
         CHECK_FALSE(parse_content_range(value));
@@ -51,9 +51,10 @@ TEST_CASE("an invalid Content-Range is not usable (RFC 9110 §14.4)") {
 TEST_CASE("a stored head has one usable Content-Range or none (RFC 9110 §14.4: a singleton)") {
     CHECK(content_range_of_head("HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-9/10\r\n"));
     CHECK_FALSE(content_range_of_head("HTTP/1.1 206 Partial Content\r\nContent-Length: 10\r\n"));
-    CHECK_FALSE(content_range_of_head("HTTP/1.1 206 Partial Content\r\n"
-                                      "Content-Range: bytes 0-9/10\r\n"
-                                      "Content-Range: bytes 0-9/10\r\n"));
+    CHECK_FALSE(
+        content_range_of_head("HTTP/1.1 206 Partial Content\r\n"
+                              "Content-Range: bytes 0-9/10\r\n"
+                              "Content-Range: bytes 0-9/10\r\n"));
 }
 
 TEST_CASE("a 206 body holds exactly the range its Content-Range names (RFC 9110 §15.3.7)") {
@@ -94,18 +95,19 @@ TEST_CASE("a range reaching outside the stored bytes goes to the origin (RFC 911
     CHECK_FALSE(within({{"Range", "bytes=0-99"}}, bytes_100_to_499_of_1000));
     CHECK_FALSE(within({{"Range", "bytes=99-200"}}, bytes_100_to_499_of_1000));
     CHECK_FALSE(within({{"Range", "bytes=400-500"}}, bytes_100_to_499_of_1000));
-    CHECK_FALSE(within({{"Range", "bytes=5000-"}}, bytes_100_to_499_of_1000));   // unsatisfiable
+    CHECK_FALSE(within({{"Range", "bytes=5000-"}}, bytes_100_to_499_of_1000));  // unsatisfiable
 }
 
-TEST_CASE("only a GET with one Range of one range-spec is answered from a partial entry "
-          "(RFC 9110 §14.2)") {
+TEST_CASE(
+    "only a GET with one Range of one range-spec is answered from a partial entry "
+    "(RFC 9110 §14.2)") {
     CHECK_FALSE(within({}, bytes_100_to_499_of_1000));
     CHECK_FALSE(within({{"Range", "bytes=100-199"}}, bytes_100_to_499_of_1000, "HEAD"));
     CHECK_FALSE(within({{"Range", "bytes=100-149, 200-249"}}, bytes_100_to_499_of_1000));
-    CHECK_FALSE(within({{"Range", "bytes=100-199"}, {"Range", "bytes=100-199"}},
-                       bytes_100_to_499_of_1000));
+    CHECK_FALSE(
+        within({{"Range", "bytes=100-199"}, {"Range", "bytes=100-199"}}, bytes_100_to_499_of_1000));
     CHECK_FALSE(within({{"Range", "items=100-199"}}, bytes_100_to_499_of_1000));
     // If-Range is not evaluated against a partial entry: the origin decides (§13.1.5).
-    CHECK_FALSE(within({{"Range", "bytes=100-199"}, {"If-Range", "\"v1\""}},
-                       bytes_100_to_499_of_1000));
+    CHECK_FALSE(
+        within({{"Range", "bytes=100-199"}, {"If-Range", "\"v1\""}}, bytes_100_to_499_of_1000));
 }

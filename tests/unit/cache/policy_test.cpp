@@ -12,7 +12,7 @@ using cachet::http::parse_cache_control;
 
 namespace {
 
-constexpr Seconds nov_6_1994 = 784111777;   // Sun, 06 Nov 1994 08:49:37 GMT
+constexpr Seconds nov_6_1994 = 784111777;  // Sun, 06 Nov 1994 08:49:37 GMT
 constexpr Seconds hour = 3600;
 constexpr Seconds day = 86400;
 
@@ -21,9 +21,7 @@ RequestFacts request(std::string_view method, std::initializer_list<HeaderView> 
     return request_facts(method, fields);
 }
 
-RequestFacts get(std::initializer_list<HeaderView> headers = {}) {
-    return request("GET", headers);
-}
+RequestFacts get(std::initializer_list<HeaderView> headers = {}) { return request("GET", headers); }
 
 ResponseFacts response(int status, std::initializer_list<HeaderView> headers = {}) {
     const std::vector<HeaderView> fields(headers);
@@ -203,12 +201,12 @@ TEST_CASE("a response with Cache-Control: private is not stored (RFC 9111 §5.2.
 }
 
 TEST_CASE("private with field names is storable, the fields to be stripped (RFC 9111 §5.2.2.7)") {
-    CHECK(verdict(get(), response_with("private=\"Set-Cookie\", max-age=60")) ==
-          NotStored::stored);
+    CHECK(verdict(get(), response_with("private=\"Set-Cookie\", max-age=60")) == NotStored::stored);
 }
 
-TEST_CASE("an authenticated request's response needs public, s-maxage or must-revalidate "
-          "(RFC 9111 §3.5)") {
+TEST_CASE(
+    "an authenticated request's response needs public, s-maxage or must-revalidate "
+    "(RFC 9111 §3.5)") {
     const RequestFacts authed = get({{"Authorization", "Basic eDp5"}});
     CHECK(verdict(authed, response_with("max-age=60")) == NotStored::authorization);
     CHECK(verdict(authed, response(200)) == NotStored::authorization);
@@ -217,8 +215,9 @@ TEST_CASE("an authenticated request's response needs public, s-maxage or must-re
     CHECK(verdict(authed, response_with("must-revalidate, max-age=60")) == NotStored::stored);
 }
 
-TEST_CASE("Set-Cookie is stored only when the options allow it "
-          "(our choice: RFC 9111 §3 allows it)") {
+TEST_CASE(
+    "Set-Cookie is stored only when the options allow it "
+    "(our choice: RFC 9111 §3 allows it)") {
     const ResponseFacts resp = response(200, {{"Set-Cookie", "id=1"}});
     CHECK(verdict(get(), resp) == NotStored::set_cookie);
     CHECK(verdict(get(), resp, {.store_set_cookie = true}) == NotStored::stored);
@@ -230,14 +229,14 @@ TEST_CASE("a response with Vary: * is not stored (RFC 9110 §12.5.5)") {
 
 TEST_CASE("partial content without a usable Content-Range is not stored (RFC 9111 §3.3)") {
     CHECK(verdict(get(), response(206)) == NotStored::partial);
-    CHECK(verdict(get(), response(200, {{"Content-Range", "bytes 0-1/2"}})) ==
-          NotStored::partial);
+    CHECK(verdict(get(), response(200, {{"Content-Range", "bytes 0-1/2"}})) == NotStored::partial);
 }
 
 // RFC 9111 §3.3: "A cache MAY store ... a partial response ... if the cache ... records the
 // response as incomplete"; the Content-Range says which bytes it holds of how many.
-TEST_CASE("a 206 with one Content-Range to a GET with one Range is stored as partial "
-          "(RFC 9111 §3.3)") {
+TEST_CASE(
+    "a 206 with one Content-Range to a GET with one Range is stored as partial "
+    "(RFC 9111 §3.3)") {
     const auto ranged = get({{"Range", "bytes=0-99"}});
     const auto partial = response(206, {{"Content-Range", "bytes 0-99/1000"}});
     CHECK(storable_as_partial(ranged, partial));
@@ -246,8 +245,9 @@ TEST_CASE("a 206 with one Content-Range to a GET with one Range is stored as par
                                          {"Cache-Control", "max-age=60"}})) == NotStored::stored);
 }
 
-TEST_CASE("a 206 the cache cannot record as one known range is not stored (RFC 9111 §3.3, "
-          "RFC 9110 §14.4, §14.6)") {
+TEST_CASE(
+    "a 206 the cache cannot record as one known range is not stored (RFC 9111 §3.3, "
+    "RFC 9110 §14.4, §14.6)") {
     const auto ranged = get({{"Range", "bytes=0-99"}});
     const HeaderView range{"Content-Range", "bytes 0-99/1000"};
     // Multipart/byteranges: the parts carry the Content-Range, the response none.
@@ -287,31 +287,34 @@ TEST_CASE("a non-final, invalid or 304 status is not stored (RFC 9111 §3)") {
 // RFC 9111 §3: "if the response status code is 206 or 304, or the must-understand cache
 // directive (see Section 5.2.2.3) is present: the cache understands the response status
 // code". Otherwise an unknown final status is stored on the same terms as any other.
-TEST_CASE("an unknown final status with explicit freshness is stored when must-understand is "
-          "absent (RFC 9111 §3)") {
+TEST_CASE(
+    "an unknown final status with explicit freshness is stored when must-understand is "
+    "absent (RFC 9111 §3)") {
     for (const int status : {299, 306, 418, 499, 599}) {
         CAPTURE(status);
-        CHECK(verdict(get(), response(status, {{"Cache-Control", "max-age=60"}})) == NotStored::stored);
+        CHECK(verdict(get(), response(status, {{"Cache-Control", "max-age=60"}})) ==
+              NotStored::stored);
         CHECK(verdict(get(), response(status, {{"Cache-Control", "public"}})) == NotStored::stored);
         CHECK(verdict(get(), response(status)) == NotStored::status);
     }
 }
 
-TEST_CASE("a status not heuristically cacheable needs explicit freshness or public "
-          "(RFC 9111 §3)") {
+TEST_CASE(
+    "a status not heuristically cacheable needs explicit freshness or public "
+    "(RFC 9111 §3)") {
     CHECK(verdict(get(), response(302)) == NotStored::status);
     CHECK(verdict(get(), response(500)) == NotStored::status);
     CHECK(verdict(get(), response(302, {{"Cache-Control", "max-age=60"}})) == NotStored::stored);
-    CHECK(verdict(get(), response(307, {{"Cache-Control", "s-maxage=60"}})) ==
-          NotStored::stored);
+    CHECK(verdict(get(), response(307, {{"Cache-Control", "s-maxage=60"}})) == NotStored::stored);
     CHECK(verdict(get(), response(500, {{"Expires", "Sun, 06 Nov 1994 08:49:37 GMT"}})) ==
           NotStored::stored);
     CHECK(verdict(get(), response(302, {{"Cache-Control", "public"}})) == NotStored::stored);
     CHECK(verdict(get(), response(404)) == NotStored::stored);
 }
 
-TEST_CASE("a no-cache response is stored, to be revalidated before each use "
-          "(RFC 9111 §5.2.2.4)") {
+TEST_CASE(
+    "a no-cache response is stored, to be revalidated before each use "
+    "(RFC 9111 §5.2.2.4)") {
     CHECK(verdict(get(), response_with("no-cache")) == NotStored::stored);
 }
 
@@ -322,8 +325,9 @@ TEST_CASE("must-understand lets an understood status override no-store (RFC 9111
                   response_with("must-understand, no-store")) == NotStored::no_store);
 }
 
-TEST_CASE("must-understand with a status the cache does not know is not stored "
-          "(RFC 9111 §5.2.2.3)") {
+TEST_CASE(
+    "must-understand with a status the cache does not know is not stored "
+    "(RFC 9111 §5.2.2.3)") {
     CHECK(verdict(get(), response(299, {{"Cache-Control", "must-understand, no-store"}})) ==
           NotStored::status);
     CHECK(verdict(get(), response(299, {{"Cache-Control", "must-understand, max-age=5"}})) ==
@@ -336,15 +340,16 @@ TEST_CASE("must-understand with a status the cache does not know is not stored "
 // ... the ETag ... [or] the Last-Modified field value as the value in an If-Modified-Since
 // field"; §5.2.2.4: an unqualified no-cache response "MUST NOT be used to satisfy any other
 // request without forwarding it for validation and receiving a successful response".
-TEST_CASE("a response stale on arrival is stored only with a validator to revalidate it "
-          "(RFC 9111 §4.3.1, §5.2.2.4)") {
+TEST_CASE(
+    "a response stale on arrival is stored only with a validator to revalidate it "
+    "(RFC 9111 §4.3.1, §5.2.2.4)") {
     CHECK(storable_when_stale(response(200, {{"Cache-Control", "no-cache"}, {"ETag", "\"v1\""}})) ==
           NotStored::stored);
-    CHECK(storable_when_stale(response(200, {{"Cache-Control", "max-age=0"},
-                                             {"Last-Modified", "Sun, 06 Nov 1994 08:49:37 GMT"}})) ==
-          NotStored::stored);
-    CHECK(storable_when_stale(response(200, {{"Cache-Control", "s-maxage=0"}, {"etag", "W/\"x\""}})) ==
-          NotStored::stored);
+    CHECK(storable_when_stale(response(
+              200, {{"Cache-Control", "max-age=0"},
+                    {"Last-Modified", "Sun, 06 Nov 1994 08:49:37 GMT"}})) == NotStored::stored);
+    CHECK(storable_when_stale(response(
+              200, {{"Cache-Control", "s-maxage=0"}, {"etag", "W/\"x\""}})) == NotStored::stored);
     CHECK(storable_when_stale(response(200, {{"Expires", "0"}, {"ETag", "\"v1\""}})) ==
           NotStored::stored);
     CHECK(storable_when_stale(response_with("no-cache")) == NotStored::no_freshness);
@@ -360,15 +365,18 @@ TEST_CASE("ETag or Last-Modified, valid or not, counts as a validator (RFC 9110 
 // RFC 9111 §4.2.4: "A cache MUST NOT generate a stale response if it is prohibited by an
 // explicit in-protocol directive (e.g., by a no-cache response directive, a must-revalidate
 // response directive, or an applicable s-maxage or proxy-revalidate response directive)".
-TEST_CASE("no-cache, must-revalidate, proxy-revalidate and s-maxage forbid serving stale "
-          "(RFC 9111 §4.2.4)") {
-    for (const char* cc : {"no-cache", "no-cache, stale-while-revalidate=60", "must-revalidate",
-                           "proxy-revalidate", "s-maxage=0", "max-age=0, no-cache, stale-if-error=60"}) {
+TEST_CASE(
+    "no-cache, must-revalidate, proxy-revalidate and s-maxage forbid serving stale "
+    "(RFC 9111 §4.2.4)") {
+    for (const char* cc :
+         {"no-cache", "no-cache, stale-while-revalidate=60", "must-revalidate", "proxy-revalidate",
+          "s-maxage=0", "max-age=0, no-cache, stale-if-error=60"}) {
         CAPTURE(cc);
         CHECK(forbids_stale(parse_cache_control(cc)));
     }
     // A qualified no-cache only keeps the named fields from being sent unvalidated.
-    for (const char* cc : {"no-cache=\"Set-Cookie\"", "max-age=0", "max-age=0, stale-while-revalidate=60", ""}) {
+    for (const char* cc :
+         {"no-cache=\"Set-Cookie\"", "max-age=0", "max-age=0, stale-while-revalidate=60", ""}) {
         CAPTURE(cc);
         CHECK_FALSE(forbids_stale(parse_cache_control(cc)));
     }
@@ -399,11 +407,12 @@ TEST_CASE("Expires minus Date is the lifetime, never negative (RFC 9111 §4.2.1)
                                   {"Expires", "0"}})) == 0);
 }
 
-TEST_CASE("Expires without a Date gives no lifetime: the proxy fills Date first "
-          "(RFC 9110 §6.6.1)") {
+TEST_CASE(
+    "Expires without a Date gives no lifetime: the proxy fills Date first "
+    "(RFC 9110 §6.6.1)") {
     ResponseFacts facts = response(200, {{"Expires", "Sun, 06 Nov 1994 09:49:37 GMT"}});
     CHECK(lifetime(facts) == 0);
-    facts.date = nov_6_1994;   // what the proxy does with the response time
+    facts.date = nov_6_1994;  // what the proxy does with the response time
     CHECK(lifetime(facts) == hour);
 }
 
@@ -413,14 +422,16 @@ TEST_CASE("an invalid max-age makes the response stale (RFC 9111 §4.2.1)") {
     CHECK(lifetime(response_with("s-maxage=x, max-age=60")) == 0);
 }
 
-TEST_CASE("an unqualified no-cache gives no freshness, whatever else is sent "
-          "(RFC 9111 §5.2.2.4)") {
+TEST_CASE(
+    "an unqualified no-cache gives no freshness, whatever else is sent "
+    "(RFC 9111 §5.2.2.4)") {
     CHECK(lifetime(response_with("max-age=60, no-cache")) == 0);
     CHECK(lifetime(response_with("no-cache=\"Set-Cookie\", max-age=60")) == 60);
 }
 
-TEST_CASE("heuristic freshness is 10% of the time since Last-Modified, capped "
-          "(RFC 9111 §4.2.2)") {
+TEST_CASE(
+    "heuristic freshness is 10% of the time since Last-Modified, capped "
+    "(RFC 9111 §4.2.2)") {
     const HeaderView date{"Date", "Sun, 06 Nov 1994 08:49:37 GMT"};
     const ResponseFacts ten_days =
         response(200, {date, {"Last-Modified", "Thu, 27 Oct 1994 08:49:37 GMT"}});
@@ -432,8 +443,9 @@ TEST_CASE("heuristic freshness is 10% of the time since Last-Modified, capped "
     CHECK(lifetime(future) == 0);
 }
 
-TEST_CASE("heuristic freshness needs a heuristically cacheable status or public "
-          "(RFC 9111 §4.2.2)") {
+TEST_CASE(
+    "heuristic freshness needs a heuristically cacheable status or public "
+    "(RFC 9111 §4.2.2)") {
     const HeaderView date{"Date", "Sun, 06 Nov 1994 08:49:37 GMT"};
     const HeaderView modified{"Last-Modified", "Thu, 27 Oct 1994 08:49:37 GMT"};
     CHECK(lifetime(response(404, {date, modified})) == day);
@@ -451,8 +463,9 @@ TEST_CASE("no heuristic without Last-Modified or with explicit expiration (RFC 9
 
 // --- age ---------------------------------------------------------------------------------
 
-TEST_CASE("corrected_initial_age is the larger of apparent age and Age plus delay "
-          "(RFC 9111 §4.2.3)") {
+TEST_CASE(
+    "corrected_initial_age is the larger of apparent age and Age plus delay "
+    "(RFC 9111 §4.2.3)") {
     ResponseFacts facts = response(200, {{"Age", "100"}});
     facts.date = 1000;
     // Age 100 + delay 5 beats apparent age 10.
@@ -501,8 +514,7 @@ TEST_CASE("a stored response is fresh while its age is below its lifetime (RFC 9
 
 TEST_CASE("request no-cache or Pragma: no-cache forces validation (RFC 9111 §5.2.1.4, §5.4)") {
     const auto stored = parse_cache_control("max-age=60");
-    CHECK(servable(get({{"Cache-Control", "no-cache"}}), stored, 0, 60) ==
-          Servable::must_validate);
+    CHECK(servable(get({{"Cache-Control", "no-cache"}}), stored, 0, 60) == Servable::must_validate);
     CHECK(servable(get({{"Pragma", "no-cache"}}), stored, 0, 60) == Servable::must_validate);
 }
 
@@ -533,12 +545,12 @@ TEST_CASE("request min-fresh requires that much freshness to remain (RFC 9111 §
           Servable::must_validate);
 }
 
-TEST_CASE("a stale response is served only within the client's max-stale "
-          "(RFC 9111 §5.2.1.2, §4.2.4)") {
+TEST_CASE(
+    "a stale response is served only within the client's max-stale "
+    "(RFC 9111 §5.2.1.2, §4.2.4)") {
     const auto stored = parse_cache_control("max-age=60");
     CHECK(servable(get(), stored, 70, 60) == Servable::must_validate);
-    CHECK(servable(get({{"Cache-Control", "max-stale"}}), stored, 1000000, 60) ==
-          Servable::stale);
+    CHECK(servable(get({{"Cache-Control", "max-stale"}}), stored, 1000000, 60) == Servable::stale);
     CHECK(servable(get({{"Cache-Control", "max-stale=10"}}), stored, 70, 60) == Servable::stale);
     CHECK(servable(get({{"Cache-Control", "max-stale=10"}}), stored, 71, 60) ==
           Servable::must_validate);
@@ -546,11 +558,12 @@ TEST_CASE("a stale response is served only within the client's max-stale "
           Servable::must_validate);
 }
 
-TEST_CASE("must-revalidate, proxy-revalidate and s-maxage forbid serving stale "
-          "(RFC 9111 §5.2.2.2, §5.2.2.8, §5.2.2.10)") {
+TEST_CASE(
+    "must-revalidate, proxy-revalidate and s-maxage forbid serving stale "
+    "(RFC 9111 §5.2.2.2, §5.2.2.8, §5.2.2.10)") {
     const RequestFacts lenient = get({{"Cache-Control", "max-stale"}});
-    for (const std::string_view cc : {"max-age=60, must-revalidate", "max-age=60, proxy-revalidate",
-                                      "s-maxage=60"}) {
+    for (const std::string_view cc :
+         {"max-age=60, must-revalidate", "max-age=60, proxy-revalidate", "s-maxage=60"}) {
         CAPTURE(cc);
         CHECK(servable(lenient, parse_cache_control(cc), 61, 60) == Servable::must_validate);
         CHECK(servable(lenient, parse_cache_control(cc), 59, 60) == Servable::fresh);

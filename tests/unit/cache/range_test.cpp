@@ -14,7 +14,7 @@ using cachet::http::HeaderView;
 
 namespace {
 
-constexpr Seconds nov_6_1994 = 784111777;   // Sun, 06 Nov 1994 08:49:37 GMT
+constexpr Seconds nov_6_1994 = 784111777;  // Sun, 06 Nov 1994 08:49:37 GMT
 constexpr Seconds now = 1700000000;
 constexpr std::uint64_t max_u64 = std::numeric_limits<std::uint64_t>::max();
 
@@ -179,7 +179,7 @@ TEST_CASE("If-Range with a date needs an equal, strong Last-Modified (RFC 9110 Â
     CHECK_FALSE(if_range_matches("Sun, 06 Nov 1994 08:49:38 GMT", stored(), now));
     CHECK_FALSE(if_range_matches("Sun, 06 Nov 1994 08:49:36 GMT", stored(), now));
     StoredValidators weak_date = stored();
-    weak_date.date = nov_6_1994;   // Date within the second of Last-Modified: weak
+    weak_date.date = nov_6_1994;  // Date within the second of Last-Modified: weak
     CHECK_FALSE(if_range_matches("Sun, 06 Nov 1994 08:49:37 GMT", weak_date, now));
     StoredValidators no_date = stored();
     no_date.date.reset();

@@ -26,7 +26,9 @@ RequestFacts request_with(std::string_view cache_control) {
 
 }  // namespace
 
-TEST_CASE("a stale entry without validators is refetched, with validators revalidated (RFC 9111 §4.3.1)") {
+TEST_CASE(
+    "a stale entry without validators is refetched, with validators revalidated (RFC 9111 "
+    "§4.3.1)") {
     CHECK(stale_use(nullptr, *entry_with({}), 1100) == StaleUse::refetch);
     CHECK(stale_use(nullptr, *entry_with({.has_validators = true}), 1100) == StaleUse::revalidate);
 }
@@ -52,7 +54,9 @@ TEST_CASE("a request's max-stale accepts staleness up to its value (RFC 9111 §5
     CHECK(stale_use(&any, *entry, 4000) == StaleUse::serve);
 }
 
-TEST_CASE("a request's no-cache or max-age keeps stale-while-revalidate from serving stale (RFC 9111 §5.2.1)") {
+TEST_CASE(
+    "a request's no-cache or max-age keeps stale-while-revalidate from serving stale (RFC 9111 "
+    "§5.2.1)") {
     auto entry = entry_with({.while_revalidate = 30, .has_validators = true});
     auto no_cache = request_with("no-cache");
     CHECK(stale_use(&no_cache, *entry, 1070) == StaleUse::revalidate);

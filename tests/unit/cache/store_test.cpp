@@ -68,7 +68,8 @@ EntryRef make_shared_entry(Store& store, std::string_view key, std::string_view 
 }
 
 std::string head_dated(std::string_view date, std::string_view type = "text/plain") {
-    return "HTTP/1.1 200 OK\r\nDate: " + std::string(date) + "\r\nContent-Type: " + std::string(type) +
+    return "HTTP/1.1 200 OK\r\nDate: " + std::string(date) +
+           "\r\nContent-Type: " + std::string(type) +
            "\r\nCache-Control: max-age=60\r\nContent-Length: 3\r\n";
 }
 
@@ -86,7 +87,7 @@ TEST_CASE("an entry keeps its key, head, body, status and freshness") {
     std::memcpy(entry->body_data(), "hello", 5);
 
     CHECK(entry->key() == spec.key);
-    CHECK(entry->head().shared.empty());   // created without shared heads: all its own
+    CHECK(entry->head().shared.empty());  // created without shared heads: all its own
     CHECK(entry->head().own == spec.head);
     CHECK(entry->head().text() == spec.head);
     CHECK(entry->body() == "hello");
@@ -101,8 +102,9 @@ TEST_CASE("entries made with the store's shared heads keep one copy of their rep
     EntryRef a = make_shared_entry(store, "a", head_dated("Mon, 23 Nov 2026 10:00:00 GMT"), "AAA");
     EntryRef b = make_shared_entry(store, "b", head_dated("Mon, 23 Nov 2026 10:00:01 GMT"), "BBB");
 
-    CHECK(a->head().shared == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nCache-Control: max-age=60\r\n");
-    CHECK(a->head().shared.data() == b->head().shared.data());   // one block, not two copies
+    CHECK(a->head().shared ==
+          "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nCache-Control: max-age=60\r\n");
+    CHECK(a->head().shared.data() == b->head().shared.data());  // one block, not two copies
     CHECK(a->head().own == "Date: Mon, 23 Nov 2026 10:00:00 GMT\r\nContent-Length: 3\r\n");
     CHECK(b->head().own == "Date: Mon, 23 Nov 2026 10:00:01 GMT\r\nContent-Length: 3\r\n");
     CHECK(a->body() == "AAA");
@@ -121,7 +123,7 @@ TEST_CASE("a shared head block counts against the budget and leaves with its las
     CHECK(stats.shared_head_bytes > 0);
 
     CHECK(store.erase("a", hash_key("a")));
-    CHECK(store.stats().shared_head_blocks == 2);   // b still uses text/plain's block
+    CHECK(store.stats().shared_head_blocks == 2);  // b still uses text/plain's block
     CHECK(store.erase("b", hash_key("b")));
     CHECK(store.stats().shared_head_blocks == 1);
     CHECK(store.erase("c", hash_key("c")));
@@ -138,9 +140,11 @@ TEST_CASE("an entry outlives its store with its shared head lines readable") {
         kept = make_shared_entry(store, "a", head_dated("d1"), "AAA");
         CHECK(store.insert(kept, 0));
     }
-    CHECK(kept->head().text() == head_dated("d1").substr(0, 17) + "Content-Type: text/plain\r\n"
-                                 "Cache-Control: max-age=60\r\nDate: d1\r\nContent-Length: 3\r\n");
-    kept.reset();   // the last reference frees the block, then the table (ASan checks both)
+    CHECK(kept->head().text() ==
+          head_dated("d1").substr(0, 17) +
+              "Content-Type: text/plain\r\n"
+              "Cache-Control: max-age=60\r\nDate: d1\r\nContent-Length: 3\r\n");
+    kept.reset();  // the last reference frees the block, then the table (ASan checks both)
 }
 
 TEST_CASE("eviction keeps entries and their shared head blocks within the budget") {
@@ -255,7 +259,7 @@ TEST_CASE("under budget pressure the least recently used entry goes first") {
     CHECK(store.insert(entries[3], 101));
 
     CHECK(find(store, "a", 101));
-    CHECK_FALSE(find(store, "b", 101));   // the least recently used
+    CHECK_FALSE(find(store, "b", 101));  // the least recently used
     CHECK(find(store, "c", 101));
     CHECK(find(store, "d", 101));
     CHECK(store.stats().evictions == 1);
@@ -267,7 +271,7 @@ TEST_CASE("a lookup within a second of the last promotion leaves the LRU order a
     Store store({.budget_bytes = budget_for_all_but_one(entries), .shard_count = 1});
 
     for (int i = 0; i < 3; ++i) CHECK(store.insert(entries[i], 100));
-    CHECK(find(store, "a", 100));   // same second as its insert: not promoted
+    CHECK(find(store, "a", 100));  // same second as its insert: not promoted
     CHECK(store.insert(entries[3], 100));
 
     CHECK_FALSE(find(store, "a", 100));
@@ -284,7 +288,7 @@ TEST_CASE("an entry is not returned from its keep_until time on, and counts as e
     CHECK(stats.expirations == 1);
     CHECK(stats.entries == 0);
     CHECK(stats.bytes == 0);
-    CHECK_FALSE(find(store, "k", 1000));   // dropped, not merely hidden
+    CHECK_FALSE(find(store, "k", 1000));  // dropped, not merely hidden
 }
 
 TEST_CASE("eviction keeps the charged bytes within the budget") {
@@ -300,7 +304,7 @@ TEST_CASE("eviction keeps the charged bytes within the budget") {
     StoreStats stats = store.stats();
     CHECK(stats.entries == 10);
     CHECK(stats.evictions == 90);
-    CHECK(find(store, "key-1099", 100));   // the newest survives
+    CHECK(find(store, "key-1099", 100));  // the newest survives
 }
 
 TEST_CASE("an entry larger than the whole budget is refused") {
@@ -332,7 +336,7 @@ TEST_CASE("a large entry evicts from other shards when its own shard has nothing
     CHECK(stats.bytes <= budget);
     CHECK(stats.evictions == 1);
     CHECK(store.lookup("big", shard0, 0));
-    CHECK_FALSE(store.lookup("a", shard1, 0));   // the older of the two goes
+    CHECK_FALSE(store.lookup("a", shard1, 0));  // the older of the two goes
     CHECK(store.lookup("b", shard1 + 1, 0));
 }
 
@@ -411,7 +415,7 @@ TEST_CASE("two threads inserting and looking up random keys see only whole, matc
     auto work = [&](std::uint64_t seed) {
         std::uint64_t x = seed;
         for (int i = 0; i < 20000; ++i) {
-            x ^= x << 13;   // xorshift64: cheap, deterministic per thread
+            x ^= x << 13;  // xorshift64: cheap, deterministic per thread
             x ^= x >> 7;
             x ^= x << 17;
             std::string key = "key-" + std::to_string(1000 + x % 1000);
@@ -419,7 +423,9 @@ TEST_CASE("two threads inserting and looking up random keys see only whole, matc
             if ((x >> 32) % 2 == 0) {
                 // Three heads to share: the threads intern and release the same blocks.
                 std::string head = head_dated("d", "type/" + std::to_string(x % 3));
-                store.insert(make_shared_entry(store, key, head, body_for(key), /*keep_until=*/now + 5), now);
+                store.insert(
+                    make_shared_entry(store, key, head, body_for(key), /*keep_until=*/now + 5),
+                    now);
             } else if (EntryRef entry = find(store, key, now)) {
                 ++hits;
                 if (entry->key() != key || entry->body() != body_for(key)) ++mismatches;

@@ -15,8 +15,8 @@ using cachet::http::HeaderView;
 
 namespace {
 
-constexpr Seconds nov_6_1994 = 784111777;   // Sun, 06 Nov 1994 08:49:37 GMT
-constexpr Seconds now = 1700000000;         // Tue, 14 Nov 2023 22:13:20 GMT
+constexpr Seconds nov_6_1994 = 784111777;  // Sun, 06 Nov 1994 08:49:37 GMT
+constexpr Seconds now = 1700000000;        // Tue, 14 Nov 2023 22:13:20 GMT
 
 // As build_fill_head writes it: no Content-Length, no Age, Date, and cachet's Via last.
 constexpr std::string_view stored_head =
@@ -245,14 +245,14 @@ TEST_CASE("fields named by private=\"...\" are not stored by a shared cache (RFC
                                      {"X-User", "alice"},
                                      {"X-Other", "ok"}});
     CHECK(values(head, "X-User").empty());
-    CHECK(values(head, "X-Multi").empty());   // dropped from the stored lines too
+    CHECK(values(head, "X-Multi").empty());  // dropped from the stored lines too
     CHECK(values(head, "X-Other") == Values{"ok"});
     CHECK(values(head, "Cache-Control") == Values{"max-age=60, private=\"X-User, x-multi\""});
 }
 
 TEST_CASE("the token form private=Name is honoured too (RFC 9111 §5.2.2.7)") {
-    const std::string head = update({{"Cache-Control", "private=X-User, max-age=5"},
-                                     {"X-User", "alice"}});
+    const std::string head =
+        update({{"Cache-Control", "private=X-User, max-age=5"}, {"X-User", "alice"}});
     CHECK(values(head, "X-User").empty());
 }
 
@@ -265,14 +265,14 @@ TEST_CASE("without Cache-Control in the 304, the stored one's private names stil
 }
 
 TEST_CASE("an unqualified private or other directives name no fields") {
-    const std::string head = update({{"Cache-Control", "private, max-age=\"X-User\""},
-                                     {"X-User", "alice"}});
+    const std::string head =
+        update({{"Cache-Control", "private, max-age=\"X-User\""}, {"X-User", "alice"}});
     CHECK(values(head, "X-User") == Values{"alice"});
 }
 
 TEST_CASE("a 304 does not store the fields a qualified no-cache names (RFC 9111 §5.2.2.4)") {
-    const std::string head = update({{"Cache-Control", "max-age=5, no-cache=\"X-User\""},
-                                     {"X-User", "alice"}, {"X-Ok", "1"}});
+    const std::string head = update(
+        {{"Cache-Control", "max-age=5, no-cache=\"X-User\""}, {"X-User", "alice"}, {"X-Ok", "1"}});
     CHECK(values(head, "X-User").empty());
     CHECK(values(head, "X-Ok") == Values{"1"});
 }
@@ -313,8 +313,9 @@ TEST_CASE("a 304 with nothing to take leaves the stored fields, with a new Date"
 
 TEST_CASE("random 304 fields never crash and always give a well-framed head") {
     std::mt19937 rng(304);
-    const std::vector<std::string_view> names = {"ETag", "Cache-Control", "X-A", "Via", "Date",
-                                                 "Connection", "Content-Length", "Last-Modified"};
+    const std::vector<std::string_view> names = {
+        "ETag",       "Cache-Control",  "X-A",          "Via", "Date",
+        "Connection", "Content-Length", "Last-Modified"};
     const std::string alphabet = "\"W/,=private ;:\r\nx";
     for (int round = 0; round < 3000; ++round) {
         std::vector<std::string> storage(4);

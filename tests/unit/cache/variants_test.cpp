@@ -15,7 +15,9 @@ using namespace cachet::cache;
 
 namespace {
 
-constexpr std::string_view primary = "GET\x1f" "example.com\x1f/img";
+constexpr std::string_view primary =
+    "GET\x1f"
+    "example.com\x1f/img";
 
 std::vector<http::HeaderView> fields(std::initializer_list<http::HeaderView> list) { return list; }
 
@@ -98,7 +100,9 @@ TEST_CASE("a variant key splits back into its parts at the first separator") {
 }
 
 TEST_CASE("a primary key holding the separator cannot make a variant key") {
-    const std::string odd = std::string(primary) + "\x1e" "x";
+    const std::string odd = std::string(primary) +
+                            "\x1e"
+                            "x";
     CHECK(join_variant_key(odd, "s").empty());
     VariantKeyBuffer key;
     const auto request = fields({{"Accept-Encoding", "gzip"}});
@@ -133,7 +137,7 @@ TEST_CASE("the first line of a request head is the request line, never a field")
     SecondaryKeyBuffer key;
     REQUIRE(build_secondary_key_of_head(key, vary_of("Accept"), "Accept: a\r\nHost: h\r\n\r\n") ==
             VaryKey::built);
-    CHECK(key.view() == secondary_of(vary_of("Accept"), {}));   // recorded as absent
+    CHECK(key.view() == secondary_of(vary_of("Accept"), {}));  // recorded as absent
 }
 
 TEST_CASE("more varied field lines than the head reader holds is too long, not truncated") {
@@ -168,7 +172,7 @@ TEST_CASE("two variants of one URL are stored apart, each selected by its own re
     CHECK(body_of(select(store, gzip)) == "gzip body");
     CHECK(body_of(select(store, br)) == "br body");
     CHECK(body_of(select(store, fields({{"Accept-Encoding", "deflate"}}))) == "(none)");
-    CHECK(body_of(select(store, {})) == "(none)");   // absent only matches absent
+    CHECK(body_of(select(store, {})) == "(none)");  // absent only matches absent
     CHECK(store.stats().entries == 3);
 }
 
@@ -184,7 +188,7 @@ TEST_CASE("the marker is kept as long as the longest-lived variant under it") {
     store_variant(store, "Accept-Encoding", fields({{"Accept-Encoding", "gzip"}}), 5000, "long");
     CHECK(marker_of(store)->freshness().keep_until == 5000);
     store_variant(store, "Accept-Encoding", fields({{"Accept-Encoding", "br"}}), 500, "short");
-    CHECK(marker_of(store)->freshness().keep_until == 5000);   // not shortened
+    CHECK(marker_of(store)->freshness().keep_until == 5000);  // not shortened
     store_variant(store, "Accept-Encoding", fields({{"Accept-Encoding", "zstd"}}), 9000, "longer");
     CHECK(marker_of(store)->freshness().keep_until == 9000);
 
@@ -201,7 +205,7 @@ TEST_CASE("a new Vary set replaces the marker and leaves the old variants unreac
     EntryRef marker = marker_of(store);
     REQUIRE(marker);
     CHECK(same_vary_names(VaryNames::of_head(marker->head().own), vary_of("Accept-Language")));
-    CHECK(marker->freshness().keep_until == 1000);   // the old set's variants do not count
+    CHECK(marker->freshness().keep_until == 1000);  // the old set's variants do not count
     CHECK(body_of(select(store, request)) == "by language");
 }
 

@@ -75,8 +75,9 @@ TEST_CASE("empty Vary members are ignored (RFC 9110 §5.6.1)") {
 }
 
 TEST_CASE("Vary names are read from a stored head or from parsed response fields") {
-    const VaryNames from_head = VaryNames::of_head("HTTP/1.1 200 OK\r\nVary: Accept\r\n"
-                                                   "Content-Type: text/plain\r\nvary: Origin\r\n");
+    const VaryNames from_head = VaryNames::of_head(
+        "HTTP/1.1 200 OK\r\nVary: Accept\r\n"
+        "Content-Type: text/plain\r\nvary: Origin\r\n");
     CHECK(names_of(from_head) == std::vector<std::string>{"Accept", "Origin"});
     const std::vector<HeaderView> fields = {{"Vary", "Origin"}, {"X", "y"}, {"VARY", "accept"}};
     CHECK(names_of(VaryNames::of_headers(fields)) == std::vector<std::string>{"accept", "Origin"});
@@ -139,8 +140,8 @@ TEST_CASE("multiple field lines are combined as one list (RFC 9111 §4.1, RFC 91
 
 TEST_CASE("fields of unknown syntax are otherwise compared as sent") {
     const VaryNames v = vary({"User-Agent, Cookie"});
-    CHECK_FALSE(same_key(v, {{"User-Agent", "A/1 (X11, Linux)"}},
-                         {{"User-Agent", "A/1 (X11,Linux)"}}));
+    CHECK_FALSE(
+        same_key(v, {{"User-Agent", "A/1 (X11, Linux)"}}, {{"User-Agent", "A/1 (X11,Linux)"}}));
     CHECK_FALSE(same_key(v, {{"User-Agent", "a"}}, {{"User-Agent", "A"}}));
     CHECK_FALSE(same_key(v, {{"Cookie", "a=1; b=2"}}, {{"Cookie", "b=2; a=1"}}));
     // Line order is kept: whether it matters is the field's business.
@@ -219,7 +220,9 @@ TEST_CASE("an Accept-Encoding with only empty members is present but empty") {
 
 TEST_CASE("a control byte in a varied request field makes the key unbuildable") {
     const VaryNames v = vary({"X-A"});
-    CHECK(key(v, {{"X-A", std::string_view("a\x1f" "b", 3)}}) == "<malformed>");
+    CHECK(key(v, {{"X-A", std::string_view("a\x1f"
+                                           "b",
+                                           3)}}) == "<malformed>");
     CHECK(key(v, {{"X-A", std::string_view("a\0b", 3)}}) == "<malformed>");
     CHECK(key(v, {{"X-A", "a\tb"}}) == "x-a=a\tb|");
     // Fields that are not varied are not looked at.

@@ -4,18 +4,20 @@
 
 using namespace cachet::cache;
 
-TEST_CASE("qualified private and no-cache withhold the fields they name (RFC 9111 §5.2.2.4, §5.2.2.7)") {
+TEST_CASE(
+    "qualified private and no-cache withhold the fields they name (RFC 9111 §5.2.2.4, §5.2.2.7)") {
     CHECK(withholds("max-age=60, private=\"X-User, X-Session\"", "x-session"));
     CHECK(withholds("no-cache=\"Set-Cookie\"", "Set-Cookie"));
-    CHECK(withholds("private=X-User", "X-User"));        // the token form
-    CHECK(withholds("PRIVATE=\"x-user\"", "X-User"));    // names and fields case-insensitive
-    CHECK_FALSE(withholds("private", "X-User"));         // unqualified: names no field
+    CHECK(withholds("private=X-User", "X-User"));      // the token form
+    CHECK(withholds("PRIVATE=\"x-user\"", "X-User"));  // names and fields case-insensitive
+    CHECK_FALSE(withholds("private", "X-User"));       // unqualified: names no field
     CHECK_FALSE(withholds("no-cache", "X-User"));
     CHECK_FALSE(withholds("private=\"X-User\"", "X-Other"));
     CHECK_FALSE(withholds("max-age=\"X-User\"", "X-User"));
 }
 
-TEST_CASE("a stored head loses the lines its Cache-Control withholds, and keeps the rest in order") {
+TEST_CASE(
+    "a stored head loses the lines its Cache-Control withholds, and keeps the rest in order") {
     const std::string head =
         "HTTP/1.1 200 OK\r\n"
         "Cache-Control: max-age=60, private=\"X-User\"\r\n"

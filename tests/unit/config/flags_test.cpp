@@ -18,7 +18,9 @@ const char* test_env(const char* name) {
     return nullptr;
 }
 
-FlagsResult parse(std::vector<std::string_view> args, EnvLookup env = no_env) { return parse_flags(args, env); }
+FlagsResult parse(std::vector<std::string_view> args, EnvLookup env = no_env) {
+    return parse_flags(args, env);
+}
 
 }  // namespace
 
@@ -44,8 +46,8 @@ TEST_CASE("durations accept ms, s, m and h, and a bare number is seconds") {
 }
 
 TEST_CASE("flags fill the config and --origin is required") {
-    auto parsed = parse({"--origin", "http://127.0.0.1:9000", "--listen", "0.0.0.0:0", "--workers=4",
-                         "--cache-size", "64m", "--first-byte-timeout", "500ms"});
+    auto parsed = parse({"--origin", "http://127.0.0.1:9000", "--listen", "0.0.0.0:0",
+                         "--workers=4", "--cache-size", "64m", "--first-byte-timeout", "500ms"});
     REQUIRE(parsed.has_value());
     const Config& c = parsed->config;
     CHECK(c.origin.host == "127.0.0.1");
@@ -97,9 +99,10 @@ TEST_CASE("--help asks for the help text, which lists every flag") {
     REQUIRE(parsed.has_value());
     CHECK(parsed->action == ParsedFlags::Action::help);
     std::string help = help_text();
-    for (auto flag : {"--listen", "--origin", "--workers", "--cache-size", "--max-object-size", "--connect-timeout",
-                      "--first-byte-timeout", "--origin-idle-timeout", "--client-timeout",
-                      "--coalesce-max-waiters", "--coalesce-timeout", "--origin-keepalive"}) {
+    for (auto flag :
+         {"--listen", "--origin", "--workers", "--cache-size", "--max-object-size",
+          "--connect-timeout", "--first-byte-timeout", "--origin-idle-timeout", "--client-timeout",
+          "--coalesce-max-waiters", "--coalesce-timeout", "--origin-keepalive"}) {
         CHECK_MESSAGE(help.find(flag) != std::string::npos, flag);
     }
 }

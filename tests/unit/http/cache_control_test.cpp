@@ -10,7 +10,7 @@ using cachet::http::parse_cache_control;
 
 namespace {
 
-constexpr cachet::Seconds cap = 2147483648;   // 2^31
+constexpr cachet::Seconds cap = 2147483648;  // 2^31
 
 CacheControl parse_lines(std::initializer_list<std::string_view> lines) {
     CacheControl cc;
@@ -94,9 +94,9 @@ TEST_CASE("a quoted delta-seconds is accepted, escapes included (RFC 9111 §5.2)
 
 TEST_CASE("an invalid max-age or s-maxage makes the response stale (RFC 9111 §4.2.1)") {
     for (const std::string_view line :
-         {"max-age=-1", "max-age=1.5", "max-age=", "max-age=\"abc\"", "max-age=60abc",
-          "max-age=+5", "max-age", "max-age=60 junk", "max-age=\"6 0\"", "max-age=\"60",
-          "max-age=\"\"", "max-age=60;x"}) {
+         {"max-age=-1", "max-age=1.5", "max-age=", "max-age=\"abc\"", "max-age=60abc", "max-age=+5",
+          "max-age", "max-age=60 junk", "max-age=\"6 0\"", "max-age=\"60", "max-age=\"\"",
+          "max-age=60;x"}) {
         CAPTURE(line);
         CHECK(parse_cache_control(line).max_age == 0);
     }
@@ -140,14 +140,13 @@ TEST_CASE("no-cache with field names is the qualified form (RFC 9111 §5.2.2.4)"
     const CacheControl cc = parse_cache_control("no-cache=\"Set-Cookie, X-Token\", max-age=9");
     CHECK(cc.no_cache);
     CHECK(cc.no_cache_has_fields);
-    CHECK(cc.max_age == 9);   // the comma inside the quotes did not end the directive
+    CHECK(cc.max_age == 9);  // the comma inside the quotes did not end the directive
 }
 
 TEST_CASE("an unqualified no-cache wins over a qualified one, in any order (RFC 9111 §5.2.2.4)") {
-    for (const auto& lines : {parse_lines({"no-cache, no-cache=\"a\""}),
-                              parse_lines({"no-cache=\"a\", no-cache"}),
-                              parse_lines({"no-cache=\"a\"", "no-cache"}),
-                              parse_lines({"no-cache", "no-cache=a"})}) {
+    for (const auto& lines :
+         {parse_lines({"no-cache, no-cache=\"a\""}), parse_lines({"no-cache=\"a\", no-cache"}),
+          parse_lines({"no-cache=\"a\"", "no-cache"}), parse_lines({"no-cache", "no-cache=a"})}) {
         CHECK(lines.no_cache);
         CHECK_FALSE(lines.no_cache_has_fields);
     }
@@ -175,7 +174,7 @@ TEST_CASE("an empty or unreadable field list counts as unqualified (RFC 9111 §5
 TEST_CASE("a quoted string may hold escaped quotes and commas (RFC 9110 §5.6.4)") {
     const CacheControl cc =
         parse_cache_control("ext=\"a \\\" , no-store\", max-age=3, other=\"\\\\\", public");
-    CHECK_FALSE(cc.no_store);   // inside the quoted string
+    CHECK_FALSE(cc.no_store);  // inside the quoted string
     CHECK(cc.max_age == 3);
     CHECK(cc.is_public);
 }
@@ -185,7 +184,7 @@ TEST_CASE("an unterminated quoted string hides the rest of the line (RFC 9110 §
     CHECK(cc.is_public);
     CHECK_FALSE(cc.no_store);
     CHECK_FALSE(cc.max_age);
-    CHECK(parse_cache_control("ext=\"abc\\").present);   // escape at the very end
+    CHECK(parse_cache_control("ext=\"abc\\").present);  // escape at the very end
 }
 
 TEST_CASE("junk without a directive name is skipped up to the next comma (RFC 9111 §5.2)") {

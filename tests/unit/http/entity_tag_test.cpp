@@ -30,7 +30,7 @@ TEST_CASE("an entity-tag is an opaque quoted string, optionally marked weak (RFC
     CHECK(tag("W/\"xyzzy\"").opaque == "\"xyzzy\"");
     CHECK(tag("\"\"").opaque == "\"\"");
     CHECK(tag("  \"a,b\"\t").opaque == "\"a,b\"");
-    CHECK(tag("\"\xc3\xa9\"").opaque == "\"\xc3\xa9\"");   // obs-text is an etagc
+    CHECK(tag("\"\xc3\xa9\"").opaque == "\"\xc3\xa9\"");  // obs-text is an etagc
 }
 
 TEST_CASE("text that is not exactly one entity-tag is refused (RFC 9110 §8.8.3)") {
@@ -38,7 +38,7 @@ TEST_CASE("text that is not exactly one entity-tag is refused (RFC 9110 §8.8.3)
     CHECK_FALSE(parse_entity_tag("xyzzy"));
     CHECK_FALSE(parse_entity_tag("\"xyzzy"));
     CHECK_FALSE(parse_entity_tag("\"a b\""));
-    CHECK_FALSE(parse_entity_tag("w/\"x\""));   // the weak indicator is case-sensitive
+    CHECK_FALSE(parse_entity_tag("w/\"x\""));  // the weak indicator is case-sensitive
     CHECK_FALSE(parse_entity_tag("W/ \"x\""));
     CHECK_FALSE(parse_entity_tag("\"x\" \"y\""));
     CHECK_FALSE(parse_entity_tag("\"x\", \"y\""));

@@ -10,8 +10,8 @@
 
 using cachet::http::find_field;
 using cachet::http::for_each_field;
-using cachet::http::HeadFields;
 using cachet::http::HeaderView;
+using cachet::http::HeadFields;
 using cachet::http::status_of;
 
 namespace {

@@ -7,12 +7,12 @@ using cachet::http::valid_host;
 TEST_CASE("a Host value is uri-host [\":\" port] (RFC 9110 §7.2, RFC 3986 §3.2.2)") {
     CHECK(valid_host("example.com"));
     CHECK(valid_host("example.com:8080"));
-    CHECK(valid_host("example.com:"));        // port = *DIGIT: may be empty
+    CHECK(valid_host("example.com:"));  // port = *DIGIT: may be empty
     CHECK(valid_host("127.0.0.1:80"));
     CHECK(valid_host("[::1]"));
     CHECK(valid_host("[::1]:443"));
     CHECK(valid_host("xn--bcher-kva.example"));
-    CHECK(valid_host("a%20b"));               // pct-encoded is allowed in a reg-name
+    CHECK(valid_host("a%20b"));  // pct-encoded is allowed in a reg-name
 }
 
 TEST_CASE("a Host value with spaces, a bad port, a userinfo or no host is invalid") {

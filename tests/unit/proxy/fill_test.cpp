@@ -41,7 +41,7 @@ TEST_CASE("a fill that will not be stored drops the chunks its only subscriber h
     FillRef fill = streaming_fill(notifier, cache::NotStored::no_store);
     CountingSubscriber reader;
     fill->subscribe(0, reader);
-    const std::string first(64 * 1024, 'a');   // one whole stream chunk
+    const std::string first(64 * 1024, 'a');  // one whole stream chunk
     const std::string second(1000, 'b');
     fill->append(first.data(), first.size());
     fill->append(second.data(), second.size());
@@ -49,9 +49,9 @@ TEST_CASE("a fill that will not be stored drops the chunks its only subscriber h
     std::vector<Fill::Slice> written;
     fill->body_slices(0, first.size(), written);
     CHECK(joined(written) == first);
-    fill->release_through(first.size() - 1);   // the chunk is not wholly written yet
+    fill->release_through(first.size() - 1);  // the chunk is not wholly written yet
     CHECK(fill->released_bytes() == 0);
-    fill->release_through(first.size());       // its write completed
+    fill->release_through(first.size());  // its write completed
     CHECK(fill->released_bytes() == first.size());
 
     // What lies beyond is still served; the last chunk stays for append().
@@ -66,14 +66,15 @@ TEST_CASE("a storable fill, or one with two subscribers, keeps every chunk") {
     QuietNotifier notifier;
     const std::string body(64 * 1024 + 10, 'x');
     for (bool storable : {true, false}) {
-        FillRef fill = streaming_fill(notifier, storable ? cache::NotStored::stored : cache::NotStored::no_store);
+        FillRef fill = streaming_fill(
+            notifier, storable ? cache::NotStored::stored : cache::NotStored::no_store);
         CountingSubscriber one, two;
         fill->subscribe(0, one);
         if (!storable) fill->subscribe(0, two);
         fill->append(body.data(), body.size());
         fill->release_through(body.size());
         std::vector<Fill::Slice> all;
-        fill->body_slices(0, body.size(), all);   // from 0: nothing was dropped
+        fill->body_slices(0, body.size(), all);  // from 0: nothing was dropped
         CHECK(joined(all) == body);
         CHECK(fill->released_bytes() == 0);
         fill->unsubscribe(0, one);

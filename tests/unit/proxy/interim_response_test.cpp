@@ -9,8 +9,9 @@ using cachet::http::HeaderView;
 
 // RFC 9110 §15.2: "A proxy MUST forward 1xx responses unless the proxy itself requested the
 // generation of the 1xx response."
-TEST_CASE("interim responses are relayed, but 100 Continue, which cachet answers itself "
-          "(RFC 9110 §15.2)") {
+TEST_CASE(
+    "interim responses are relayed, but 100 Continue, which cachet answers itself "
+    "(RFC 9110 §15.2)") {
     CHECK(interim_use(102) == InterimUse::relay);
     CHECK(interim_use(103) == InterimUse::relay);
     CHECK(interim_use(150) == InterimUse::relay);
@@ -24,7 +25,8 @@ TEST_CASE("a 101 Switching Protocols nobody asked for is refused (RFC 9110 §15.
     CHECK(interim_use(101) == InterimUse::refuse);
 }
 
-TEST_CASE("the relayed head keeps end-to-end fields and drops hop-by-hop ones (RFC 9110 §7.6.1, §8.6)") {
+TEST_CASE(
+    "the relayed head keeps end-to-end fields and drops hop-by-hop ones (RFC 9110 §7.6.1, §8.6)") {
     const std::vector<HeaderView> fields{{"Link", "</style.css>; rel=preload"},
                                          {"Connection", "X-Hop, close"},
                                          {"X-Hop", "secret"},

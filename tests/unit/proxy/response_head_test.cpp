@@ -42,7 +42,9 @@ FillHead head_for(std::initializer_list<HeaderView> fields, int status = 200) {
 // An entry as store_and_complete builds it from the fill head.
 cache::EntryRef entry_from(const FillHead& head) {
     cache::Entry::Spec spec;
-    spec.key = "GET\x1f" "example.test\x1f/a";
+    spec.key =
+        "GET\x1f"
+        "example.test\x1f/a";
     spec.head = head.client_head;
     spec.freshness = head.freshness;
     spec.stale = head.stale;
@@ -61,8 +63,9 @@ cache::RequestFacts request_with(std::string_view cache_control) {
 // RFC 9111 §5.2.2.4: "The no-cache response directive, in its unqualified form (without an
 // argument), indicates that the response MUST NOT be used to satisfy any other request
 // without forwarding it for validation and receiving a successful response".
-TEST_CASE("a no-cache response with a validator is stored, with no freshness, for revalidation "
-          "(RFC 9111 §5.2.2.4, §4.3)") {
+TEST_CASE(
+    "a no-cache response with a validator is stored, with no freshness, for revalidation "
+    "(RFC 9111 §5.2.2.4, §4.3)") {
     FillHead head = head_for({{"Cache-Control", "no-cache"}, {"ETag", "\"v1\""}});
     CHECK(head.verdict == NotStored::stored);
     CHECK(head.freshness.lifetime == 0);
@@ -70,8 +73,9 @@ TEST_CASE("a no-cache response with a validator is stored, with no freshness, fo
     CHECK(head.stale.must_revalidate);
 }
 
-TEST_CASE("max-age=0, s-maxage=0 and an Expires in the past are stored when a validator comes "
-          "with them (RFC 9111 §4.2.1, §4.3.1)") {
+TEST_CASE(
+    "max-age=0, s-maxage=0 and an Expires in the past are stored when a validator comes "
+    "with them (RFC 9111 §4.2.1, §4.3.1)") {
     const HeaderView etag{"ETag", "\"v1\""};
     const HeaderView last_modified{"Last-Modified", "Sun, 06 Nov 1994 08:49:37 GMT"};
     CHECK(head_for({{"Cache-Control", "max-age=0"}, etag}).verdict == NotStored::stored);
@@ -81,19 +85,23 @@ TEST_CASE("max-age=0, s-maxage=0 and an Expires in the past are stored when a va
                     last_modified})
               .verdict == NotStored::stored);
     // An Age past the lifetime makes it stale on arrival as well (RFC 9111 §4.2.3).
-    CHECK(head_for({{"Cache-Control", "max-age=60"}, {"Age", "600"}, etag}).verdict == NotStored::stored);
+    CHECK(head_for({{"Cache-Control", "max-age=60"}, {"Age", "600"}, etag}).verdict ==
+          NotStored::stored);
 }
 
 TEST_CASE("a response stale on arrival without a validator is not stored: nothing could use it") {
-    for (const char* cc : {"no-cache", "max-age=0", "s-maxage=0", "max-age=0, stale-while-revalidate=60"}) {
+    for (const char* cc :
+         {"no-cache", "max-age=0", "s-maxage=0", "max-age=0, stale-while-revalidate=60"}) {
         CAPTURE(cc);
         CHECK(head_for({{"Cache-Control", cc}}).verdict == NotStored::no_freshness);
     }
-    CHECK(head_for({{"Cache-Control", "max-age=60"}, {"Age", "600"}}).verdict == NotStored::no_freshness);
+    CHECK(head_for({{"Cache-Control", "max-age=60"}, {"Age", "600"}}).verdict ==
+          NotStored::no_freshness);
 }
 
 TEST_CASE("what makes a response stale on arrival does not override a refusal (RFC 9111 §3)") {
-    CHECK(head_for({{"Cache-Control", "no-cache, no-store"}, {"ETag", "\"v1\""}}).verdict == NotStored::no_store);
+    CHECK(head_for({{"Cache-Control", "no-cache, no-store"}, {"ETag", "\"v1\""}}).verdict ==
+          NotStored::no_store);
     CHECK(head_for({{"Cache-Control", "max-age=0, private"}, {"ETag", "\"v1\""}}).verdict ==
           NotStored::private_directive);
 }
@@ -102,11 +110,13 @@ TEST_CASE("an entry stored stale is kept for the revalidation window from when i
     FillHead no_cache = head_for({{"Cache-Control", "no-cache"}, {"ETag", "\"v1\""}});
     CHECK(no_cache.freshness.keep_until == received_at + kRevalidationWindow);
     // Even when its Age puts the end of its freshness long before it arrived.
-    FillHead old = head_for({{"Cache-Control", "max-age=60"}, {"Age", "100000"}, {"ETag", "\"v1\""}});
+    FillHead old =
+        head_for({{"Cache-Control", "max-age=60"}, {"Age", "100000"}, {"ETag", "\"v1\""}});
     CHECK(old.freshness.keep_until == received_at + kRevalidationWindow);
 }
 
-TEST_CASE("keep_until counts the stale windows from the end of freshness, revalidation from storing") {
+TEST_CASE(
+    "keep_until counts the stale windows from the end of freshness, revalidation from storing") {
     cache::StaleRules windows{.while_revalidate = 600, .if_error = 7200};
     CHECK(keep_until(1000, 1060, windows) == 1060 + 7200);
     CHECK(keep_until(1000, 1060, {}) == 1060 + kStaleGrace);
@@ -117,10 +127,12 @@ TEST_CASE("keep_until counts the stale windows from the end of freshness, revali
 
 // RFC 9111 §4.2.4: "A cache MUST NOT generate a stale response if it is prohibited by an
 // explicit in-protocol directive (e.g., by a no-cache response directive ...)".
-TEST_CASE("a stored no-cache response is never served without validation, whatever the "
-          "client or the stale extensions allow (RFC 9111 §4.2.4, §5.2.2.4)") {
-    FillHead head = head_for({{"Cache-Control", "no-cache, stale-while-revalidate=60, stale-if-error=60"},
-                              {"ETag", "\"v1\""}});
+TEST_CASE(
+    "a stored no-cache response is never served without validation, whatever the "
+    "client or the stale extensions allow (RFC 9111 §4.2.4, §5.2.2.4)") {
+    FillHead head =
+        head_for({{"Cache-Control", "no-cache, stale-while-revalidate=60, stale-if-error=60"},
+                  {"ETag", "\"v1\""}});
     REQUIRE(head.verdict == NotStored::stored);
     cache::EntryRef entry = entry_from(head);
     CHECK_FALSE(entry->fresh(received_at));
@@ -131,9 +143,12 @@ TEST_CASE("a stored no-cache response is never served without validation, whatev
     CHECK_FALSE(cache::may_serve_on_error(*entry, received_at + 5));
 }
 
-TEST_CASE("max-age=0 with stale-while-revalidate may still be served stale while it revalidates "
-          "(RFC 5861 §3: only no-cache and the revalidate directives forbid it)") {
-    FillHead head = head_for({{"Cache-Control", "max-age=0, stale-while-revalidate=60"}, {"ETag", "\"v1\""}});
+TEST_CASE(
+    "max-age=0 with stale-while-revalidate may still be served stale while it revalidates "
+    "(RFC 5861 §3: only no-cache and the revalidate directives forbid it)") {
+    FillHead head =
+        head_for({{"Cache-Control", "max-age=0, stale-while-revalidate=60"}, {"ETag", "\"v1\""}});
     REQUIRE(head.verdict == NotStored::stored);
-    CHECK(cache::stale_use(nullptr, *entry_from(head), received_at + 5) == cache::StaleUse::serve_and_refresh);
+    CHECK(cache::stale_use(nullptr, *entry_from(head), received_at + 5) ==
+          cache::StaleUse::serve_and_refresh);
 }
