@@ -55,7 +55,7 @@ Keys make_keys(std::size_t count) {
     char target[64];
     for (std::size_t i = 0; i < count; ++i) {
         std::snprintf(target, sizeof target, "/img/%08zu.jpg?v=3", i);
-        auto key = build_key(buffer, "GET", "cdn.example.com", target);
+        auto key = build_key(buffer, http::Method::get, "cdn.example.com", target);
         if (!key || key->size() > sizeof keys[i].bytes) std::abort();
         keys[i].hash = buffer.hash;
         keys[i].size = static_cast<std::uint8_t>(key->size());

@@ -85,13 +85,14 @@ std::string_view name(Precondition outcome) noexcept {
     return "unknown";
 }
 
-Precondition evaluate_preconditions(std::string_view method, http::HeaderSpan request,
+Precondition evaluate_preconditions(http::Method method, http::HeaderSpan request,
                                     const StoredValidators& stored, Evaluator evaluator,
                                     Seconds now) noexcept {
-    const bool get_or_head = method == "GET" || method == "HEAD";
+    const bool get_or_head = http::is_cacheable(method);
     if (evaluator == Evaluator::cache && !get_or_head) return Precondition::forward;
     // RFC 9110 §13.2.1: methods that select no representation ignore preconditions.
-    if (method == "CONNECT" || method == "OPTIONS" || method == "TRACE") {
+    if (method == http::Method::connect || method == http::Method::options ||
+        method == http::Method::trace) {
         return Precondition::proceed;
     }
     if (!evaluates_status(stored.status, evaluator)) return Precondition::proceed;

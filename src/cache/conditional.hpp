@@ -10,6 +10,7 @@
 
 #include "cache/validators.hpp"
 #include "http/header_view.hpp"
+#include "http/method.hpp"
 #include "util/time.hpp"
 
 namespace cachet::cache {
@@ -39,7 +40,7 @@ enum class Evaluator : std::uint8_t { cache, origin };
 // request field; repeated If-Match / If-None-Match lines are read as one list, a repeated
 // If-Modified-Since / If-Unmodified-Since is "more than one member" and ignored. `now`
 // only resolves RFC 850 two-digit years.
-Precondition evaluate_preconditions(std::string_view method, http::HeaderSpan request,
+Precondition evaluate_preconditions(http::Method method, http::HeaderSpan request,
                                     const StoredValidators& stored, Evaluator evaluator,
                                     Seconds now) noexcept;
 

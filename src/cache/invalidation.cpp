@@ -239,15 +239,11 @@ void add(Invalidations& out, std::string_view host, std::string_view target) noe
 
 }  // namespace
 
-bool is_safe_method(std::string_view method) noexcept {
-    return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "TRACE";
-}
-
 std::span<const InvalidationTarget> invalidations(Invalidations& out,
                                                   const UnsafeExchange& exchange) noexcept {
     out.count = 0;
     out.used = 0;
-    if (is_safe_method(exchange.method)) return out.view();
+    if (http::is_safe(exchange.method)) return out.view();
     if (exchange.status < 200 || exchange.status > 399) return out.view();
     const auto base = base_of(exchange);
     if (!base) return out.view();

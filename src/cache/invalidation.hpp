@@ -4,23 +4,21 @@
 // caller removes (or marks) the entries these targets name.
 //
 // Each target is a host and an origin-form target, ready for
-// build_key(buffer, "GET", target.host, target.target): every stored response is keyed
-// as GET (a HEAD is answered from a stored GET).
+// build_key(buffer, target.host, target.target): every stored response is keyed as GET
+// (a HEAD is answered from a stored GET). Which methods are safe: http::is_safe.
 #include <array>
 #include <cstddef>
 #include <span>
 #include <string_view>
 
-namespace cachet::cache {
+#include "http/method.hpp"
 
-// RFC 9110 §9.2.1: GET, HEAD, OPTIONS and TRACE. Methods are case-sensitive (§9.1), so
-// "get" is a method of unknown safety, which RFC 9111 §4.4 treats as unsafe.
-bool is_safe_method(std::string_view method) noexcept;
+namespace cachet::cache {
 
 // The exchange that may invalidate: the request as sent and the response's status and
 // location fields ("" when absent).
 struct UnsafeExchange {
-    std::string_view method;
+    http::Method method = http::Method::other;
     std::string_view host;    // the request's Host field value
     std::string_view target;  // the request-target: origin-form or absolute-form
     int status = 0;

@@ -113,11 +113,13 @@ void put_path_and_query(KeyWriter& w, std::string_view rest) noexcept {
 
 }  // namespace
 
-Result<std::string_view> build_key(KeyBuffer& out, std::string_view method, std::string_view host,
+Result<std::string_view> build_key(KeyBuffer& out, http::Method method, std::string_view host,
                                    std::string_view target) {
     KeyWriter w(out);
     // A HEAD is answered from the stored GET (RFC 9110 §9.3.2).
-    w.put_field(method == "HEAD" ? std::string_view("GET") : method, /*lowercase=*/false);
+    if (method == http::Method::other) return unexpected(Errc::bad_request);
+    w.put_field(http::name(method == http::Method::head ? http::Method::get : method),
+                /*lowercase=*/false);
     w.put(separator);
 
     if (auto authority = http::absolute_form_authority(target)) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "http/method.hpp"
 #include "util/result.hpp"
 
 namespace cachet::cache {
@@ -22,7 +23,8 @@ struct KeyBuffer {
     std::string_view view() const noexcept { return {bytes.data(), size}; }
 };
 
-// method: "GET" (HEAD requests are keyed as GET: a HEAD is answered from a stored GET).
+// method: GET or HEAD (a HEAD is keyed as GET: it is answered from a stored GET); other
+// methods are never looked up, and `other` has no name to key by (bad_request).
 // host: the Host header as sent (lowercased, default port :80 dropped, trailing dot dropped).
 // target: origin-form request target (path and query) as sent; an absolute-form target
 // (http://host/path) contributes its host and path instead.
@@ -30,7 +32,7 @@ struct KeyBuffer {
 // method or host holds the key's separator byte (0x1f), or any part holds the variant
 // separator (0x1e): neither occurs in a well-formed request (llhttp refuses control bytes
 // in the target; this check does not rely on it).
-Result<std::string_view> build_key(KeyBuffer& out, std::string_view method, std::string_view host,
+Result<std::string_view> build_key(KeyBuffer& out, http::Method method, std::string_view host,
                                    std::string_view target);
 
 std::uint64_t hash_key(std::string_view key) noexcept;

@@ -46,7 +46,7 @@ bool contains(const ContentRange& stored, const RangeSelection& wanted) noexcept
            wanted.last <= stored.last;
 }
 
-std::optional<RangeSelection> range_within(std::string_view method, http::HeaderSpan request,
+std::optional<RangeSelection> range_within(http::Method method, http::HeaderSpan request,
                                            const ContentRange& stored) noexcept {
     // No validators: the partial entry is not asked to evaluate If-Range (§13.1.5).
     const RangeSelection wanted =

@@ -44,7 +44,7 @@ bool contains(const ContentRange& stored, const RangeSelection& wanted) noexcept
 // (suffix and open-ended ranges included, §14.1.2), that lies inside the stored bytes.
 // nullopt otherwise: the request then goes to the origin. An If-Range never matches here,
 // so a request carrying one goes to the origin too.
-std::optional<RangeSelection> range_within(std::string_view method, http::HeaderSpan request,
+std::optional<RangeSelection> range_within(http::Method method, http::HeaderSpan request,
                                            const ContentRange& stored) noexcept;
 
 }  // namespace cachet::cache

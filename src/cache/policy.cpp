@@ -99,7 +99,7 @@ std::string_view name(NotStored reason) noexcept {
     return "unknown";
 }
 
-RequestFacts request_facts(std::string_view method, http::HeaderSpan headers) noexcept {
+RequestFacts request_facts(http::Method method, http::HeaderSpan headers) noexcept {
     RequestFacts facts;
     facts.method = method;
     bool pragma_no_cache = false;
@@ -198,7 +198,7 @@ NotStored storable(const RequestFacts& request, const ResponseFacts& response,
     const http::CacheControl& cc = response.cache_control;
     // RFC 9111 §3: the method must be understood and cacheable; HEAD responses are not
     // stored in this version (a HEAD is answered from a stored GET instead).
-    if (request.method != "GET") return NotStored::method;
+    if (request.method != http::Method::get) return NotStored::method;
     // RFC 9111 §5.2.1.5 (request), §5.2.2.5 (response). With must-understand, a cache that
     // understands the status SHOULD ignore no-store (§5.2.2.3); a status it does not
     // understand is refused below whatever the directives say.
@@ -242,8 +242,8 @@ bool storable_as_partial(const RequestFacts& request, const ResponseFacts& respo
     // RFC 9111 §3.3 lets a cache store an incomplete response when it records it as
     // incomplete; a 206 to one Range line is one range of the representation, which the
     // Content-Range names along with the complete length that later ranges resolve against.
-    return response.status == 206 && request.method == "GET" && request.range_lines == 1 &&
-           response.content_range.has_value() && !response.has_vary;
+    return response.status == 206 && request.method == http::Method::get &&
+           request.range_lines == 1 && response.content_range.has_value() && !response.has_vary;
 }
 
 NotStored storable_when_stale(const ResponseFacts& response) noexcept {

@@ -8,6 +8,7 @@
 #include "cache/partial_content.hpp"
 #include "http/cache_control.hpp"
 #include "http/header_view.hpp"
+#include "http/method.hpp"
 #include "util/time.hpp"
 
 namespace cachet::cache {
@@ -33,13 +34,13 @@ std::string_view name(NotStored reason) noexcept;  // "no-store", "too-large", .
 
 // The request facts the policy needs, extracted once per request.
 struct RequestFacts {
-    std::string_view method;  // as sent, e.g. "GET"
+    http::Method method = http::Method::get;
     bool has_authorization = false;
     http::CacheControl cache_control;
     bool pragma_no_cache = false;  // Pragma: no-cache with no Cache-Control
     std::uint8_t range_lines = 0;  // Range field lines, saturating at 255
 };
-RequestFacts request_facts(std::string_view method, http::HeaderSpan headers) noexcept;
+RequestFacts request_facts(http::Method method, http::HeaderSpan headers) noexcept;
 
 struct ResponseFacts {
     int status = 0;

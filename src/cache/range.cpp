@@ -116,10 +116,10 @@ bool if_range_matches(std::string_view if_range, const StoredValidators& stored,
     return date && last_modified_is_strong(stored) && *date == *stored.last_modified;
 }
 
-RangeSelection range_for_request(std::string_view method, http::HeaderSpan request,
+RangeSelection range_for_request(http::Method method, http::HeaderSpan request,
                                  const StoredValidators& stored, std::uint64_t length,
                                  Seconds now) noexcept {
-    if (method != "GET") return {};
+    if (method != http::Method::get) return {};
     std::string_view range;
     std::string_view if_range;
     std::size_t range_lines = 0;

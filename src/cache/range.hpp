@@ -14,6 +14,7 @@
 
 #include "cache/validators.hpp"
 #include "http/header_view.hpp"
+#include "http/method.hpp"
 #include "util/time.hpp"
 
 namespace cachet::cache {
@@ -55,7 +56,7 @@ bool if_range_matches(std::string_view if_range, const StoredValidators& stored,
 // The whole decision for a request against a stored response of `length` bytes: only GET
 // has range handling (§14.2); no Range, or more than one Range line, is `none`; a Range
 // with a failing If-Range is `none` (§13.1.5); If-Range without Range is ignored.
-RangeSelection range_for_request(std::string_view method, http::HeaderSpan request,
+RangeSelection range_for_request(http::Method method, http::HeaderSpan request,
                                  const StoredValidators& stored, std::uint64_t length,
                                  Seconds now) noexcept;
 

@@ -6,15 +6,17 @@
 #include <string_view>
 
 #include "http/header_view.hpp"
+#include "http/method.hpp"
 
 namespace cachet::http {
 
 struct RequestHead {
     static constexpr std::size_t kMaxHeaders = 96;
 
-    std::string_view method;
-    std::string_view target;  // as sent: origin-form or absolute-form
-    std::string_view host;    // Host header value ("" when absent)
+    Method method = Method::other;
+    std::string_view method_name;  // as sent, for the request line towards the origin
+    std::string_view target;       // as sent: origin-form or absolute-form
+    std::string_view host;         // Host header value ("" when absent)
     std::uint8_t version_major = 1;
     std::uint8_t version_minor = 1;
     bool keep_alive = true;
@@ -33,7 +35,8 @@ struct RequestHead {
     // Forgets the previous request. The header array is not cleared: header_count bounds
     // what is read, and zeroing 3 KiB per request would cost the hit path.
     void reset() noexcept {
-        method = target = host = {};
+        method = Method::other;
+        method_name = target = host = {};
         version_major = version_minor = 1;
         keep_alive = true;
         has_body = chunked = expect_continue = conditional = range = false;

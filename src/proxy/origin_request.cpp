@@ -10,8 +10,6 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
     out.append(name).append(": ").append(value).append("\r\n");
 }
 
-bool is_method(std::string_view method, std::string_view name) { return method == name; }
-
 }  // namespace
 
 std::string_view origin_form(std::string_view target) noexcept {
@@ -39,15 +37,15 @@ void add_validators(OriginRequest& request, std::string_view stored_head) {
 OriginRequest build_origin_request(const http::RequestHead& request, std::string_view client_ip,
                                    const OriginAddress& origin, Seconds now) {
     OriginRequest out;
-    out.method = std::string(request.method);
+    out.method = request.method;
     out.host =
         std::string(request.host.empty() ? std::string_view(origin.authority) : request.host);
     out.target = std::string(request.target);
-    out.head_method = is_method(request.method, "HEAD");
+    out.head_method = request.method == http::Method::head;
     out.has_body = request.has_body;
     out.chunked_body = request.chunked;
-    out.may_retry = !request.has_body && (is_method(request.method, "GET") || out.head_method ||
-                                          is_method(request.method, "OPTIONS"));
+    out.may_retry = !request.has_body && (request.method == http::Method::get || out.head_method ||
+                                          request.method == http::Method::options);
     out.request_time = now;
     auto facts = cache::request_facts(request.method, request.header_span());
     out.has_authorization = facts.has_authorization;
@@ -58,7 +56,7 @@ OriginRequest build_origin_request(const http::RequestHead& request, std::string
     http::ConnectionTokens connection(request.header_span());
     std::string& h = out.head;
     h.reserve(512);
-    h.append(request.method)
+    h.append(request.method_name)
         .append(" ")
         .append(origin_form(request.target))
         .append(" HTTP/1.1\r\n");

@@ -14,7 +14,7 @@ namespace cachet::proxy {
 
 struct OriginRequest {
     std::string head;  // request line, fields, empty line
-    std::string method;
+    http::Method method = http::Method::other;
     std::string host;          // the client's Host (or the origin's authority)
     std::string target;        // the request target as the client sent it
     bool head_method = false;  // the response has no body

@@ -114,7 +114,7 @@ int OriginConnection::handle_headers_complete() {
     response.content_length = content_length;
     response.chunked = (parser_.flags & F_CHUNKED) != 0;
 
-    if (!cache::is_safe_method(request_.method)) invalidate_targets(response);
+    if (!http::is_safe(request_.method)) invalidate_targets(response);
     if (request_.head_method && status == 200) check_stored_get(response, context_.clock.now());
     if (const cache::EntryRef& stale = fill_->stale()) {
         Seconds now = context_.clock.now();

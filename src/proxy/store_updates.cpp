@@ -51,7 +51,7 @@ void OriginConnection::invalidate_targets(const OriginResponse& response) {
     cache::Invalidations targets;
     cache::KeyBuffer key;
     for (const auto& target : cache::invalidations(targets, exchange)) {
-        if (cache::build_key(key, "GET", target.host, target.target))
+        if (cache::build_key(key, http::Method::get, target.host, target.target))
             context_.store.erase(key.view(), key.hash);
     }
 }
@@ -61,7 +61,7 @@ void OriginConnection::check_stored_get(const OriginResponse& response, Seconds 
     // stored GET response means that response no longer describes the resource; one that
     // agrees freshens it, as a 304 would.
     cache::KeyBuffer key;
-    if (!cache::build_key(key, "GET", request_.host, request_.target)) return;
+    if (!cache::build_key(key, http::Method::get, request_.host, request_.target)) return;
     http::HeadFields request_fields(request_.head);
     std::vector<http::HeaderView> fields(request_fields.begin(), request_fields.end());
     cache::EntryRef stored =

@@ -18,18 +18,12 @@
 #include "server/worker.hpp"
 
 namespace cachet::server {
-namespace {
-
-bool is_cacheable_method(std::string_view method) { return method == "GET" || method == "HEAD"; }
-
-}  // namespace
-
 void ClientConnection::dispatch() {
     Worker& worker = worker_;
     Seconds now = worker.clock().now();
-    bool head_only = request_.method == "HEAD";
+    bool head_only = request_.method == http::Method::head;
     bool may_lookup =
-        is_cacheable_method(request_.method) && !request_.has_body &&
+        http::is_cacheable(request_.method) && !request_.has_body &&
         cache::build_key(key_, request_.method, request_.host, request_.target).has_value();
     // Preconditions are answered from a fresh entry, but forwarded untouched (and their
     // responses not stored) when the origin must answer them. A Range the store cannot
@@ -251,8 +245,8 @@ void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fi
     ResponseStream::ClientInfo info;
     info.http10 = request_.version_minor == 0;
     info.keep_alive = request_.keep_alive && !worker_.draining();
-    info.head_request = request_.method == "HEAD";
-    info.bypass = !is_cacheable_method(request_.method);
+    info.head_request = request_.method == http::Method::head;
+    info.bypass = !http::is_cacheable(request_.method);
     info.vary_miss = vary_miss_;
     auto origin_request = proxy::build_origin_request(request_, client_ip_, worker_.config().origin,
                                                       worker_.clock().now());

@@ -16,6 +16,22 @@ bool is_cache_directive(std::string_view name) {
            http::iequals(name, "authorization");
 }
 
+// The method parsed once: nothing after the parser compares method names.
+http::Method method_of(llhttp_method_t method) noexcept {
+    switch (method) {
+    case HTTP_GET: return http::Method::get;
+    case HTTP_HEAD: return http::Method::head;
+    case HTTP_POST: return http::Method::post;
+    case HTTP_PUT: return http::Method::put;
+    case HTTP_DELETE: return http::Method::delete_;
+    case HTTP_CONNECT: return http::Method::connect;
+    case HTTP_OPTIONS: return http::Method::options;
+    case HTTP_TRACE: return http::Method::trace;
+    case HTTP_PATCH: return http::Method::patch;
+    default: return http::Method::other;
+    }
+}
+
 bool is_conditional(std::string_view name) {
     return name.size() > 3 && http::iequals(name.substr(0, 3), "if-");
 }
@@ -97,7 +113,9 @@ int ClientConnection::on_header_value(const char* at, std::size_t size) {
 
 int ClientConnection::on_headers_complete() {
     head_parsed_ = true;
-    request_.method = llhttp_method_name(static_cast<llhttp_method_t>(parser_.method));
+    const auto method = static_cast<llhttp_method_t>(parser_.method);
+    request_.method_name = llhttp_method_name(method);
+    request_.method = method_of(method);
     request_.version_major = parser_.http_major;
     request_.version_minor = parser_.http_minor;
     request_.keep_alive = llhttp_should_keep_alive(&parser_) != 0;
@@ -107,7 +125,7 @@ int ClientConnection::on_headers_complete() {
     // RFC 9112 §2.3: only HTTP/1.x is spoken here. RFC 9110 §9.3.6: CONNECT asks for a
     // tunnel, which a reverse proxy does not open; the bytes after it would be tunnel data.
     if (request_.version_major != 1) return refuse("only HTTP/1.0 and HTTP/1.1 are supported", 505);
-    if (parser_.method == HTTP_CONNECT) return refuse("CONNECT is not supported", 501);
+    if (request_.method == http::Method::connect) return refuse("CONNECT is not supported", 501);
     // Upgrade is hop-by-hop and never forwarded (RFC 9110 §7.8), so the connection stays
     // HTTP/1.1: llhttp must go on parsing the bytes after this request as requests.
     parser_.upgrade = 0;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+using namespace cachet;
 using namespace cachet::cache;
 using cachet::Seconds;
 using cachet::http::HeaderView;
@@ -40,13 +41,13 @@ StoredValidators stored_weak() {
 Precondition at_cache(std::initializer_list<HeaderView> headers,
                       const StoredValidators& v = stored(), std::string_view method = "GET") {
     const std::vector<HeaderView> fields(headers);
-    return evaluate_preconditions(method, fields, v, Evaluator::cache, now);
+    return evaluate_preconditions(http::parse_method(method), fields, v, Evaluator::cache, now);
 }
 
 Precondition at_origin(std::initializer_list<HeaderView> headers,
                        const StoredValidators& v = stored(), std::string_view method = "GET") {
     const std::vector<HeaderView> fields(headers);
-    return evaluate_preconditions(method, fields, v, Evaluator::origin, now);
+    return evaluate_preconditions(http::parse_method(method), fields, v, Evaluator::origin, now);
 }
 
 }  // namespace
@@ -312,8 +313,9 @@ TEST_CASE("random precondition values never crash and a cache never answers 412"
         for (int i = 0; i < count; ++i) {
             fields.push_back({names[rng() % names.size()], values[static_cast<std::size_t>(i)]});
         }
-        const auto cache = evaluate_preconditions("GET", fields, stored(), Evaluator::cache, now);
+        const auto cache =
+            evaluate_preconditions(http::Method::get, fields, stored(), Evaluator::cache, now);
         REQUIRE(cache != Precondition::precondition_failed);
-        (void)evaluate_preconditions("PUT", fields, stored(), Evaluator::origin, now);
+        (void)evaluate_preconditions(http::Method::put, fields, stored(), Evaluator::origin, now);
     }
 }

@@ -13,7 +13,7 @@ namespace {
 // The key for one request, as an owned string for comparing; "!" when building failed.
 std::string key_of(std::string_view method, std::string_view host, std::string_view target) {
     KeyBuffer buffer;
-    auto key = build_key(buffer, method, host, target);
+    auto key = build_key(buffer, http::parse_method(method), host, target);
     return key ? std::string(*key) : std::string("!");
 }
 
@@ -21,7 +21,7 @@ std::string key_of(std::string_view method, std::string_view host, std::string_v
 
 TEST_CASE("a key holds method, host and target, and its hash is XXH3 of its bytes") {
     KeyBuffer buffer;
-    auto key = build_key(buffer, "GET", "example.com", "/a?b=1");
+    auto key = build_key(buffer, http::Method::get, "example.com", "/a?b=1");
     REQUIRE(key);
     CHECK(*key == std::string_view("GET\x1f"
                                    "example.com\x1f/a?b=1"));
@@ -91,7 +91,7 @@ TEST_CASE("host and path cannot trade bytes to produce the same key") {
 TEST_CASE("a key that does not fit the buffer is an error, not a truncation") {
     KeyBuffer buffer;
     std::string target = "/" + std::string(buffer.bytes.size(), 'a');
-    auto key = build_key(buffer, "GET", "example.com", target);
+    auto key = build_key(buffer, http::Method::get, "example.com", target);
     REQUIRE_FALSE(key);
     CHECK(key.error() == Errc::key_too_long);
     CHECK(buffer.size == 0);
@@ -103,14 +103,14 @@ TEST_CASE("a key that exactly fills the buffer is accepted") {
         "GET\x1f"
         "h\x1f";
     std::string target = "/" + std::string(buffer.bytes.size() - prefix.size() - 1, 'a');
-    auto key = build_key(buffer, "GET", "h", target);
+    auto key = build_key(buffer, http::Method::get, "h", target);
     REQUIRE(key);
     CHECK(key->size() == buffer.bytes.size());
 }
 
 TEST_CASE("a host holding the separator byte is refused as a bad request") {
     KeyBuffer buffer;
-    auto key = build_key(buffer, "GET",
+    auto key = build_key(buffer, http::Method::get,
                          "a\x1f"
                          "b",
                          "/");
@@ -120,23 +120,30 @@ TEST_CASE("a host holding the separator byte is refused as a bad request") {
 
 TEST_CASE("no part of a key may hold the variant separator, so no request names a variant") {
     KeyBuffer buffer;
-    auto in_target = build_key(buffer, "GET", "example.com",
+    auto in_target = build_key(buffer, http::Method::get, "example.com",
                                "/img\x1e"
                                "accept-encoding");
     REQUIRE_FALSE(in_target);
     CHECK(in_target.error() == Errc::bad_request);
-    CHECK_FALSE(build_key(buffer, "GET",
+    CHECK_FALSE(build_key(buffer, http::Method::get,
                           "exa\x1e"
                           "mple.com",
                           "/img"));
-    CHECK_FALSE(build_key(buffer, "GET", "", "http://example.com/img\x1e"));
-    CHECK_FALSE(build_key(buffer, "GET", "",
+    CHECK_FALSE(build_key(buffer, http::Method::get, "", "http://example.com/img\x1e"));
+    CHECK_FALSE(build_key(buffer, http::Method::get, "",
                           "http://exa\x1e"
                           "mple.com/img"));
-    CHECK(build_key(buffer, "GET", "example.com", "/img"));
+    CHECK(build_key(buffer, http::Method::get, "example.com", "/img"));
 }
 
 TEST_CASE("the hash of a key depends on every byte") {
     CHECK(hash_key("GET\x1fh\x1f/a") != hash_key("GET\x1fh\x1f/b"));
     CHECK(hash_key("GET\x1fh\x1f/a") == hash_key("GET\x1fh\x1f/a"));
+}
+
+TEST_CASE("a HEAD is keyed as GET; a method with no name cannot be keyed") {
+    KeyBuffer get, head, other;
+    CHECK(build_key(head, http::Method::head, "example.com", "/a").value() ==
+          build_key(get, http::Method::get, "example.com", "/a").value());
+    CHECK_FALSE(build_key(other, http::Method::other, "example.com", "/a"));
 }

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+using namespace cachet;
 using namespace cachet::cache;
 using cachet::http::HeaderView;
 
@@ -11,7 +12,7 @@ namespace {
 
 RequestFacts get_with(std::string_view cache_control) {
     const std::vector<HeaderView> fields = {{"Cache-Control", cache_control}};
-    return request_facts("GET", fields);
+    return request_facts(http::Method::get, fields);
 }
 
 }  // namespace

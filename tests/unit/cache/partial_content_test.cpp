@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <vector>
 
+using namespace cachet;
 using namespace cachet::cache;
 using cachet::http::HeaderView;
 
@@ -13,7 +14,7 @@ namespace {
 std::optional<RangeSelection> within(std::initializer_list<HeaderView> headers,
                                      const ContentRange& stored, std::string_view method = "GET") {
     const std::vector<HeaderView> fields(headers);
-    return range_within(method, fields, stored);
+    return range_within(http::parse_method(method), fields, stored);
 }
 
 constexpr ContentRange bytes_100_to_499_of_1000{100, 499, 1000};

@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <vector>
 
+using namespace cachet;
 using namespace cachet::cache;
 using cachet::Seconds;
 using cachet::http::HeaderView;
@@ -18,7 +19,7 @@ constexpr Seconds day = 86400;
 
 RequestFacts request(std::string_view method, std::initializer_list<HeaderView> headers = {}) {
     const std::vector<HeaderView> fields(headers);
-    return request_facts(method, fields);
+    return request_facts(http::parse_method(method), fields);
 }
 
 RequestFacts get(std::initializer_list<HeaderView> headers = {}) { return request("GET", headers); }
@@ -67,7 +68,7 @@ TEST_CASE("request facts collect Authorization and every Cache-Control line (RFC
     const RequestFacts facts = get({{"authorization", "Bearer x"},
                                     {"Cache-Control", "max-age=5"},
                                     {"cache-control", "no-cache"}});
-    CHECK(facts.method == "GET");
+    CHECK(facts.method == http::Method::get);
     CHECK(facts.has_authorization);
     CHECK(facts.cache_control.max_age == 5);
     CHECK(facts.cache_control.no_cache);

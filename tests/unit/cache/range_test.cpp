@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+using namespace cachet;
 using namespace cachet::cache;
 using cachet::Seconds;
 using cachet::http::HeaderView;
@@ -40,7 +41,7 @@ RangeSelection for_request(std::initializer_list<HeaderView> headers,
                            const StoredValidators& v = stored(), std::string_view method = "GET",
                            std::uint64_t length = 1000) {
     const std::vector<HeaderView> fields(headers);
-    return range_for_request(method, fields, v, length, now);
+    return range_for_request(http::parse_method(method), fields, v, length, now);
 }
 
 }  // namespace

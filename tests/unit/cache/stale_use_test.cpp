@@ -19,7 +19,7 @@ EntryRef entry_with(StaleRules rules) {
 
 RequestFacts request_with(std::string_view cache_control) {
     RequestFacts facts;
-    facts.method = "GET";
+    facts.method = http::Method::get;
     facts.cache_control = http::parse_cache_control(cache_control);
     return facts;
 }

@@ -19,7 +19,7 @@ constexpr Seconds received_at = 1'000'000;
 OriginRequest get_request() {
     OriginRequest request;
     request.head = "GET /a HTTP/1.1\r\nHost: example.test\r\n\r\n";
-    request.method = "GET";
+    request.method = http::Method::get;
     request.host = "example.test";
     request.target = "/a";
     request.request_time = received_at;
@@ -53,7 +53,7 @@ cache::EntryRef entry_from(const FillHead& head) {
 
 cache::RequestFacts request_with(std::string_view cache_control) {
     cache::RequestFacts facts;
-    facts.method = "GET";
+    facts.method = http::Method::get;
     facts.cache_control = http::parse_cache_control(cache_control);
     return facts;
 }
