@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh clang-format
-mapfile -t files < <(git ls-files '*.cpp' '*.hpp' '*.h' 2>/dev/null ||
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp' '*.h' 2>/dev/null ||
                      find src include tests tools bench -name '*.[ch]pp')
 if [ "${1:-}" != "--check" ]; then
     clang-format -i "${files[@]}"

@@ -7,7 +7,18 @@
 
 namespace cachet::http {
 
-enum class Method : std::uint8_t { get, head, post, put, delete_, connect, options, trace, patch, other };
+enum class Method : std::uint8_t {
+    get,
+    head,
+    post,
+    put,
+    delete_,
+    connect,
+    options,
+    trace,
+    patch,
+    other
+};
 
 // The method's name as registered (RFC 9110 §9.3, RFC 5789); "" for `other`, whose name
 // only the request itself holds.

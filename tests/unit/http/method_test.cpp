@@ -4,7 +4,8 @@
 
 using namespace cachet::http;
 
-TEST_CASE("a method's name parses back to the method, and names are case-sensitive (RFC 9110 §9.1)") {
+TEST_CASE(
+    "a method's name parses back to the method, and names are case-sensitive (RFC 9110 §9.1)") {
     for (Method m : {Method::get, Method::head, Method::post, Method::put, Method::delete_,
                      Method::connect, Method::options, Method::trace, Method::patch}) {
         CHECK(parse_method(name(m)) == m);
@@ -16,7 +17,9 @@ TEST_CASE("a method's name parses back to the method, and names are case-sensiti
     CHECK(name(Method::other).empty());
 }
 
-TEST_CASE("GET, HEAD, OPTIONS and TRACE are safe; the others and unknown methods are not (RFC 9110 §9.2.1)") {
+TEST_CASE(
+    "GET, HEAD, OPTIONS and TRACE are safe; the others and unknown methods are not (RFC 9110 "
+    "§9.2.1)") {
     CHECK(is_safe(Method::get));
     CHECK(is_safe(Method::head));
     CHECK(is_safe(Method::options));
