@@ -14,6 +14,16 @@ namespace cachet::cache {
 namespace {
 
 constexpr char separator = '\x1f';  // ASCII unit separator
+static_assert((variant_separator | 1) == separator, "the separators differ in the low bit only");
+
+// ASCII lowercase of every byte (others unchanged).
+constexpr std::array<char, 256> kLowercase = [] {
+    std::array<char, 256> table{};
+    for (int c = 0; c < 256; ++c) {
+        table[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    return table;
+}();
 
 // Appends to a KeyBuffer, remembering whether anything did not fit or was not allowed
 // instead of checking after every call.
@@ -42,11 +52,17 @@ public:
             overflow_ = true;
             return;
         }
-        for (char c : s) {
-            if (c == separator || c == variant_separator) malformed_ = true;
-            if (lowercase && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-            out_.bytes[size_++] = c;
+        // One table load per byte and one test for both separators (0x1e and 0x1f differ only
+        // in the low bit): every hit builds a key.
+        char* out = out_.bytes.data() + size_;
+        bool bad = false;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const auto c = static_cast<unsigned char>(s[i]);
+            bad |= (c | 1u) == static_cast<unsigned char>(separator);
+            out[i] = lowercase ? kLowercase[c] : static_cast<char>(c);
         }
+        size_ += s.size();
+        if (bad) malformed_ = true;
     }
 
     // For the target, which comes last: copied as is, free of the variant separator.
