@@ -71,8 +71,8 @@ void ClientConnection::accept(Worker& worker, uv_stream_t* listener) {
 }
 
 void ClientConnection::close() noexcept {
-    if (closing_) return;
-    closing_ = true;
+    if (closing_ == Closing::closed) return;
+    closing_ = Closing::closed;
     stream_.cancel();
     worker_.remove(*this);
     auto on_closed = [](uv_handle_t* h) {
@@ -92,7 +92,7 @@ void ClientConnection::handle_closed() {
 // ---------------------------------------------------------------- reading
 
 void ClientConnection::update_reading() {
-    if (closing_) return;
+    if (closing_ == Closing::closed) return;
     bool want = !peer_closed_ && !body_paused_ && end_ - begin_ < capacity_ &&
                 uv_stream_get_write_queue_size(stream()) < kWriteBacklogLimit;
     if (want == reading_) return;
@@ -171,31 +171,27 @@ bool ClientConnection::find_head() {
 }
 
 void ClientConnection::process_input() {
-    while (!closing_ && !close_after_writes_) {
-        if (stream_.active() && !(in_message_ && !message_parsed_))
-            break;  // keep responses in order
-        if (!in_message_) {
+    while (closing_ == Closing::no) {
+        if (stream_.active() && !parse_.unfinished()) break;  // keep responses in order
+        if (!parse_.in_message()) {
             if (begin_ == end_ || !find_head()) break;
-            in_message_ = true;
+            parse_.begin();
             head_started_ = 0;
-            head_parsed_ = message_parsed_ = dispatched_ = false;
-            cache_directives_ = too_many_headers_ = in_header_value_ = false;
-            refusal_ = {};
-            refusal_status_ = 400;
             request_.reset();
         }
         const char* start = buffer_.get() + begin_;
         llhttp_errno_t err = llhttp_execute(&parser_, start, end_ - begin_);
         if (err == HPE_OK) {
             begin_ = end_;
-            if (!head_parsed_) in_message_ = false;  // only empty lines before a request
+            // Only empty lines before a request (else its body is still arriving).
+            if (parse_.phase == RequestPhase::head) parse_.phase = RequestPhase::between;
             break;
         }
         if (err != HPE_PAUSED) {
-            if (too_many_headers_) {
+            if (parse_.too_many_headers) {
                 reject_request(431, describe(Errc::header_too_large));
-            } else if (!refusal_.empty()) {
-                reject_request(refusal_status_, refusal_);
+            } else if (!parse_.refusal.empty()) {
+                reject_request(parse_.refusal_status, parse_.refusal);
             } else if (err == HPE_PAUSED_H2_UPGRADE) {
                 reject_request(505, "HTTP/2 is not supported; use HTTP/1.1");  // the h2 preface
             } else {
@@ -206,11 +202,11 @@ void ClientConnection::process_input() {
         begin_ = static_cast<std::size_t>(llhttp_get_error_pos(&parser_) - buffer_.get());
         scan_from_ = begin_;
         llhttp_resume(&parser_);
-        in_message_ = false;
+        parse_.phase = RequestPhase::between;
         bool keep_alive = request_.keep_alive;
-        if (!dispatched_) dispatch();
+        if (!request_.has_body) dispatch();  // one with a body was dispatched at its head
         if (!keep_alive && !stream_.active()) {
-            close_after_writes_ = true;
+            close_after_writes();
         }
     }
     if (!flush_hits()) return;
@@ -233,8 +229,8 @@ bool ClientConnection::flush_hits() {
 }
 
 void ClientConnection::on_stream_done(bool keep_alive) {
-    if (in_message_ && !message_parsed_) keep_alive = false;  // its body was not read to the end
-    if (!keep_alive) close_after_writes_ = true;
+    if (parse_.unfinished()) keep_alive = false;  // its body was not read to the end
+    if (!keep_alive) close_after_writes();
     // Continue with pipelined requests (this runs from a mailbox callback, not from llhttp).
     process_input();
 }
@@ -249,7 +245,7 @@ void ClientConnection::write_slices(std::string prefix,
                                     const std::vector<proxy::Fill::Slice>& slices,
                                     std::string_view suffix, proxy::FillRef fill,
                                     cache::EntryRef entry, std::uint64_t fill_through) {
-    if (closing_ || !flush_hits()) return;
+    if (closing_ == Closing::closed || !flush_hits()) return;
     auto* w = new OwnedWrite{
         {}, this, std::move(prefix), std::move(fill), fill_through, std::move(entry), {}};
     w->bufs.reserve(slices.size() + 2);
@@ -292,7 +288,7 @@ void ClientConnection::recycle(HitBatch* batch) noexcept {
 
 void ClientConnection::on_write_done(int status) {
     --writes_in_flight_;
-    if (closing_) return;
+    if (closing_ == Closing::closed) return;
     if (status != 0) {
         close();
         return;
@@ -304,8 +300,8 @@ void ClientConnection::on_write_done(int status) {
 }
 
 void ClientConnection::finish_if_closing() {
-    if (closing_ || writes_in_flight_ > 0 || stream_.active()) return;
-    if (close_after_writes_ || (peer_closed_ && !in_message_)) close();
+    if (closing_ == Closing::closed || writes_in_flight_ > 0 || stream_.active()) return;
+    if (closing_ == Closing::after_writes || (peer_closed_ && !parse_.in_message())) close();
 }
 
 }  // namespace cachet::server

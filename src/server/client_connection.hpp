@@ -12,6 +12,8 @@
 #include <llhttp.h>
 #include <uv.h>
 
+#include "cache/decision.hpp"
+#include "cache/derivation.hpp"
 #include "cache/entry.hpp"
 #include "cache/key.hpp"
 #include "cache/policy.hpp"
@@ -19,7 +21,9 @@
 #include "http/request_head.hpp"
 #include "proxy/fill.hpp"
 #include "server/hit_batch.hpp"
+#include "server/request_state.hpp"
 #include "server/response_stream.hpp"
+#include "server/response_tail.hpp"
 #include "util/errc.hpp"
 
 namespace cachet::server {
@@ -32,7 +36,7 @@ public:
     void close() noexcept;
 
     bool is_idle() const noexcept {
-        return !stream_.active() && writes_in_flight_ == 0 && !in_message_;
+        return !stream_.active() && writes_in_flight_ == 0 && !parse_.in_message();
     }
     // Idle past the timeout, or slower than the timeout to send one whole request head
     // (a client dribbling its head a byte at a time is not idle, but holds a connection).
@@ -74,22 +78,32 @@ private:
     void process_input();
     bool find_head();
     void dispatch();
-    bool servable_now(const cache::Entry& entry, const cache::RequestFacts& facts, Seconds now);
-    HitBatch::Connection connection_mode();
-    bool serve_hit(const cache::EntryRef& entry, bool head_only, bool stale = false);
+    // The facts decide() needs; builds key_ (and fill_key_), and directives_ when the
+    // request has cache directives (traits.directives then points to it).
+    cache::RequestTraits request_traits();
+    // The request's variant of the URL whose vary marker the store held for key_.
+    cache::EntryRef look_up_variant(const cache::Entry& marker, Seconds now, bool& vary_miss);
+    bool head_only() const noexcept { return request_.method == http::Method::head; }
+    // The Connection field of this response; a draining worker closes the connection.
+    ConnectionField connection_field_for_response();
+    void serve_hit(const cache::EntryRef& entry, CachePhase phase);
     void refresh_in_background(const cache::EntryRef& entry);
-    bool serve_derived(const cache::EntryRef& entry, bool head_only, Seconds now);
-    // A 206 from a fresh partial entry (cache/partial_content.hpp) when the request's
-    // single Range lies inside its bytes; false (nothing written) otherwise.
-    bool serve_partial(const cache::EntryRef& entry, Seconds now);
     void write_derived(std::string head, const cache::EntryRef& entry, std::uint64_t offset,
                        std::uint64_t length, Seconds now);
-    void send_status(int status, std::string_view reason_phrase, std::string_view detail);
+    void send_status(int status, std::string_view reason_phrase, std::string_view detail,
+                     cache::Forward forward);
+    // `stale`: the stored response the leader revalidates, or null.
+    void fetch_coalesced(cache::Forward forward, cache::EntryRef stale);
+    void fetch_alone(cache::Forward forward, bool keyed);
     // `stale`: a stored response the leader's request revalidates (validators added).
-    void start_stream(ResponseStream::Role role, proxy::FillRef fill,
-                      const cache::Entry* stale = nullptr);
+    void start_stream(ResponseStream::Role role, proxy::FillRef fill, cache::Forward forward,
+                      const cache::Entry* stale);
     void reject_request(int status, std::string_view reason);  // 400, 431, 501 or 505, then close
     bool flush_hits();  // false when the connection had to close
+    // Closes once what is queued has been written (a request that ends the connection).
+    void close_after_writes() noexcept {
+        if (closing_ == Closing::no) closing_ = Closing::after_writes;
+    }
     void update_reading();
     void finish_if_closing();
     void handle_closed();
@@ -109,8 +123,7 @@ private:
     uv_tcp_t tcp_;
     llhttp_t parser_;
     int open_handles_ = 0;
-    bool closing_ = false;
-    bool close_after_writes_ = false;
+    Closing closing_ = Closing::no;
     bool peer_closed_ = false;
     bool reading_ = false;
     bool body_paused_ = false;  // the origin has a backlog of our request body
@@ -128,22 +141,17 @@ private:
 
     // The request being parsed (views into buffer_).
     http::RequestHead request_;
-    bool in_message_ = false;        // its head is complete and handed to llhttp
-    bool head_parsed_ = false;       // on_headers_complete ran
-    bool message_parsed_ = false;    // on_message_complete ran
-    bool dispatched_ = false;        // started its response (a request with a body)
-    bool cache_directives_ = false;  // Cache-Control, Pragma or Authorization present
-    bool in_header_value_ = false;
-    bool too_many_headers_ = false;
-    // Why a callback refused the request (llhttp reports only "User callback error").
-    std::string_view refusal_;
-    int refusal_status_ = 400;
+    RequestState parse_;
 
+    // Per-request facts kept here to be reused, not rebuilt for each request: the request's
+    // cache directives (when it has any) and what a conditional or Range request makes of
+    // the entry (cache/derivation.hpp); valid during dispatch() only.
+    cache::RequestFacts directives_;
+    cache::Derivation derivation_;
     cache::KeyBuffer key_;
     // The request's variant key, when its URL varies: 8 KiB, so made on a connection's first
     // request for such a URL and reused after (not one allocation per request).
     std::unique_ptr<cache::VariantKeyBuffer> variant_key_;
-    bool vary_miss_ = false;  // the URL has variants, none for this request
     // What a miss coalesces under and its fill is keyed by: key_, or the variant key when
     // the URL's marker named the fields (views into key_ or *variant_key_).
     std::string_view fill_key_;

@@ -8,35 +8,21 @@
 namespace cachet::server {
 namespace {
 
-char* append(char* out, std::string_view text) noexcept {
-    std::memcpy(out, text.data(), text.size());
-    return out + text.size();
-}
-
 uv_buf_t buffer_of(std::string_view bytes) noexcept {
     return uv_buf_init(const_cast<char*>(bytes.data()), static_cast<unsigned>(bytes.size()));
 }
 
 }  // namespace
 
-bool HitBatch::add(cache::EntryRef entry, Seconds age, bool head_only, Connection connection,
-                   bool stale) noexcept {
+bool HitBatch::add(cache::EntryRef entry, const ResponseTail& tail, bool head_only) noexcept {
     if (count == kMaxHits) return false;
-    char* tail = tails[count].data();
-    char* out = append(tail, "Age: ");
-    out = std::to_chars(out, out + 24, age).ptr;
-    out = append(out, stale ? "\r\nCache-Status: cachet; hit; detail=stale\r\n"
-                            : "\r\nCache-Status: cachet; hit\r\n");
-    if (connection == Connection::close)
-        out = append(out, "Connection: close\r\n");
-    else if (connection == Connection::keep_alive_explicit)
-        out = append(out, "Connection: keep-alive\r\n");
-    out = append(out, "\r\n");
+    char* tail_bytes = tails[count].data();
+    const std::size_t tail_size = write_tail(tails[count], tail);
 
     const cache::StoredHead head = entry->head();
     if (!head.shared.empty()) bufs[buf_count++] = buffer_of(head.shared);
     bufs[buf_count++] = buffer_of(head.own);
-    bufs[buf_count++] = uv_buf_init(tail, static_cast<unsigned>(out - tail));
+    bufs[buf_count++] = uv_buf_init(tail_bytes, static_cast<unsigned>(tail_size));
     if (!head_only && !entry->body().empty()) bufs[buf_count++] = buffer_of(entry->body());
     entries[count++] = std::move(entry);
     return true;

@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include "cache/entry.hpp"
+#include "server/response_tail.hpp"
 #include "util/time.hpp"
 #include "util/write_now.hpp"
 
@@ -23,12 +24,9 @@ struct HitBatch {
     static constexpr unsigned kMaxHits = 16;
     static constexpr std::size_t kTailSize = 128;
 
-    enum class Connection : std::uint8_t { keep_alive_default, keep_alive_explicit, close };
-
-    // Adds one response; false when the batch is full.
-    // `stale`: served past its freshness (max-stale, stale-while-revalidate).
-    bool add(cache::EntryRef entry, Seconds age, bool head_only, Connection connection,
-             bool stale = false) noexcept;
+    // Adds one response, its tail written from `tail` (server/response_tail.hpp); false
+    // when the batch is full.
+    bool add(cache::EntryRef entry, const ResponseTail& tail, bool head_only) noexcept;
     bool empty() const noexcept { return count == 0; }
     // Writes the batch: at once when the socket takes it all (`done`: the caller recycles
     // the batch), else the rest through uv_write (`partial`: on completion the batch

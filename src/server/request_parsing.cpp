@@ -67,8 +67,8 @@ const llhttp_settings_t& ClientConnection::parser_settings() {
 // ---------------------------------------------------------------- llhttp callbacks
 
 int ClientConnection::refuse(std::string_view reason, int status) noexcept {
-    refusal_ = reason;
-    refusal_status_ = status;
+    parse_.refusal = reason;
+    parse_.refusal_status = status;
     return -1;  // llhttp stops with an error; process_input answers with the reason
 }
 
@@ -81,13 +81,13 @@ int ClientConnection::on_url(const char* at, std::size_t size) {
 }
 
 int ClientConnection::on_header_field(const char* at, std::size_t size) {
-    if (request_.header_count == 0 || in_header_value_) {
+    if (request_.header_count == 0 || parse_.in_header_value) {
         if (request_.header_count == http::RequestHead::kMaxHeaders) {
-            too_many_headers_ = true;
+            parse_.too_many_headers = true;
             return HPE_USER;
         }
         request_.headers[request_.header_count++] = http::HeaderView{{at, size}, {}};
-        in_header_value_ = false;
+        parse_.in_header_value = false;
         return 0;
     }
     auto& name = request_.headers[request_.header_count - 1].name;
@@ -97,7 +97,7 @@ int ClientConnection::on_header_field(const char* at, std::size_t size) {
 
 int ClientConnection::on_header_value(const char* at, std::size_t size) {
     auto& value = request_.headers[request_.header_count - 1].value;
-    in_header_value_ = true;
+    parse_.in_header_value = true;
     if (value.empty()) {
         value = std::string_view(at, size);
         return 0;
@@ -112,7 +112,6 @@ int ClientConnection::on_header_value(const char* at, std::size_t size) {
 }
 
 int ClientConnection::on_headers_complete() {
-    head_parsed_ = true;
     const auto method = static_cast<llhttp_method_t>(parser_.method);
     request_.method_name = llhttp_method_name(method);
     request_.method = method_of(method);
@@ -137,7 +136,7 @@ int ClientConnection::on_headers_complete() {
         } else if (http::iequals(h.name, "expect"))
             request_.expect_continue = http::iequals(h.value, "100-continue");
         else if (is_cache_directive(h.name))
-            cache_directives_ = true;
+            parse_.cache_directives = true;
         else if (is_conditional(h.name))
             request_.conditional = true;
         else if (http::iequals(h.name, "range"))
@@ -160,7 +159,7 @@ int ClientConnection::on_headers_complete() {
         // The body streams to the origin as it arrives, so the response starts now.
         if (request_.expect_continue && request_.version_minor >= 1)
             write_owned("HTTP/1.1 100 Continue\r\n\r\n");
-        dispatched_ = true;
+        parse_.phase = RequestPhase::body;
         dispatch();
     }
     return 0;
@@ -173,7 +172,7 @@ int ClientConnection::on_body(const char* at, std::size_t size) {
 }
 
 int ClientConnection::on_message_complete() {
-    message_parsed_ = true;
+    parse_.phase = RequestPhase::parsed;
     if (request_.has_body) stream_.end_body();
     return HPE_PAUSED;
 }
@@ -186,11 +185,15 @@ void ClientConnection::reject_request(int status, std::string_view reason) {
                                       : "HTTP/1.1 400 Bad Request\r\n";
     out +=
         "Content-Type: text/plain\r\nContent-Length: " + std::to_string(reason.size() + 1) + "\r\n";
-    out += "Connection: close\r\n\r\n";
+    ResponseTail tail;
+    tail.phase = CachePhase::refused;
+    tail.detail = reason;
+    tail.connection = ConnectionField::close;
+    append_tail(out, tail);
     out.append(reason).append("\n");
     write_owned(std::move(out));
-    close_after_writes_ = true;
-    in_message_ = false;
+    close_after_writes();
+    parse_.phase = RequestPhase::between;
     begin_ = end_;
 }
 

@@ -174,27 +174,27 @@ void ResponseStream::join_own_variant(std::string_view secondary_key) {
     on_fill_progress();  // the fill may have progressed before we subscribed
 }
 
-std::string ResponseStream::cache_status(const proxy::FillHead& head) const {
-    std::string s = "Cache-Status: cachet; fwd=";
-    s += client_.bypass                             ? "bypass"
-         : head.revalidation || head.replaced_stale ? "stale"
-         : client_.vary_miss                        ? "vary-miss"
-                                                    : "miss";
-    if (head.origin_status > 0)
-        s += "; fwd-status=" + number(static_cast<std::uint64_t>(head.origin_status));
+ResponseTail ResponseStream::tail_of(const proxy::FillHead& head) const {
+    ResponseTail tail;
+    tail.phase = CachePhase::forwarded;
+    // RFC 9211 §2.2.2: fwd=stale when a stored response was stale and went to the origin
+    // (revalidated, or replaced by a new answer), whichever request's fetch it was.
+    const bool stale = head.revalidation || head.replaced_stale;
+    tail.forward = stale && client_.forward != cache::Forward::bypass ? cache::Forward::stale
+                                                                      : client_.forward;
+    tail.forward_status = head.origin_status;
+    tail.collapsed = role_ == Role::waiter;
     if (!head.detail.empty()) {
-        if (role_ == Role::waiter) s += "; collapsed";
-        return s + "; detail=" + std::string(head.detail) + "\r\n";
+        tail.detail = head.detail;  // how it came about, e.g. stale-if-error
+    } else if (head.verdict == cache::NotStored::stored) {
+        tail.stored = true;
+        tail.ttl = std::max<Seconds>(0, head.freshness.lifetime - head.freshness.initial_age);
+    } else if (client_.forward != cache::Forward::bypass) {
+        tail.detail = cache::name(head.verdict);  // why it was not stored
     }
-    if (role_ == Role::waiter) s += "; collapsed";
-    if (head.verdict == cache::NotStored::stored) {
-        s += "; stored; ttl=" + number(static_cast<std::uint64_t>(std::max<Seconds>(
-                                    0, head.freshness.lifetime - head.freshness.initial_age)));
-    } else if (!client_.bypass) {
-        s += "; detail=";
-        s += cache::name(head.verdict);
-    }
-    return s + "\r\n";
+    if (head.freshness.initial_age > 0) tail.age = head.freshness.initial_age;
+    tail.connection = connection_field(keep_alive_, client_.http10);
+    return tail;
 }
 
 std::string ResponseStream::head_text(const proxy::FillHead& head) {
@@ -216,15 +216,8 @@ std::string ResponseStream::head_text(const proxy::FillHead& head) {
         keep_alive_ = false;
     }
     if (client_.head_request) framing_ = Framing::none;
-    if (head.freshness.initial_age > 0)
-        out += "Age: " + number(static_cast<std::uint64_t>(head.freshness.initial_age)) + "\r\n";
-    out += cache_status(head);
     if (connection_.worker().draining()) keep_alive_ = false;
-    if (!keep_alive_)
-        out += "Connection: close\r\n";
-    else if (client_.http10)
-        out += "Connection: keep-alive\r\n";
-    out += "\r\n";
+    append_tail(out, tail_of(head));
     head_sent_ = true;
     return out;
 }
@@ -255,13 +248,13 @@ void ResponseStream::send_error(Errc error) {
     std::string out =
         status == 504 ? "HTTP/1.1 504 Gateway Timeout\r\n" : "HTTP/1.1 502 Bad Gateway\r\n";
     out += "Content-Type: text/plain\r\nContent-Length: " + number(body.size()) + "\r\n";
-    out += "Cache-Status: cachet; fwd=" + std::string(client_.bypass ? "bypass" : "miss") +
-           "; detail=\"" + std::string(reason) + "\"\r\n";
-    if (!keep_alive_)
-        out += "Connection: close\r\n";
-    else if (client_.http10)
-        out += "Connection: keep-alive\r\n";
-    out += "\r\n";
+    ResponseTail tail;
+    tail.phase = CachePhase::error;
+    tail.forward =
+        client_.forward == cache::Forward::bypass ? cache::Forward::bypass : cache::Forward::miss;
+    tail.detail = reason;
+    tail.connection = connection_field(keep_alive_, client_.http10);
+    append_tail(out, tail);
     if (!client_.head_request) out += body;
     connection_.write_owned(std::move(out));
     finish();

@@ -11,10 +11,13 @@
 
 #include <uv.h>
 
+#include "cache/decision.hpp"
 #include "cache/vary.hpp"
 #include "proxy/fill.hpp"
+#include "proxy/inflight_table.hpp"
 #include "proxy/origin_pool.hpp"
 #include "proxy/origin_request.hpp"
+#include "server/response_tail.hpp"
 
 namespace cachet::proxy {
 class OriginConnection;
@@ -26,7 +29,7 @@ class ClientConnection;
 
 class ResponseStream final : public proxy::FillSubscriber, public proxy::FetchClient {
 public:
-    enum class Role : std::uint8_t { leader, waiter, alone };
+    using Role = proxy::InflightTable::Role;
 
     explicit ResponseStream(ClientConnection& connection) : connection_(connection) {}
     void init_timer(uv_loop_t* loop);
@@ -36,8 +39,8 @@ public:
         bool http10 = false;
         bool keep_alive = true;
         bool head_request = false;
-        bool bypass = false;     // a method the cache does not store
-        bool vary_miss = false;  // the URL has stored variants, none for this request
+        cache::Forward forward = cache::Forward::miss;  // Cache-Status fwd, unless a stale
+                                                        // response rode along
     };
     // Starts streaming `fill`. For the leader and alone roles, `request` is sent to the
     // origin now; a waiter keeps it in case it must fetch on its own later.
@@ -73,7 +76,7 @@ private:
     void send_error(Errc error);
     void finish();
     void detach() noexcept;
-    std::string cache_status(const proxy::FillHead& head) const;
+    ResponseTail tail_of(const proxy::FillHead& head) const;
 
     ClientConnection& connection_;
     uv_timer_t wait_timer_;

@@ -56,6 +56,9 @@ TEST_CASE("the 400 names why the request was refused") {
     REQUIRE_MESSAGE(r.ok(), r.describe());
     CHECK(r.status == 400);
     CHECK(r.body == "more than one Host header\n");
+    // RFC 9211: every response cachet sends says how the cache handled it; this one was
+    // never looked up nor forwarded, so it carries only the reason.
+    CHECK(r.header("cache-status") == "cachet; detail=\"more than one Host header\"");
 }
 
 TEST_CASE(
