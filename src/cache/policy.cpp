@@ -17,9 +17,6 @@ using http::trim_ows;
 
 using http::iequals;
 
-// RFC 9111 §1.2.2, as in cache_control.cpp.
-constexpr Seconds delta_seconds_cap = 2147483648;
-
 // Calls `visit` with each trimmed, non-empty member of a comma-separated list
 // (RFC 9110 §5.6.1) until it returns true; returns whether one did.
 template <class Visit>
@@ -38,7 +35,7 @@ bool any_member(std::string_view value, Visit visit) noexcept {
 std::optional<Seconds> parse_delta_seconds(std::string_view text) noexcept {
     const auto value = http::parse_digits(text);
     if (!value) return std::nullopt;
-    return static_cast<Seconds>(std::min<std::uint64_t>(*value, delta_seconds_cap));
+    return static_cast<Seconds>(std::min<std::uint64_t>(*value, http::delta_seconds_cap));
 }
 
 bool has_nonempty_field(http::HeaderSpan headers, std::string_view name) noexcept {
