@@ -17,9 +17,6 @@ using http::trim_ows;
 
 using http::iequals;
 
-// RFC 9111 §1.2.2, as in cache_control.cpp.
-constexpr Seconds delta_seconds_cap = 2147483648;
-
 // Calls `visit` with each trimmed, non-empty member of a comma-separated list
 // (RFC 9110 §5.6.1) until it returns true; returns whether one did.
 template <class Visit>
@@ -38,7 +35,7 @@ bool any_member(std::string_view value, Visit visit) noexcept {
 std::optional<Seconds> parse_delta_seconds(std::string_view text) noexcept {
     const auto value = http::parse_digits(text);
     if (!value) return std::nullopt;
-    return static_cast<Seconds>(std::min<std::uint64_t>(*value, delta_seconds_cap));
+    return static_cast<Seconds>(std::min<std::uint64_t>(*value, http::delta_seconds_cap));
 }
 
 bool has_nonempty_field(http::HeaderSpan headers, std::string_view name) noexcept {
@@ -216,11 +213,16 @@ NotStored storable(const RequestFacts& request, const ResponseFacts& response,
     if (response.has_set_cookie && !options.store_set_cookie) return NotStored::set_cookie;
     // RFC 9110 §12.5.5: Vary: * can never be matched by a later request.
     if (response.vary_star) return NotStored::vary_star;
-    // RFC 9111 §3.3: partial content is stored only as a partial entry, never as complete.
-    if ((response.status == 206 || response.has_content_range) &&
-        !storable_as_partial(request, response)) {
+    // RFC 9111 §3.3: partial content (a 206) is stored only as a partial entry, never as
+    // complete. RFC 9110 §14.4: "The Content-Range header field has no meaning for status
+    // codes that do not explicitly describe its semantic", and only 206 and 416 do, so a
+    // 200 that carries one is complete and stored like any other, its fields as received.
+    if (response.status == 206 && !storable_as_partial(request, response)) {
         return NotStored::partial;
     }
+    // A 416's Content-Range ("bytes */1000") answers the request's Range, which the key
+    // does not hold, so such a 416 is not stored.
+    if (response.status == 416 && response.has_content_range) return NotStored::partial;
     // RFC 9111 §3: the status must be final, and understood when it is 304 or the response
     // has must-understand (a 206 that is not a partial entry was refused above); something
     // must make the response cacheable: explicit freshness, public, or a heuristically

@@ -25,7 +25,9 @@ enum class NotStored : std::uint8_t {
     vary_star,          // Vary: *
     vary_unusable,      // Vary names a non-token or too many fields, or the request's
                         // varied fields cannot be keyed (control bytes, too long)
-    partial,            // 206 or Content-Range that is not storable as a partial entry
+    partial,            // a 206 that is not storable as a partial entry, or a 416 with
+                        // Content-Range; a Content-Range in any other status means nothing
+                        // (RFC 9110 §14.4) and a 200 carrying one is stored as complete
     too_large,          // body larger than the object limit
     truncated,          // body ended before its declared end
     no_freshness,       // nothing makes it fresh and nothing allows storing it stale
@@ -53,6 +55,8 @@ struct ResponseFacts {
     bool has_set_cookie = false;
     bool has_validator = false;  // ETag or Last-Modified present (RFC 9110 §8.8)
     bool vary_star = false;
+    // Content-Range as received, whatever the status; only a 206's (and a 416's) has a
+    // meaning (RFC 9110 §14.4), so only those are read by the policy.
     bool has_content_range = false;
     std::optional<ContentRange> content_range;  // when exactly one valid line (§14.4)
     bool has_vary = false;                      // any Vary line
@@ -68,12 +72,12 @@ struct PolicyOptions {
 NotStored storable(const RequestFacts& request, const ResponseFacts& response,
                    const PolicyOptions& options) noexcept;
 
-// RFC 9111 §3.3: whether a response with partial content (status 206 or a Content-Range)
-// may be stored as a partial entry: a 206 to a GET with one Range line, carrying one
-// Content-Range whose complete length is known, and no Vary (a partial variant is not
-// kept: a choice, to keep partial entries to the primary key). A multipart/byteranges 206
-// has no Content-Range of its own and is not stored. That the body is the range named is
-// checked once its length is known (body_matches).
+// RFC 9111 §3.3: whether a response with partial content (status 206 only: a Content-Range
+// in a 200 means nothing, RFC 9110 §14.4) may be stored as a partial entry: a 206 to a GET
+// with one Range line, carrying one Content-Range whose complete length is known, and no
+// Vary (a partial variant is not kept: a choice, to keep partial entries to the primary
+// key). A multipart/byteranges 206 has no Content-Range of its own and is not stored. That
+// the body is the range named is checked once its length is known (body_matches).
 bool storable_as_partial(const RequestFacts& request, const ResponseFacts& response) noexcept;
 
 // Whether a storable response that is already stale when it arrives (its freshness

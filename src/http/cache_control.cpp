@@ -28,9 +28,6 @@
 namespace cachet::http {
 namespace {
 
-// RFC 9111 §1.2.2: a delta-seconds too large to represent is sent on as 2^31.
-constexpr Seconds delta_seconds_cap = 2147483648;
-
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
 // A directive's argument as sent: `text` is between the quotes when quoted, with any

@@ -9,6 +9,12 @@
 
 namespace cachet::http {
 
+// RFC 9111 §1.2.2: "If a cache receives a delta-seconds value greater than the greatest
+// integer it can represent, or if any of its subsequent calculations overflows, the cache
+// MUST consider the value to be 2147483648 (2^31) or the greatest positive integer it can
+// conveniently represent." Every delta-seconds cachet reads saturates here.
+inline constexpr Seconds delta_seconds_cap = 2147483648;
+
 struct CacheControl {
     // Delta-seconds arguments; nullopt when absent. An invalid argument (negative,
     // non-integer) makes the directive count as present with the most restrictive

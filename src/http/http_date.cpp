@@ -10,19 +10,20 @@
 //   does not make the instant ambiguous.
 // - A leap second (:60) is read as :59, the nearest representable time that is not later
 //   than the one sent (RFC 9111 §4.2).
-// Calendar arithmetic is proleptic Gregorian, counted in years that start on 1 March so
-// that the leap day is the last day of its year.
+// Calendar arithmetic is <chrono>'s proleptic Gregorian calendar (sys_days, year_month_day,
+// weekday, hh_mm_ss): constexpr value types, so parsing and formatting allocate nothing.
 #include "http/http_date.hpp"
 #include "http/tokens.hpp"
 
 #include <algorithm>
-#include <cstdint>
-#include <ctime>
+#include <chrono>
 
 #include "http/header_view.hpp"
 
 namespace cachet::http {
 namespace {
+
+namespace chrono = std::chrono;
 
 constexpr std::array<std::string_view, 7> short_days = {"Sun", "Mon", "Tue", "Wed",
                                                         "Thu", "Fri", "Sat"};
@@ -30,97 +31,69 @@ constexpr std::array<std::string_view, 7> long_days = {"Sunday",   "Monday", "Tu
                                                        "Thursday", "Friday", "Saturday"};
 constexpr std::array<std::string_view, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-// Days before each month of a March-based year: Mar, Apr, ..., Dec, Jan, Feb.
-constexpr std::array<std::int64_t, 12> days_before_month = {0,   31,  61,  92,  122, 153,
-                                                            184, 214, 245, 275, 306, 337};
-constexpr std::int64_t days_per_400_years = 146097;
-constexpr std::int64_t seconds_per_day = 86400;
 
-constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
-    std::int64_t q = a / b;
-    if (a % b != 0 && ((a < 0) != (b < 0))) --q;
-    return q;
-}
-
-constexpr bool is_leap(std::int64_t year) noexcept {
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-constexpr int days_in_month(std::int64_t year, int month) noexcept {
-    constexpr std::array<int, 12> lengths = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (month == 2 && is_leap(year)) return 29;
-    return lengths[static_cast<std::size_t>(month - 1)];
-}
-
-// Leap days in the March-based years before March-year `y` (the leap day of March-year
-// y - 1 falls in February of calendar year y).
-constexpr std::int64_t leap_days_before(std::int64_t y) noexcept {
-    return floor_div(y, 4) - floor_div(y, 100) + floor_div(y, 400);
-}
-
-// Days from 0000-03-01 to year-month-day (month 1..12).
-constexpr std::int64_t days_since_march_0000(std::int64_t year, int month, int day) noexcept {
-    const std::int64_t march_year = month <= 2 ? year - 1 : year;
-    const int month_from_march = month <= 2 ? month + 9 : month - 3;
-    return 365 * march_year + leap_days_before(march_year) +
-           days_before_month[static_cast<std::size_t>(month_from_march)] + day - 1;
-}
-
-constexpr std::int64_t epoch_days = days_since_march_0000(1970, 1, 1);
-
-constexpr std::int64_t days_from_civil(std::int64_t year, int month, int day) noexcept {
-    return days_since_march_0000(year, month, day) - epoch_days;
-}
-
-static_assert(days_from_civil(1970, 1, 1) == 0);
-static_assert(days_from_civil(2000, 3, 1) == 11017);
-static_assert(days_from_civil(1969, 12, 31) == -1);
+// Resolving an RFC 850 year compares dates before their day is checked against the month.
+// That relies on the conversion of a year_month_day whose year and month are valid being
+// linear in the day even when !ok() ([time.cal.ymd.nonmembers]: y/m/1 + (d - 1)).
+static_assert(chrono::sys_days{chrono::year{2023} / 2 / 29} ==
+              chrono::sys_days{chrono::year{2023} / 3 / 1});
+static_assert(chrono::sys_days{chrono::year{1994} / 11 / 0} ==
+              chrono::sys_days{chrono::year{1994} / 10 / 31});
+static_assert(chrono::sys_days{chrono::year{1970} / 1 / 1}.time_since_epoch().count() == 0);
 
 // The range format_http_date can write with a four-digit year.
-constexpr Seconds min_time = days_from_civil(0, 1, 1) * seconds_per_day;
-constexpr Seconds max_time = days_from_civil(9999, 12, 31) * seconds_per_day + seconds_per_day - 1;
+constexpr Seconds min_time =
+    chrono::sys_seconds{chrono::sys_days{chrono::year{0} / chrono::January / 1}}
+        .time_since_epoch()
+        .count();
+constexpr Seconds max_time =
+    chrono::sys_seconds{chrono::sys_days{chrono::year{9999} / chrono::December / 31} +
+                        chrono::days{1} - chrono::seconds{1}}
+        .time_since_epoch()
+        .count();
 
+// The fields as read; only to_checked_seconds validates them.
 struct DateFields {
-    std::int64_t year = 0;
+    int year = 0;
     int month = 0;  // 1..12
-    int day = 0;    // 1..31, checked against the month once the year is known
+    int day = 0;    // 0..99 as read, checked against the month once the year is known
     int hour = 0;
     int minute = 0;
     int second = 0;
     bool two_digit_year = false;  // RFC 850: `year` is 0..99 until resolved
 };
 
+constexpr chrono::year_month_day date_of(const DateFields& f) noexcept {
+    return chrono::year{f.year} / chrono::month{static_cast<unsigned>(f.month)} /
+           chrono::day{static_cast<unsigned>(f.day)};
+}
+
+// Also defined for a day outside its month, linearly (see the static_asserts above).
 constexpr Seconds to_seconds(const DateFields& f) noexcept {
-    return days_from_civil(f.year, f.month, f.day) * seconds_per_day + f.hour * 3600 +
-           f.minute * 60 + f.second;
+    const chrono::sys_seconds t = chrono::sys_days{date_of(f)} + chrono::hours{f.hour} +
+                                  chrono::minutes{f.minute} + chrono::seconds{f.second};
+    return t.time_since_epoch().count();
 }
 
 constexpr DateFields civil_from_seconds(Seconds t) noexcept {
-    const std::int64_t days = floor_div(t, seconds_per_day);
-    const std::int64_t second_of_day = t - days * seconds_per_day;
-    const std::int64_t since_march_0000 = days + epoch_days;
-    const std::int64_t era = floor_div(since_march_0000, days_per_400_years);
-    const std::int64_t day_of_era = since_march_0000 - era * days_per_400_years;
-    // Within an era the /400 term of leap_days_before is 0, and 365 days per year
-    // overestimates the year by at most one.
-    std::int64_t year_of_era = std::min<std::int64_t>(day_of_era / 365, 399);
-    while (365 * year_of_era + leap_days_before(year_of_era) > day_of_era) --year_of_era;
-    const std::int64_t day_of_year = day_of_era - 365 * year_of_era - leap_days_before(year_of_era);
-    std::size_t m = 11;
-    while (days_before_month[m] > day_of_year) --m;
-
+    const chrono::sys_seconds time{chrono::seconds{t}};
+    const chrono::sys_days days = chrono::floor<chrono::days>(time);
+    const chrono::year_month_day date{days};
+    const chrono::hh_mm_ss time_of_day{time - days};
     DateFields f;
-    f.month = m < 10 ? static_cast<int>(m) + 3 : static_cast<int>(m) - 9;
-    f.day = static_cast<int>(day_of_year - days_before_month[m]) + 1;
-    f.year = era * 400 + year_of_era + (f.month <= 2 ? 1 : 0);
-    f.hour = static_cast<int>(second_of_day / 3600);
-    f.minute = static_cast<int>(second_of_day / 60 % 60);
-    f.second = static_cast<int>(second_of_day % 60);
+    f.year = static_cast<int>(date.year());
+    f.month = static_cast<int>(static_cast<unsigned>(date.month()));
+    f.day = static_cast<int>(static_cast<unsigned>(date.day()));
+    f.hour = static_cast<int>(time_of_day.hours().count());
+    f.minute = static_cast<int>(time_of_day.minutes().count());
+    f.second = static_cast<int>(time_of_day.seconds().count());
     return f;
 }
 
 static_assert(civil_from_seconds(951782400).month == 2);  // 2000-02-29 00:00:00
 static_assert(civil_from_seconds(951782400).day == 29);
+static_assert(civil_from_seconds(-1).year == 1969);  // 1969-12-31 23:59:59
+static_assert(civil_from_seconds(-1).second == 59);
 
 bool char_at(std::string_view s, std::size_t pos, char c) noexcept {
     return pos < s.size() && s[pos] == c;
@@ -217,32 +190,31 @@ std::optional<DateFields> parse_fields(std::string_view text) noexcept {
 // is the most recent past year with those digits. The year is first taken in the century
 // of `now`, then moved by a century so that it is no later than now + 50 years while the
 // year a century on would be.
-std::int64_t resolve_two_digit_year(const DateFields& f, Seconds now) noexcept {
+int resolve_two_digit_year(const DateFields& f, Seconds now) noexcept {
     DateFields limit = civil_from_seconds(std::clamp(now, min_time, max_time));
-    const std::int64_t century = floor_div(limit.year, 100) * 100;
+    const int century = limit.year / 100 * 100;  // the clamp keeps the year non-negative
     limit.year += 50;
     const Seconds limit_time = to_seconds(limit);
     // An out-of-range day is checked later; the arithmetic is linear in it meanwhile.
-    const auto later_than_limit = [&](std::int64_t year) {
+    const auto later_than_limit = [&](int year) {
         DateFields d = f;
         d.year = year;
         return to_seconds(d) > limit_time;
     };
-    const std::int64_t year = century + f.year;
+    const int year = century + f.year;
     if (later_than_limit(year)) return year - 100;
     if (!later_than_limit(year + 100)) return year + 100;
     return year;
 }
 
 std::optional<Seconds> to_checked_seconds(DateFields f) noexcept {
-    if (f.month < 1 || f.month > 12) return std::nullopt;
-    if (f.day < 1 || f.day > days_in_month(f.year, f.month)) return std::nullopt;
+    if (!date_of(f).ok()) return std::nullopt;  // month 1..12, day within that month
     if (f.hour > 23 || f.minute > 59 || f.second > 60) return std::nullopt;
     if (f.second == 60) f.second = 59;  // RFC 9111 §4.2: never later than the value sent
     return to_seconds(f);
 }
 
-void write_digits(char* out, std::int64_t value, int count) noexcept {
+void write_digits(char* out, int value, int count) noexcept {
     for (int i = count - 1; i >= 0; --i) {
         out[i] = static_cast<char>('0' + value % 10);
         value /= 10;
@@ -266,7 +238,8 @@ std::optional<Seconds> parse_http_date(std::string_view text) noexcept {
     std::optional<DateFields> fields = parse_fields(text);
     if (!fields) return std::nullopt;
     if (fields->two_digit_year) {
-        fields->year = resolve_two_digit_year(*fields, static_cast<Seconds>(std::time(nullptr)));
+        const auto now = chrono::floor<chrono::seconds>(chrono::system_clock::now());
+        fields->year = resolve_two_digit_year(*fields, now.time_since_epoch().count());
     }
     return to_checked_seconds(*fields);
 }
@@ -274,13 +247,12 @@ std::optional<Seconds> parse_http_date(std::string_view text) noexcept {
 HttpDateText format_http_date(Seconds t) noexcept {
     t = std::clamp(t, min_time, max_time);
     const DateFields f = civil_from_seconds(t);
-    // 1970-01-01 was a Thursday.
-    const std::int64_t days = floor_div(t, seconds_per_day);
-    const std::int64_t weekday = days + 4 - floor_div(days + 4, 7) * 7;
+    const chrono::weekday weekday{
+        chrono::floor<chrono::days>(chrono::sys_seconds{chrono::seconds{t}})};
 
     HttpDateText out;
     char* p = out.data();
-    write_name(p, short_days[static_cast<std::size_t>(weekday)]);
+    write_name(p, short_days[weekday.c_encoding()]);
     p[3] = ',';
     p[4] = ' ';
     write_digits(p + 5, f.day, 2);

@@ -51,8 +51,9 @@ cache::NotStored verdict_for(const OriginRequest& request, const OriginResponse&
     }
     // RFC 9110 §15.3.7: a 206's body is the range its Content-Range names; a declared length
     // that differs cannot be that range (a chunked one is checked when it ends).
-    if (facts.content_range && response.has_content_length && !response.chunked &&
-        !cache::body_matches(*facts.content_range, response.content_length)) {
+    // A Content-Range in any other status means nothing (RFC 9110 §14.4) and is not checked.
+    if (facts.status == 206 && facts.content_range && response.has_content_length &&
+        !response.chunked && !cache::body_matches(*facts.content_range, response.content_length)) {
         return cache::NotStored::partial;
     }
     // Stale on arrival (no-cache, max-age=0, ...): kept only when it can be revalidated.

@@ -9,8 +9,6 @@ namespace cachet {
 enum class Errc : std::uint8_t {
     bad_request,
     header_too_large,
-    uri_too_long,
-    unsupported_transfer_encoding,
     key_too_long,
     origin_connect_failed,
     origin_connect_timeout,
@@ -19,16 +17,12 @@ enum class Errc : std::uint8_t {
     origin_idle_timeout,
     origin_bad_response,
     origin_truncated,
-    origin_overloaded,
-    invalid_config,
 };
 
 constexpr std::string_view describe(Errc e) noexcept {
     switch (e) {
     case Errc::bad_request: return "malformed request";
     case Errc::header_too_large: return "request header fields too large";
-    case Errc::uri_too_long: return "request target too long";
-    case Errc::unsupported_transfer_encoding: return "unsupported transfer coding";
     case Errc::key_too_long: return "cache key too long";
     case Errc::origin_connect_failed: return "origin refused the connection";
     case Errc::origin_connect_timeout: return "origin connect timed out";
@@ -37,8 +31,6 @@ constexpr std::string_view describe(Errc e) noexcept {
     case Errc::origin_idle_timeout: return "origin stalled mid-response";
     case Errc::origin_bad_response: return "origin sent a malformed response";
     case Errc::origin_truncated: return "origin response ended early";
-    case Errc::origin_overloaded: return "too many concurrent origin requests";
-    case Errc::invalid_config: return "invalid configuration";
     }
     return "unknown error";
 }

@@ -1,6 +1,7 @@
 // A 206 from the origin is stored as a partial entry (RFC 9111 §3.3) and answers later
 // ranges inside its bytes from memory (RFC 9110 §14.2, §15.3.7); everything else about the
 // URL still goes to the origin, and a partial entry is never served as a complete one.
+// Only a 206 is partial content: a 200 with a Content-Range is complete (RFC 9110 §14.4).
 #include <doctest/doctest.h>
 
 #include "harness/cache_status.hpp"
@@ -173,6 +174,46 @@ TEST_CASE(
     }
     CHECK(origin.requests("/bad") == 2);
     CHECK(origin.requests("/multi") == 2);
+}
+
+TEST_CASE(
+    "a 200 with a Content-Range is stored as a complete response and is then a hit "
+    "(RFC 9110 §14.4)") {
+    TestOrigin origin;
+    Cachet cachet(origin.url());
+    // Content-Range means nothing in a 200, whether it names the whole body or other bytes.
+    const std::string whole =
+        "/whole?cc=max-age=60&size=1000&header=Content-Range:bytes%200-999/1000";
+    const std::string other = "/other?cc=max-age=60&size=1000&header=Content-Range:bytes%200-9/100";
+    for (const std::string& target : {whole, other}) {
+        CAPTURE(target);
+        const std::string received = target == whole ? "bytes 0-999/1000" : "bytes 0-9/100";
+        Reply first = get(cachet.port(), target);
+        REQUIRE_MESSAGE(first.ok(), first.describe());
+        CHECK(first.status == 200);
+        const CacheStatus miss = cache_status(first);
+        CHECK_MESSAGE(miss.miss(), miss.raw);
+        CHECK_MESSAGE(miss.stored, miss.raw);
+
+        // Served whole from the store, with its fields as received.
+        Reply again = get(cachet.port(), target);
+        REQUIRE_MESSAGE(again.ok(), again.describe());
+        CHECK(again.status == 200);
+        CHECK(again.header("Content-Range") == received);
+        CHECK(again.header("Content-Length") == "1000");
+        CHECK(again.body == tools::pattern_bytes(0, 1000));
+        CHECK_MESSAGE(cache_status(again).hit, again.describe());
+
+        // A range is answered from it as from any complete entry, under its own Content-Range.
+        Reply range = get(cachet.port(), target, {"Range: bytes=700-799"});
+        REQUIRE_MESSAGE(range.ok(), range.describe());
+        CHECK(range.status == 206);
+        CHECK(range.header("Content-Range") == "bytes 700-799/1000");
+        CHECK(range.body == tools::pattern_bytes(700, 100));
+        CHECK_MESSAGE(cache_status(range).hit, range.describe());
+    }
+    CHECK(origin.requests("/whole") == 1);
+    CHECK(origin.requests("/other") == 1);
 }
 
 }  // namespace cachet::integration

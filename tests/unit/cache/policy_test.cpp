@@ -230,7 +230,47 @@ TEST_CASE("a response with Vary: * is not stored (RFC 9110 §12.5.5)") {
 
 TEST_CASE("partial content without a usable Content-Range is not stored (RFC 9111 §3.3)") {
     CHECK(verdict(get(), response(206)) == NotStored::partial);
-    CHECK(verdict(get(), response(200, {{"Content-Range", "bytes 0-1/2"}})) == NotStored::partial);
+}
+
+TEST_CASE(
+    "a 206 without a usable Content-Range is not stored, whatever allows it (RFC 9111 §3.3)") {
+    const auto ranged = get({{"Range", "bytes=0-99"}});
+    const HeaderView fresh{"Cache-Control", "public, max-age=60"};
+    CHECK(verdict(ranged, response(206, {fresh})) == NotStored::partial);
+    CHECK(verdict(ranged, response(206, {fresh, {"Content-Range", "bytes 0-99/*"}})) ==
+          NotStored::partial);
+    CHECK(verdict(ranged, response(206, {fresh, {"Content-Range", "bytes */1000"}})) ==
+          NotStored::partial);
+    CHECK(verdict(ranged, response(206, {fresh, {"Content-Range", "pages 0-99/1000"}})) ==
+          NotStored::partial);
+}
+
+TEST_CASE("a 200 with a Content-Range is complete and stored like any 200 (RFC 9110 §14.4)") {
+    // "The Content-Range header field has no meaning for status codes that do not explicitly
+    // describe its semantic": only 206 and 416 do.
+    const HeaderView range{"Content-Range", "bytes 0-1/2"};
+    const auto full = response(200, {range});
+    CHECK(full.has_content_range);  // noticed, but it means nothing in a 200
+    CHECK(verdict(get(), full) == NotStored::stored);
+    CHECK_FALSE(storable_as_partial(get({{"Range", "bytes=0-1"}}), full));
+    CHECK(verdict(get({{"Range", "bytes=0-1"}}), full) == NotStored::stored);
+    // Whatever the value: unusable, repeated, or naming other bytes than the body.
+    CHECK(verdict(get(), response(200, {{"Content-Range", "bytes 0-9/*"}})) == NotStored::stored);
+    CHECK(verdict(get(), response(200, {range, range})) == NotStored::stored);
+    CHECK(verdict(get(), response(200, {{"Content-Range", "junk"}})) == NotStored::stored);
+    // The other storage rules still apply to it.
+    CHECK(verdict(get(), response(200, {range, {"Cache-Control", "no-store"}})) ==
+          NotStored::no_store);
+    // Any other status without range semantics is read the same way.
+    CHECK(verdict(get(), response(404, {range})) == NotStored::stored);
+    CHECK(verdict(get(), response(203, {range, {"Cache-Control", "max-age=60"}})) ==
+          NotStored::stored);
+}
+
+TEST_CASE("a 416 with its Content-Range is not stored (RFC 9110 §14.4, §15.5.17)") {
+    const auto ranged = get({{"Range", "bytes=2000-"}});
+    CHECK(verdict(ranged, response(416, {{"Content-Range", "bytes */1000"},
+                                         {"Cache-Control", "max-age=60"}})) == NotStored::partial);
 }
 
 // RFC 9111 §3.3: "A cache MAY store ... a partial response ... if the cache ... records the
@@ -258,9 +298,8 @@ TEST_CASE(
           NotStored::partial);
     CHECK(verdict(ranged, response(206, {range, range})) == NotStored::partial);
     CHECK(verdict(ranged, response(206, {range, {"Vary", "Accept"}})) == NotStored::partial);
-    // Not a partial entry's shape: a 200 with Content-Range, a 206 to a request without
-    // one Range line, or to another method.
-    CHECK(verdict(ranged, response(200, {range})) == NotStored::partial);
+    // Not a partial entry's shape: a 206 to a request without one Range line, or to
+    // another method.
     const auto partial = response(206, {range});
     CHECK(verdict(get(), partial) == NotStored::partial);
     CHECK(verdict(get({{"Range", "bytes=0-99"}, {"Range", "bytes=0-99"}}), partial) ==

@@ -164,6 +164,88 @@ TEST_CASE("formatting agrees with libc and parses back, across centuries (RFC 91
     }
 }
 
+TEST_CASE("29 February is a date only in leap years, in all three formats (RFC 9110 §5.6.7)") {
+    constexpr Seconds feb_29_2024 = jan_1_2024 + 59 * 86400;
+    CHECK(parse_http_date("Thu, 29 Feb 2024 00:00:00 GMT") == feb_29_2024);
+    CHECK(parse_http_date("Thursday, 29-Feb-24 00:00:00 GMT", jan_1_2024) == feb_29_2024);
+    CHECK(parse_http_date("Thu Feb 29 00:00:00 2024") == feb_29_2024);
+    CHECK_FALSE(parse_http_date("Wed, 29 Feb 2023 00:00:00 GMT"));
+    CHECK_FALSE(parse_http_date("Wednesday, 29-Feb-23 00:00:00 GMT", jan_1_2024));
+    CHECK_FALSE(parse_http_date("Wed Feb 29 00:00:00 2023"));
+    // The day after 28 February 2023 is 1 March.
+    CHECK(*parse_http_date("Wed, 01 Mar 2023 00:00:00 GMT") -
+              *parse_http_date("Tue, 28 Feb 2023 00:00:00 GMT") ==
+          86400);
+    // Centuries are leap years only when divisible by 400.
+    CHECK_FALSE(parse_http_date("Mon, 29 Feb 2100 00:00:00 GMT"));
+    CHECK(parse_http_date("Tue, 29 Feb 2400 00:00:00 GMT") == 13574563200);
+    CHECK(formatted(13574563200) == "Tue, 29 Feb 2400 00:00:00 GMT");
+}
+
+TEST_CASE("dates next to the epoch are exact, either side of it (RFC 9110 §5.6.7)") {
+    CHECK(parse_http_date("Thu, 01 Jan 1970 00:00:01 GMT") == 1);
+    CHECK(parse_http_date("Wed, 31 Dec 1969 00:00:00 GMT") == -86400);
+    CHECK(parse_http_date("Thu Jan  1 23:59:59 1970") == 86399);
+    CHECK(formatted(1) == "Thu, 01 Jan 1970 00:00:01 GMT");
+    CHECK(formatted(86399) == "Thu, 01 Jan 1970 23:59:59 GMT");
+    CHECK(formatted(86400) == "Fri, 02 Jan 1970 00:00:00 GMT");
+    CHECK(formatted(-86400) == "Wed, 31 Dec 1969 00:00:00 GMT");
+    CHECK(formatted(-86401) == "Tue, 30 Dec 1969 23:59:59 GMT");
+}
+
+TEST_CASE("dates up to the end of year 9999 are exact (RFC 9110 §5.6.7)") {
+    CHECK(parse_http_date("Thu, 29 Feb 9996 00:00:00 GMT") == 253281168000);
+    CHECK(parse_http_date("Fri Dec 31 23:59:59 9999") == 253402300799);
+    CHECK(formatted(253402300799) == "Fri, 31 Dec 9999 23:59:59 GMT");
+    CHECK(formatted(253402300800) == "Fri, 31 Dec 9999 23:59:59 GMT");  // clamped
+    CHECK_FALSE(parse_http_date("Sat, 01 Jan 10000 00:00:00 GMT"));
+    // An RFC 850 year is resolved without that limit: ten years before 10000, "00" is 10000.
+    const Seconds jan_1_9990 = 253086768000;
+    CHECK(parse_http_date("Saturday, 01-Jan-00 00:00:00 GMT", jan_1_9990) == 253402300800);
+    CHECK(parse_http_date("Friday, 31-Dec-99 23:59:59 GMT", jan_1_9990) == 253402300799);
+}
+
+TEST_CASE("an RFC 850 year is the one that is not more than 50 years ahead (RFC 9110 §5.6.7)") {
+    // From 2024-01-01: the past 50 years and the next 50 are all reachable.
+    CHECK(formatted(*parse_http_date("Friday, 31-Dec-99 00:00:00 GMT", jan_1_2024)) ==
+          "Fri, 31 Dec 1999 00:00:00 GMT");
+    CHECK(formatted(*parse_http_date("Saturday, 01-Jan-00 00:00:00 GMT", jan_1_2024)) ==
+          "Sat, 01 Jan 2000 00:00:00 GMT");
+    CHECK(formatted(*parse_http_date("Wednesday, 01-Jan-70 00:00:00 GMT", jan_1_2024)) ==
+          "Wed, 01 Jan 2070 00:00:00 GMT");
+    // The same text in 1970 is the epoch.
+    CHECK(parse_http_date("Thursday, 01-Jan-70 00:00:00 GMT", 0) == 0);
+    // The limit is now + 50 years to the second, not a whole year: from 2024-07-01,
+    // 1 July 2074 is still ahead by exactly 50 years but the second after is not.
+    const Seconds jul_1_2024 = 1719792000;
+    CHECK(formatted(*parse_http_date("Sunday, 01-Jul-74 00:00:00 GMT", jul_1_2024)) ==
+          "Sun, 01 Jul 2074 00:00:00 GMT");
+    CHECK(formatted(*parse_http_date("Monday, 01-Jul-74 00:00:01 GMT", jul_1_2024)) ==
+          "Mon, 01 Jul 1974 00:00:01 GMT");
+    // From 29 February, 50 years on has no 29 February: the limit is the day after, 1 March.
+    const Seconds feb_29_2024 = jan_1_2024 + 59 * 86400;
+    CHECK(parse_http_date("Thursday, 01-Mar-74 00:00:00 GMT", feb_29_2024) == 3287088000);
+    CHECK(parse_http_date("Friday, 01-Mar-74 00:00:01 GMT", feb_29_2024) == 131328001);
+}
+
+TEST_CASE("a date formatted and parsed back is the same instant (RFC 9110 §5.6.7)") {
+    for (const Seconds t :
+         {Seconds{-62167219200}, Seconds{-86401}, Seconds{-1}, Seconds{0}, Seconds{1}, nov_6_1994,
+          Seconds{951782400}, jan_1_2024, Seconds{4107542400}, Seconds{253402300799}}) {
+        CAPTURE(t);
+        CHECK(parse_http_date(formatted(t)) == t);
+    }
+    // The obsolete formats come back as the IMF-fixdate of the same instant.
+    CHECK(formatted(*parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT", jan_1_2024)) ==
+          "Sun, 06 Nov 1994 08:49:37 GMT");
+    CHECK(formatted(*parse_http_date("Sun Nov  6 08:49:37 1994")) ==
+          "Sun, 06 Nov 1994 08:49:37 GMT");
+    CHECK(formatted(*parse_http_date("sun, 06 nov 1994 08:49:37 gmt")) ==
+          "Sun, 06 Nov 1994 08:49:37 GMT");
+    CHECK(formatted(*parse_http_date("Sat, 31 Dec 2016 23:59:60 GMT")) ==
+          "Sat, 31 Dec 2016 23:59:59 GMT");
+}
+
 TEST_CASE("arbitrary bytes never crash the date parser (RFC 9110 §5.6.7)") {
     // Mutations of valid dates in all three formats, from a deterministic generator.
     const std::string seeds[] = {"Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
