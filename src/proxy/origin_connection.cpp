@@ -29,9 +29,9 @@ OriginConnection::OriginConnection(OriginPool& pool) : pool_(pool), context_(poo
     uv_tcp_nodelay(&tcp_, 1);
 }
 
-void OriginConnection::start(OriginRequest request, FillRef fill) {
+void OriginConnection::start(OriginRequest request, LeaderPermit permit) {
     request_ = std::move(request);
-    fill_ = std::move(fill);
+    permit_ = std::move(permit);
     pending_body_.clear();
     body_ended_ = !request_.has_body;
     body_bytes_in_flight_ = 0;
@@ -233,10 +233,10 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
                 // request loses only the interim responses it might have been relayed.
                 OriginPool& pool = pool_;
                 OriginRequest request = std::move(request_);
-                FillRef fill = std::move(fill_);
+                LeaderPermit permit = std::move(permit_);
                 pool.forget(*this);
                 close();
-                pool.start(std::move(request), std::move(fill), true);
+                pool.start(std::move(request), std::move(permit), true);
                 return;
             }
         }
@@ -269,7 +269,7 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
 
 void OriginConnection::finish_exchange() {
     uv_timer_stop(&timer_);
-    fill_.reset();
+    permit_ = LeaderPermit();  // completed by now; were it not, its waiters are freed
     detach_client();
     if (!keep_alive_ || !body_ended_) {
         pool_.forget(*this);
@@ -284,16 +284,11 @@ void OriginConnection::finish_exchange() {
 }
 
 void OriginConnection::fail_exchange(Errc error) {
-    if (fill_ && !head_published_ && fill_->stale() &&
-        cache::may_serve_on_error(*fill_->stale(), context_.clock.now())) {
-        publish_stored(fill_->stale(), 0, "stale-if-error", false);  // RFC 5861 §4
-        fill_.reset();
+    if (permit_ && !head_published_ && permit_->stale() &&
+        cache::may_serve_on_error(*permit_->stale(), context_.clock.now())) {
+        publish_stored(permit_->stale(), 0, "stale-if-error", false);  // RFC 5861 §4
     }
-    if (fill_) {
-        fill_->fail(error);
-        context_.inflight.remove(*fill_);
-        fill_.reset();
-    }
+    if (permit_) permit_.fail(error);
     detach_client();
     pool_.forget(*this);
     close();
@@ -302,11 +297,8 @@ void OriginConnection::fail_exchange(Errc error) {
 void OriginConnection::close() noexcept {
     if (phase_ == Phase::closing) return;
     phase_ = Phase::closing;
-    if (fill_) {  // closed mid-exchange (shutdown): no waiter may hang on it
-        fill_->fail(Errc::origin_reset);
-        context_.inflight.remove(*fill_);
-        fill_.reset();
-    }
+    // Closed mid-exchange (shutdown): no waiter may hang on it.
+    if (permit_) permit_.fail(Errc::origin_reset);
     detach_client();
     auto on_closed = [](uv_handle_t* h) {
         static_cast<OriginConnection*>(h->data)->handle_closed();
@@ -316,7 +308,7 @@ void OriginConnection::close() noexcept {
 }
 
 bool OriginConnection::attach_client(FetchClient* client) noexcept {
-    if (phase_ == Phase::closing || !fill_) return false;
+    if (phase_ == Phase::closing || !permit_) return false;
     client_ = client;
     return true;
 }

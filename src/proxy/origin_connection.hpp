@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include "proxy/fill.hpp"
+#include "proxy/leader_permit.hpp"
 #include "proxy/origin_pool.hpp"
 #include "proxy/origin_request.hpp"
 #include "proxy/response_head.hpp"
@@ -22,7 +23,7 @@ class OriginConnection {
 public:
     explicit OriginConnection(OriginPool& pool);
 
-    void start(OriginRequest request, FillRef fill);
+    void start(OriginRequest request, LeaderPermit permit);
     bool is_idle() const noexcept { return phase_ == Phase::idle; }
     void close() noexcept;
 
@@ -110,7 +111,7 @@ private:
     Errc timer_error_ = Errc::origin_connect_timeout;
 
     OriginRequest request_;
-    FillRef fill_;
+    LeaderPermit permit_;  // the fetch's claim on its fill, until the exchange ends
     FetchClient* client_ = nullptr;
     bool response_paused_ = false;  // reading stopped for the client's backlog
     std::string pending_body_;      // body bytes that arrived before the connection was up

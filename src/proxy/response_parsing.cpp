@@ -116,7 +116,7 @@ int OriginConnection::handle_headers_complete() {
 
     if (!cache::is_safe_method(request_.method)) invalidate_targets(response);
     if (request_.head_method && status == 200) check_stored_get(response, context_.clock.now());
-    if (const cache::EntryRef& stale = fill_->stale()) {
+    if (const cache::EntryRef& stale = permit_->stale()) {
         Seconds now = context_.clock.now();
         if (status == 304) {
             refresh_stored(response, now);
@@ -128,13 +128,14 @@ int OriginConnection::handle_headers_complete() {
             return request_.head_method ? 1 : 0;
         }
     }
-    HeadOptions options{context_.policy, context_.config.max_object_size, fill_->has_key()};
+    HeadOptions options{context_.policy, context_.config.max_object_size, permit_->has_key()};
     FillHead head = build_fill_head(request_, response, context_.clock.now(), options);
-    head.replaced_stale = static_cast<bool>(fill_->stale());
+    head.replaced_stale = static_cast<bool>(permit_->stale());
     bool storable = head.verdict == cache::NotStored::stored;
     head_published_ = true;
-    fill_->publish_head(std::move(head));
-    if (!storable) context_.inflight.remove(*fill_);
+    permit_->publish_head(std::move(head));
+    // Waiters were released by the head: new misses must not join a fill nobody may share.
+    if (!storable) permit_.withdraw();
     arm_timer(context_.config.origin_idle_timeout, Errc::origin_idle_timeout);
     return request_.head_method ? 1 : 0;
 }
@@ -160,14 +161,14 @@ void OriginConnection::relay_interim(int status) {
 }
 
 int OriginConnection::handle_body(const char* at, std::size_t size) {
-    if (discard_body_) return 0;
-    fill_->append(at, size);
-    if (fill_->storable()) {
-        if (fill_->body_size() > context_.config.max_object_size) {
-            fill_->refuse_storage(cache::NotStored::too_large);
-            context_.inflight.remove(*fill_);
+    if (discard_body_ || served_from_store_) return 0;
+    permit_->append(at, size);
+    if (permit_->storable()) {
+        if (permit_->body_size() > context_.config.max_object_size) {
+            permit_->refuse_storage(cache::NotStored::too_large);
+            permit_.withdraw();
         }
-    } else if (fill_->subscriber_count() == 0) {
+    } else if (permit_->subscriber_count() == 0) {
         // Nobody reads it and nobody will store it: stop paying for it.
         return -1;
     } else if (client_ != nullptr && client_->response_backlog() > kResponseBacklogLimit) {

@@ -89,7 +89,7 @@ void OriginConnection::check_stored_get(const OriginResponse& response, Seconds 
 
 void OriginConnection::refresh_stored(const OriginResponse& response, Seconds now) {
     // RFC 9111 §4.3.4: the 304's fields update the stored response, which is then served.
-    auto [entry, stored] = store_updated(*fill_->stale(), response.headers, now);
+    auto [entry, stored] = store_updated(*permit_->stale(), response.headers, now);
     publish_stored(entry, 304, {}, stored);
 }
 
@@ -153,26 +153,25 @@ void OriginConnection::publish_stored(const cache::EntryRef& entry, int origin_s
     }
     head_published_ = true;
     served_from_store_ = true;
-    fill_->publish_head(std::move(head));
-    if (!request_.head_method && size > 0) fill_->append(entry->body().data(), size);
-    fill_->complete(stored ? entry : cache::EntryRef());
-    context_.inflight.remove(*fill_);
+    permit_->publish_head(std::move(head));
+    if (!request_.head_method && size > 0) permit_->append(entry->body().data(), size);
+    permit_.complete(stored ? entry : cache::EntryRef());
 }
 
 void OriginConnection::store_and_complete() {
     cache::EntryRef entry;
-    FillHead const& head = fill_->head();
+    FillHead const& head = permit_->head();
     // The fill is keyed by its URL's primary key, or by a variant key when the URL's marker
     // was known (it coalesced per variant); what the response says decides where it goes.
     // A variant is stored under its variant key (a miss-path allocation), and
     // insert_response below also writes its URL's marker (cache/variants.hpp); a response
     // without Vary under the primary key. The variant key cannot come out empty: build_key
     // never puts the separator in a primary key.
-    const cache::VariantKeyParts fill_key = cache::split_variant_key(fill_->key());
+    const cache::VariantKeyParts fill_key = cache::split_variant_key(permit_->key());
     std::string variant_key;
     if (head.varies) variant_key = cache::join_variant_key(fill_key.primary, head.secondary_key);
-    const std::uint64_t size = fill_->body_size();
-    if (fill_->storable() && (!head.varies || !variant_key.empty()) &&
+    const std::uint64_t size = permit_->body_size();
+    if (permit_->storable() && (!head.varies || !variant_key.empty()) &&
         holds_its_range(head, size)) {
         // The client got every field; the store keeps those Cache-Control does not withhold.
         std::string entry_head = cache::without_withheld_fields(head.client_head);
@@ -181,7 +180,7 @@ void OriginConnection::store_and_complete() {
         spec.key = head.varies ? std::string_view(variant_key) : fill_key.primary;
         spec.hash = head.varies           ? cache::hash_key(variant_key)
                     : fill_key.is_variant ? cache::hash_key(fill_key.primary)
-                                          : fill_->hash();
+                                          : permit_->hash();
         spec.head = entry_head;
         spec.body_size = static_cast<std::size_t>(size);
         spec.status = head.status;
@@ -189,7 +188,7 @@ void OriginConnection::store_and_complete() {
         spec.stale = head.stale;
         entry = cache::Entry::create(spec, context_.store.shared_heads());
         std::vector<Fill::Slice> slices;
-        fill_->body_slices(0, size, slices);
+        permit_->body_slices(0, size, slices);
         char* out = entry->body_data();
         for (const auto& s : slices) {
             std::memcpy(out, s.data, s.size);
@@ -198,8 +197,7 @@ void OriginConnection::store_and_complete() {
         if (!cache::insert_response(context_.store, entry, context_.clock.now())) entry.reset();
     }
     // Insert before leaving the table, so a new miss finds either the fill or the entry.
-    fill_->complete(std::move(entry));
-    context_.inflight.remove(*fill_);
+    permit_.complete(std::move(entry));
 }
 
 }  // namespace cachet::proxy

@@ -40,6 +40,7 @@ void ClientConnection::dispatch() {
     cache::EntryRef stale;
     ResponseStream::Role role = ResponseStream::Role::alone;
     proxy::FillRef fill;
+    proxy::LeaderPermit permit;  // the origin side's claim on `fill`, unless a waiter
     vary_miss_ = false;
     fill_key_ = key_.view();
     fill_hash_ = key_.hash;
@@ -100,6 +101,7 @@ void ClientConnection::dispatch() {
         if (may_store && !head_only && !request_no_store && !request_.range) {
             auto joined = worker.runtime().inflight.join(fill_key_, fill_hash_, worker.index());
             fill = std::move(joined.fill);
+            permit = std::move(joined.permit);
             role = joined.role == proxy::InflightTable::Role::leader ? ResponseStream::Role::leader
                    : joined.role == proxy::InflightTable::Role::waiter
                        ? ResponseStream::Role::waiter
@@ -114,9 +116,10 @@ void ClientConnection::dispatch() {
         fill = proxy::Fill::create(keyed ? std::string(fill_key_) : std::string(), fill_hash_,
                                    static_cast<unsigned>(worker.runtime().workers.size()),
                                    worker.index(), worker.runtime(), false);
+        permit = proxy::LeaderPermit::unshared(fill);
     }
     if (stale && role == ResponseStream::Role::leader) fill->set_stale(stale);
-    start_stream(role, std::move(fill),
+    start_stream(role, std::move(fill), std::move(permit),
                  stale && role == ResponseStream::Role::leader ? stale.get() : nullptr);
 }
 
@@ -126,11 +129,11 @@ void ClientConnection::refresh_in_background(const cache::EntryRef& entry) {
     Worker& worker = worker_;
     auto joined = worker.runtime().inflight.join(fill_key_, fill_hash_, worker.index());
     if (joined.role != proxy::InflightTable::Role::leader) return;
-    joined.fill->set_stale(entry);
+    joined.permit->set_stale(entry);
     auto request = proxy::build_origin_request(request_, client_ip_, worker.config().origin,
                                                worker.clock().now());
     if (entry->stale_rules().has_validators) proxy::add_validators(request, entry->head().text());
-    worker.pool().start(std::move(request), std::move(joined.fill));
+    worker.pool().start(std::move(request), std::move(joined.permit));
 }
 
 bool ClientConnection::servable_now(const cache::Entry& entry, const cache::RequestFacts& facts,
@@ -246,7 +249,7 @@ void ClientConnection::send_status(int status, std::string_view reason_phrase,
 }
 
 void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fill,
-                                    const cache::Entry* stale) {
+                                    proxy::LeaderPermit permit, const cache::Entry* stale) {
     if (!flush_hits()) return;  // earlier hits go out first
     ResponseStream::ClientInfo info;
     info.http10 = request_.version_minor == 0;
@@ -258,7 +261,7 @@ void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fi
                                                       worker_.clock().now());
     if (stale && stale->stale_rules().has_validators)
         proxy::add_validators(origin_request, stale->head().text());
-    stream_.start(role, std::move(fill), std::move(origin_request), info);
+    stream_.start(role, std::move(fill), std::move(permit), std::move(origin_request), info);
 }
 
 }  // namespace cachet::server

@@ -21,6 +21,7 @@ enum class Errc : std::uint8_t {
     origin_truncated,
     origin_overloaded,
     invalid_config,
+    fetch_abandoned,
 };
 
 constexpr std::string_view describe(Errc e) noexcept {
@@ -39,6 +40,7 @@ constexpr std::string_view describe(Errc e) noexcept {
     case Errc::origin_truncated: return "origin response ended early";
     case Errc::origin_overloaded: return "too many concurrent origin requests";
     case Errc::invalid_config: return "invalid configuration";
+    case Errc::fetch_abandoned: return "the fetch ended before its response did";
     }
     return "unknown error";
 }
