@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "cache/stale_use.hpp"
+#include "proxy/store_updates.hpp"
 #include "util/write_now.hpp"
 
 namespace cachet::proxy {
@@ -35,7 +36,8 @@ void OriginConnection::start(OriginRequest request, LeaderPermit permit) {
     pending_body_.clear();
     body_ended_ = !request_.has_body;
     body_bytes_in_flight_ = 0;
-    reset_response_state();
+    response_paused_ = false;
+    exchange_.reset();
     llhttp_init(&parser_, HTTP_RESPONSE, &parser_settings());
     parser_.data = this;
     if (phase_ == Phase::idle) {
@@ -47,21 +49,6 @@ void OriginConnection::start(OriginRequest request, LeaderPermit permit) {
         reused_ = false;
         connect();
     }
-}
-
-void OriginConnection::reset_response_state() {
-    response_started_ = false;
-    response_paused_ = false;
-    head_published_ = false;
-    interim_ = false;
-    keep_alive_ = false;
-    message_done_ = false;
-    discard_body_ = false;
-    served_from_store_ = false;
-    head_bytes_.clear();
-    fields_.clear();
-    in_value_ = false;
-    reason_at_ = reason_len_ = 0;
 }
 
 void OriginConnection::connect() {
@@ -217,15 +204,16 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
     if (phase_ != Phase::exchanging) return;
     if (nread == 0) return;
     if (nread < 0) {
-        if (nread == UV_EOF && response_started_) {
+        if (nread == UV_EOF && exchange_.started()) {
             llhttp_errno_t err = llhttp_finish(&parser_);
             if (phase_ != Phase::exchanging) return;
-            if (err == HPE_OK && message_done_) {  // a close-delimited body just ended
+            if (err == HPE_OK && exchange_.phase() == ResponsePhase::complete) {
+                // a close-delimited body just ended
                 finish_exchange();
                 return;
             }
         }
-        if (!response_started_ && reused_ && request_.may_retry) {
+        if (!exchange_.started() && reused_ && request_.may_retry) {
             {
                 // The origin closed an idle keep-alive connection as we reused it: resend
                 // on a fresh connection (RFC 9112 §9.3.1 allows retrying idempotent requests).
@@ -240,11 +228,11 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
                 return;
             }
         }
-        fail_exchange(head_published_ ? Errc::origin_truncated : Errc::origin_reset);
+        fail_exchange(exchange_.failure(Errc::origin_reset));
         return;
     }
-    response_started_ = true;
-    if (head_published_) {
+    exchange_.on_bytes();
+    if (exchange_.head_published()) {
         arm_timer(context_.config.origin_idle_timeout, Errc::origin_idle_timeout);
     } else if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) {
         // A response that starts while the request body is still going out. Otherwise the
@@ -259,19 +247,18 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
         // origin that sends more than it framed cannot be trusted with the next request
         // (its extra bytes could be read as that request's response), so it is closed.
         const char* end = buf->base + nread;
-        if (llhttp_get_error_pos(&parser_) != end) keep_alive_ = false;
+        if (llhttp_get_error_pos(&parser_) != end) exchange_.refuse_reuse();
         finish_exchange();
         return;
     }
-    if (err != HPE_OK)
-        fail_exchange(head_published_ ? Errc::origin_truncated : Errc::origin_bad_response);
+    if (err != HPE_OK) fail_exchange(exchange_.failure(Errc::origin_bad_response));
 }
 
 void OriginConnection::finish_exchange() {
     uv_timer_stop(&timer_);
     permit_ = LeaderPermit();  // completed by now; were it not, its waiters are freed
     detach_client();
-    if (!keep_alive_ || !body_ended_) {
+    if (!exchange_.keep_alive() || !body_ended_) {
         pool_.forget(*this);
         close();
         return;
@@ -284,9 +271,10 @@ void OriginConnection::finish_exchange() {
 }
 
 void OriginConnection::fail_exchange(Errc error) {
-    if (permit_ && !head_published_ && permit_->stale() &&
+    if (permit_ && !exchange_.head_published() && permit_->stale() &&
         cache::may_serve_on_error(*permit_->stale(), context_.clock.now())) {
-        publish_stored(permit_->stale(), 0, "stale-if-error", false);  // RFC 5861 §4
+        // RFC 5861 §4; completes the permit.
+        publish_stored(permit_, request_, permit_->stale(), 0, "stale-if-error", false);
     }
     if (permit_) permit_.fail(error);
     detach_client();
