@@ -33,8 +33,18 @@ public:
         return LeaderPermit(std::move(fill), nullptr);
     }
 
-    LeaderPermit(LeaderPermit&& other) noexcept;
-    LeaderPermit& operator=(LeaderPermit&& other) noexcept;
+    // Moves and the checks below are inline: every request to the origin passes its permit
+    // along four calls (dispatch, ResponseStream, OriginPool, OriginConnection).
+    LeaderPermit(LeaderPermit&& other) noexcept
+        : fill_(std::move(other.fill_)), table_(std::exchange(other.table_, nullptr)) {}
+    LeaderPermit& operator=(LeaderPermit&& other) noexcept {
+        if (this != &other) {
+            abandon();                // leaves fill_ empty
+            fill_.swap(other.fill_);  // no count change, no release to check
+            table_ = std::exchange(other.table_, nullptr);
+        }
+        return *this;
+    }
     LeaderPermit(const LeaderPermit&) = delete;
     LeaderPermit& operator=(const LeaderPermit&) = delete;
     ~LeaderPermit() { abandon(); }
@@ -47,10 +57,16 @@ public:
 
     // Leaves the table now and keeps the fill (a head that will not be stored, a body past
     // the object limit: the caller releases the waiters with publish_head / refuse_storage).
-    void withdraw() noexcept;
+    void withdraw() noexcept {
+        if (table_) leave_table();
+    }
     // Fill::complete, then leaves the table. The entry, when there is one, must already be
     // in the store, so a new miss finds either the fill or the entry. Ends the permit.
-    void complete(cache::EntryRef entry);
+    void complete(cache::EntryRef entry) {
+        fill_->complete(std::move(entry));
+        withdraw();
+        fill_.reset();
+    }
     // Fill::fail(error), then leaves the table. Ends the permit.
     void fail(Errc error) noexcept;
 
@@ -58,6 +74,7 @@ private:
     friend class InflightTable;  // makes the permits of the fills it registers
     LeaderPermit(FillRef fill, InflightTable* table) noexcept
         : fill_(std::move(fill)), table_(table) {}
+    void leave_table() noexcept;
     void abandon() noexcept {
         if (fill_) fail(Errc::fetch_abandoned);
     }

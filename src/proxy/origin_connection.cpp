@@ -2,7 +2,6 @@
 
 #include <charconv>
 
-#include "cache/stale_use.hpp"
 #include "proxy/store_updates.hpp"
 #include "util/write_now.hpp"
 
@@ -30,7 +29,7 @@ OriginConnection::OriginConnection(OriginPool& pool) : pool_(pool), context_(poo
     uv_tcp_nodelay(&tcp_, 1);
 }
 
-void OriginConnection::start(OriginRequest request, LeaderPermit permit) {
+void OriginConnection::start(OriginRequest request, LeaderPermit&& permit) {
     request_ = std::move(request);
     permit_ = std::move(permit);
     pending_body_.clear();
@@ -256,7 +255,7 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
 
 void OriginConnection::finish_exchange() {
     uv_timer_stop(&timer_);
-    permit_ = LeaderPermit();  // completed by now; were it not, its waiters are freed
+    if (permit_) permit_.fail(Errc::fetch_abandoned);  // completed by now, in any case
     detach_client();
     if (!exchange_.keep_alive() || !body_ended_) {
         pool_.forget(*this);
@@ -271,11 +270,8 @@ void OriginConnection::finish_exchange() {
 }
 
 void OriginConnection::fail_exchange(Errc error) {
-    if (permit_ && !exchange_.head_published() && permit_->stale() &&
-        cache::may_serve_on_error(*permit_->stale(), context_.clock.now())) {
-        // RFC 5861 §4; completes the permit.
-        publish_stored(permit_, request_, permit_->stale(), 0, "stale-if-error", false);
-    }
+    // A stored response may stand in (and complete the permit); otherwise the fill fails.
+    if (permit_ && !exchange_.head_published()) serve_stale_on_error(context_, request_, permit_);
     if (permit_) permit_.fail(error);
     detach_client();
     pool_.forget(*this);

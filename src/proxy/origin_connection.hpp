@@ -27,7 +27,7 @@ class OriginConnection {
 public:
     explicit OriginConnection(OriginPool& pool);
 
-    void start(OriginRequest request, LeaderPermit permit);
+    void start(OriginRequest request, LeaderPermit&& permit);
     bool is_idle() const noexcept { return phase_ == Phase::idle; }
     void close() noexcept;
 

@@ -15,6 +15,7 @@
 // The head bytes live in one string indexed by offsets, valid across reads (unlike llhttp's
 // pointers into each read buffer); reset() keeps its capacity, so a kept-alive connection
 // collects head after head without an allocation.
+#include <cassert>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -39,7 +40,11 @@ public:
     static constexpr std::size_t kMaxFields = 256;
     static constexpr std::size_t kMaxHeadBytes = 64u << 10;
 
-    void reset() noexcept;
+    void reset() noexcept {
+        phase_ = ResponsePhase::awaiting_head;
+        keep_alive_ = false;
+        clear_head();
+    }
     ResponsePhase phase() const noexcept { return phase_; }
     // Any byte of the response arrived.
     bool started() const noexcept { return phase_ != ResponsePhase::awaiting_head; }
@@ -56,30 +61,57 @@ public:
     // Whether the connection may carry another exchange (known once complete).
     bool keep_alive() const noexcept { return keep_alive_; }
 
-    // --- transitions ---
-    void on_bytes() noexcept;
-    void on_interim_head() noexcept;  // also forgets the 1xx's head
-    void on_final_head() noexcept;
-    void on_stored_head() noexcept;
+    // --- transitions (inline: a few per response, on the pass-through path) ---
+    void on_bytes() noexcept {
+        if (phase_ == ResponsePhase::awaiting_head) phase_ = ResponsePhase::head;
+    }
+    void on_interim_head() noexcept {  // also forgets the 1xx's head
+        assert(phase_ == ResponsePhase::head);
+        phase_ = ResponsePhase::interim;
+        clear_head();
+    }
+    void on_final_head() noexcept {
+        assert(phase_ == ResponsePhase::head);
+        phase_ = ResponsePhase::body;
+    }
+    void on_stored_head() noexcept {
+        assert(phase_ == ResponsePhase::head);
+        phase_ = ResponsePhase::body_discarded;
+    }
     // The message llhttp just ended: false for a 1xx (the final response follows), true for
     // the final response, which completes the exchange.
-    bool on_message_end(bool keep_alive) noexcept;
+    bool on_message_end(bool keep_alive) noexcept {
+        if (phase_ == ResponsePhase::interim) {
+            phase_ = ResponsePhase::head;
+            return false;
+        }
+        assert(phase_ == ResponsePhase::body || phase_ == ResponsePhase::body_discarded);
+        phase_ = ResponsePhase::complete;
+        keep_alive_ = keep_alive;
+        return true;
+    }
     // Bytes came after the complete response: the origin cannot be trusted with another.
     void refuse_reuse() noexcept { keep_alive_ = false; }
 
     // --- the head being collected; false: past a limit, or a value before any name ---
+    // Inline: llhttp calls them for every piece of every response head.
     void add_reason(std::string_view piece);
     bool add_field_name(std::string_view piece);
     bool add_field_value(std::string_view piece);
     std::string_view reason() const noexcept {
-        return std::string_view(head_bytes_).substr(reason_at_, reason_len_);
+        return std::string_view(head_bytes_.data() + reason_at_, reason_len_);
     }
-    // Views into the collected head, valid until the next add or reset (miss path: one
-    // vector per response head).
-    std::vector<http::HeaderView> fields() const;
+    // Views into the collected head, valid until the next add, fields() or reset. Built in
+    // a vector the exchange keeps, so a kept-alive connection allocates none per response.
+    http::HeaderSpan fields();
 
 private:
-    void clear_head() noexcept;
+    void clear_head() noexcept {
+        head_bytes_.clear();
+        fields_.clear();
+        in_value_ = false;
+        reason_at_ = reason_len_ = 0;
+    }
 
     struct FieldOffsets {
         std::uint32_t name_at, name_len, value_at, value_len;
@@ -89,7 +121,45 @@ private:
     bool in_value_ = false;  // the last piece was a value: a name piece starts a new field
     std::string head_bytes_;
     std::vector<FieldOffsets> fields_;
+    std::vector<http::HeaderView> views_;  // fields() of the head, rebuilt on each call
     std::uint32_t reason_at_ = 0, reason_len_ = 0;
 };
+
+inline void OriginExchange::add_reason(std::string_view piece) {
+    if (reason_len_ == 0) reason_at_ = static_cast<std::uint32_t>(head_bytes_.size());
+    head_bytes_.append(piece);
+    reason_len_ += static_cast<std::uint32_t>(piece.size());
+}
+
+inline bool OriginExchange::add_field_name(std::string_view piece) {
+    if (fields_.empty() || in_value_) {
+        if (fields_.size() >= kMaxFields) return false;
+        auto offset = static_cast<std::uint32_t>(head_bytes_.size());
+        fields_.push_back(FieldOffsets{offset, 0, offset, 0});
+        in_value_ = false;
+    }
+    head_bytes_.append(piece);
+    fields_.back().name_len += static_cast<std::uint32_t>(piece.size());
+    fields_.back().value_at = static_cast<std::uint32_t>(head_bytes_.size());
+    return true;
+}
+
+inline bool OriginExchange::add_field_value(std::string_view piece) {
+    if (fields_.empty()) return false;
+    in_value_ = true;
+    const std::size_t from = head_bytes_.size();
+    head_bytes_.append(piece);
+    // A value's later piece comes after a read boundary or an obs-fold, which llhttp hands
+    // over inside the value. RFC 9112 §5.2 lets a proxy replace each fold with SP instead
+    // of failing the response: the value then reads as one line downstream, never as a
+    // field line of its own. (A first piece holds no line break.)
+    if (fields_.back().value_len > 0) {
+        for (std::size_t i = from; i < head_bytes_.size(); ++i) {
+            if (head_bytes_[i] == '\r' || head_bytes_[i] == '\n') head_bytes_[i] = ' ';
+        }
+    }
+    fields_.back().value_len += static_cast<std::uint32_t>(piece.size());
+    return head_bytes_.size() <= kMaxHeadBytes;
+}
 
 }  // namespace cachet::proxy

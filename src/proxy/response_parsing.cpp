@@ -54,7 +54,7 @@ int OriginConnection::handle_headers_complete() {
         exchange_.on_interim_head();
         return 0;
     }
-    std::vector<http::HeaderView> views = exchange_.fields();
+    const http::HeaderSpan views = exchange_.fields();
     bool has_content_length = false;
     std::uint64_t content_length = 0;
     for (const auto& view : views) {
@@ -62,6 +62,7 @@ int OriginConnection::handle_headers_complete() {
             // llhttp has checked the framing: 1*DIGIT, one value.
             has_content_length = true;
             content_length = http::parse_digits(http::trim_ows(view.value)).value_or(0);
+            break;  // llhttp refuses a second Content-Length
         }
     }
     OriginResponse response;
@@ -106,7 +107,7 @@ void OriginConnection::relay_interim(int status) {
     // Only the exchange that caused the fetch hears of it: never stored, never given to
     // waiters or hits (the fill carries only the final response).
     if (!client_) return;
-    std::vector<http::HeaderView> views = exchange_.fields();
+    const http::HeaderSpan views = exchange_.fields();
     client_->on_interim(interim_head(status, exchange_.reason(), views));
 }
 

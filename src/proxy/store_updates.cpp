@@ -16,6 +16,7 @@
 #include "cache/invalidation.hpp"
 #include "cache/key.hpp"
 #include "cache/partial_content.hpp"
+#include "cache/stale_use.hpp"
 #include "cache/update_headers.hpp"
 #include "cache/variants.hpp"
 #include "cache/withheld_fields.hpp"
@@ -135,9 +136,8 @@ void refresh_stored(const FetchContext& context, const OriginRequest& request, L
     publish_stored(permit, request, entry, 304, {}, stored);
 }
 
-void publish_stored(LeaderPermit& permit, const OriginRequest& request,
-                    const cache::EntryRef& entry, int origin_status, std::string_view detail,
-                    bool stored) {
+void publish_stored(LeaderPermit& permit, const OriginRequest& request, cache::EntryRef entry,
+                    int origin_status, std::string_view detail, bool stored) {
     FillHead head;
     head.status = entry->status();
     const std::string stored_head = entry->head().text();
@@ -166,6 +166,14 @@ void publish_stored(LeaderPermit& permit, const OriginRequest& request,
     permit->publish_head(std::move(head));
     if (!request.head_method && size > 0) permit->append(entry->body().data(), size);
     permit.complete(stored ? entry : cache::EntryRef());
+}
+
+bool serve_stale_on_error(const FetchContext& context, const OriginRequest& request,
+                          LeaderPermit& permit) {
+    const cache::EntryRef& stale = permit->stale();
+    if (!stale || !cache::may_serve_on_error(*stale, context.clock.now())) return false;
+    publish_stored(permit, request, stale, 0, "stale-if-error", false);
+    return true;
 }
 
 void store_and_complete(const FetchContext& context, LeaderPermit& permit) {

@@ -27,9 +27,14 @@ void refresh_stored(const FetchContext& context, const OriginRequest& request, L
                     const OriginResponse& response, Seconds now);
 // A stored entry answers the fill in the origin's stead (a refreshed one, or stale-if-error):
 // head and body are published and the permit completes (with the entry when `stored`).
-void publish_stored(LeaderPermit& permit, const OriginRequest& request,
-                    const cache::EntryRef& entry, int origin_status, std::string_view detail,
-                    bool stored);
+// `entry` is taken by value: it may be the fill's own stale entry, which the permit's end
+// can free.
+void publish_stored(LeaderPermit& permit, const OriginRequest& request, cache::EntryRef entry,
+                    int origin_status, std::string_view detail, bool stored);
+// RFC 5861 §4: the origin failed before the fill had a head; its stale entry answers the
+// fill instead (publish_stored) when stale-if-error allows it now. False: it does not.
+bool serve_stale_on_error(const FetchContext& context, const OriginRequest& request,
+                          LeaderPermit& permit);
 // The fill's body ended completely: stores it when it is storable, then completes the
 // permit (after the insert, so a new miss finds either the fill or the entry).
 void store_and_complete(const FetchContext& context, LeaderPermit& permit);

@@ -86,7 +86,7 @@ private:
                        std::uint64_t length, Seconds now);
     void send_status(int status, std::string_view reason_phrase, std::string_view detail);
     // `stale`: a stored response the leader's request revalidates (validators added).
-    void start_stream(ResponseStream::Role role, proxy::FillRef fill, proxy::LeaderPermit permit,
+    void start_stream(ResponseStream::Role role, proxy::FillRef fill, proxy::LeaderPermit&& permit,
                       const cache::Entry* stale = nullptr);
     void reject_request(int status, std::string_view reason);  // 400, 431, 501 or 505, then close
     bool flush_hits();  // false when the connection had to close

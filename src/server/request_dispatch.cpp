@@ -249,7 +249,7 @@ void ClientConnection::send_status(int status, std::string_view reason_phrase,
 }
 
 void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fill,
-                                    proxy::LeaderPermit permit, const cache::Entry* stale) {
+                                    proxy::LeaderPermit&& permit, const cache::Entry* stale) {
     if (!flush_hits()) return;  // earlier hits go out first
     ResponseStream::ClientInfo info;
     info.http10 = request_.version_minor == 0;

@@ -35,7 +35,7 @@ void ResponseStream::close_timer(void* owner, uv_close_cb on_closed) {
     uv_close(reinterpret_cast<uv_handle_t*>(&wait_timer_), on_closed);
 }
 
-void ResponseStream::start(Role role, proxy::FillRef fill, proxy::LeaderPermit permit,
+void ResponseStream::start(Role role, proxy::FillRef fill, proxy::LeaderPermit&& permit,
                            proxy::OriginRequest request, ClientInfo client) {
     role_ = role;
     fill_ = std::move(fill);
@@ -62,7 +62,7 @@ void ResponseStream::start(Role role, proxy::FillRef fill, proxy::LeaderPermit p
     fetch(std::move(request), std::move(permit));
 }
 
-void ResponseStream::fetch(proxy::OriginRequest request, proxy::LeaderPermit permit) {
+void ResponseStream::fetch(proxy::OriginRequest request, proxy::LeaderPermit&& permit) {
     // This stream caused the fetch: it streams the request body and takes the interim
     // responses, which waiters never see.
     proxy::OriginConnection* origin =

@@ -43,7 +43,7 @@ public:
     // Starts streaming `fill`. For the leader and alone roles, `request` is sent to the
     // origin now with `permit` (the fill's); a waiter has none and keeps the request in
     // case it must fetch on its own later.
-    void start(Role role, proxy::FillRef fill, proxy::LeaderPermit permit,
+    void start(Role role, proxy::FillRef fill, proxy::LeaderPermit&& permit,
                proxy::OriginRequest request, ClientInfo client);
     void cancel() noexcept;  // the client went away
     bool active() const noexcept { return static_cast<bool>(fill_); }
@@ -64,7 +64,7 @@ public:
 private:
     enum class Framing : std::uint8_t { length, chunked, close_delimited, none };
 
-    void fetch(proxy::OriginRequest request, proxy::LeaderPermit permit);
+    void fetch(proxy::OriginRequest request, proxy::LeaderPermit&& permit);
     void go_alone();
     // RFC 9111 §4.1: whether this waiter may be given the response of `head`. When not,
     // `own` holds this request's secondary key for the response's Vary names (empty when

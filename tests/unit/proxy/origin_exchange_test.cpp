@@ -12,7 +12,7 @@ using namespace cachet::proxy;
 
 namespace {
 
-std::string field(const OriginExchange& exchange, std::size_t i) {
+std::string field(OriginExchange& exchange, std::size_t i) {
     auto fields = exchange.fields();
     REQUIRE(i < fields.size());
     return std::string(fields[i].name) + ": " + std::string(fields[i].value);
