@@ -154,6 +154,29 @@ TEST_CASE("waiters on a body past --max-object-size get it streamed, and the key
     CHECK(origin.requests("/big") == fetched + 1);
 }
 
+TEST_CASE("a waiter with no head by --coalesce-timeout fetches on its own") {
+    // The leader's origin takes 3 s; waiters give up on it after 500 ms, so the origin sees
+    // their own requests long before the leader's response arrives.
+    TestOrigin origin;
+    Cachet cachet(origin.url(), {"--coalesce-timeout", "500ms"});
+    const std::string target = "/late?cc=max-age=60&delay_ms=3000";
+    std::vector<Reply> replies;
+    auto started = Clock::now();
+    std::thread clients([&] {
+        replies = fetch_concurrently(cachet.port(),
+                                     std::vector<std::string>(5, http_request("GET", target)),
+                                     Deadline::after(15s));
+    });
+    Deadline deadline = Deadline::after(2500ms);
+    while (origin.requests("/late") < 5 && !deadline.expired()) std::this_thread::sleep_for(10ms);
+    auto gave_up = ms_between(started, Clock::now());
+    clients.join();
+    CHECK_MESSAGE(origin.requests("/late") == 5,
+                  "waiters reached the origin after " << gave_up << " ms");
+    CHECK_MESSAGE(gave_up >= 400, "waiters left after " << gave_up << " ms, before the timeout");
+    for (const auto& r : replies) CHECK_MESSAGE((r.ok() && r.status == 200), r.describe());
+}
+
 TEST_CASE("misses for different keys do not wait for each other") {
     TestOrigin origin;
     Cachet cachet(origin.url());
