@@ -28,11 +28,17 @@ constexpr bool is_tchar(char c) noexcept {
 constexpr std::optional<std::uint64_t> parse_digits(std::string_view text) noexcept {
     if (text.empty()) return std::nullopt;
     constexpr std::uint64_t saturated = std::numeric_limits<std::uint64_t>::max();
+    // Below this, value * 10 + 9 cannot overflow: one compare per digit on the common path
+    // (every origin response's Content-Length comes through here).
+    constexpr std::uint64_t no_overflow = (saturated - 9) / 10;
     std::uint64_t value = 0;
     for (const char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        const auto digit = static_cast<std::uint64_t>(c - '0');
-        value = value > (saturated - digit) / 10 ? saturated : value * 10 + digit;
+        const auto digit = static_cast<std::uint64_t>(static_cast<unsigned char>(c)) - '0';
+        if (digit > 9) return std::nullopt;
+        if (value <= no_overflow)
+            value = value * 10 + digit;
+        else
+            value = value > (saturated - digit) / 10 ? saturated : value * 10 + digit;
     }
     return value;
 }

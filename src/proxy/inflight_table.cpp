@@ -19,19 +19,18 @@ InflightTable::Joined InflightTable::join(std::string_view key, std::uint64_t ha
         const FillRef& fill = it->second;
         if (fill->key() != key) continue;
         unsigned& waiters = shard.waiters[fill.get()];
-        if (waiters >= max_waiters_) return Joined{FillRef(), Role::alone};
+        if (waiters >= max_waiters_) return Joined{Role::alone, FillRef(), LeaderPermit()};
         ++waiters;
-        return Joined{fill, Role::waiter};
+        return Joined{Role::waiter, fill, LeaderPermit()};
     }
     // A miss-path allocation: the fill owns a copy of the key.
     FillRef fill = Fill::create(std::string(key), hash, worker_count_, worker, notifier_, true);
     shard.fills.emplace(hash, fill);
     shard.waiters.emplace(fill.get(), 0);
-    return Joined{fill, Role::leader};
+    return Joined{Role::leader, fill, LeaderPermit(fill, this)};
 }
 
 void InflightTable::remove(const Fill& fill) {
-    if (!fill.is_coalesced()) return;
     Shard& shard = shard_for(fill.hash());
     std::lock_guard lock(shard.mutex);
     auto [first, last] = shard.fills.equal_range(fill.hash());

@@ -2,6 +2,8 @@
 // Coalescing of concurrent misses: the first miss for a key creates a Fill and fetches;
 // later misses for the same key, on any worker, join it as waiters. Shared by all workers,
 // sharded by key hash; a shard's mutex is held only to find, add or remove a fill.
+// A fill leaves the table only through the LeaderPermit its leader got from join()
+// (withdraw, complete, fail, or the permit's end), so no path can forget to free waiters.
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -9,6 +11,7 @@
 #include <unordered_map>
 
 #include "proxy/fill.hpp"
+#include "proxy/leader_permit.hpp"
 
 namespace cachet::proxy {
 
@@ -18,16 +21,21 @@ public:
 
     enum class Role : std::uint8_t { leader, waiter, alone };
     struct Joined {
-        FillRef fill;  // null for `alone`: the caller fetches privately
         Role role;
+        FillRef fill;         // the fill to stream (leader, waiter); null for `alone`: the
+                              // caller fetches privately
+        LeaderPermit permit;  // the leader's claim on the fill; empty unless `leader`
     };
     // Finds the fill for the key or creates one led by `worker`. Returns `alone` when the
     // key already has max_waiters waiters.
     Joined join(std::string_view key, std::uint64_t hash, unsigned worker);
-    // Removes the fill if it is still the one registered for its key (idempotent).
-    void remove(const Fill& fill);
 
 private:
+    friend class LeaderPermit;
+    // Removes the fill if it is still the one registered for its key (idempotent). Only a
+    // LeaderPermit calls it.
+    void remove(const Fill& fill);
+
     struct Shard {
         std::mutex mutex;
         // hash -> fill; full keys compared on lookup, collisions chain in the multimap.

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "cache/stale_use.hpp"
+#include "proxy/store_updates.hpp"
 #include "util/write_now.hpp"
 
 namespace cachet::proxy {
@@ -29,13 +29,14 @@ OriginConnection::OriginConnection(OriginPool& pool) : pool_(pool), context_(poo
     uv_tcp_nodelay(&tcp_, 1);
 }
 
-void OriginConnection::start(OriginRequest request, FillRef fill) {
+void OriginConnection::start(OriginRequest request, LeaderPermit&& permit) {
     request_ = std::move(request);
-    fill_ = std::move(fill);
+    permit_ = std::move(permit);
     pending_body_.clear();
     body_ended_ = !request_.has_body;
     body_bytes_in_flight_ = 0;
-    reset_response_state();
+    response_paused_ = false;
+    exchange_.reset();
     llhttp_init(&parser_, HTTP_RESPONSE, &parser_settings());
     parser_.data = this;
     if (phase_ == Phase::idle) {
@@ -47,21 +48,6 @@ void OriginConnection::start(OriginRequest request, FillRef fill) {
         reused_ = false;
         connect();
     }
-}
-
-void OriginConnection::reset_response_state() {
-    response_started_ = false;
-    response_paused_ = false;
-    head_published_ = false;
-    interim_ = false;
-    keep_alive_ = false;
-    message_done_ = false;
-    discard_body_ = false;
-    served_from_store_ = false;
-    head_bytes_.clear();
-    fields_.clear();
-    in_value_ = false;
-    reason_at_ = reason_len_ = 0;
 }
 
 void OriginConnection::connect() {
@@ -217,15 +203,16 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
     if (phase_ != Phase::exchanging) return;
     if (nread == 0) return;
     if (nread < 0) {
-        if (nread == UV_EOF && response_started_) {
+        if (nread == UV_EOF && exchange_.started()) {
             llhttp_errno_t err = llhttp_finish(&parser_);
             if (phase_ != Phase::exchanging) return;
-            if (err == HPE_OK && message_done_) {  // a close-delimited body just ended
+            if (err == HPE_OK && exchange_.phase() == ResponsePhase::complete) {
+                // a close-delimited body just ended
                 finish_exchange();
                 return;
             }
         }
-        if (!response_started_ && reused_ && request_.may_retry) {
+        if (!exchange_.started() && reused_ && request_.may_retry) {
             {
                 // The origin closed an idle keep-alive connection as we reused it: resend
                 // on a fresh connection (RFC 9112 §9.3.1 allows retrying idempotent requests).
@@ -233,18 +220,18 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
                 // request loses only the interim responses it might have been relayed.
                 OriginPool& pool = pool_;
                 OriginRequest request = std::move(request_);
-                FillRef fill = std::move(fill_);
+                LeaderPermit permit = std::move(permit_);
                 pool.forget(*this);
                 close();
-                pool.start(std::move(request), std::move(fill), true);
+                pool.start(std::move(request), std::move(permit), true);
                 return;
             }
         }
-        fail_exchange(head_published_ ? Errc::origin_truncated : Errc::origin_reset);
+        fail_exchange(exchange_.failure(Errc::origin_reset));
         return;
     }
-    response_started_ = true;
-    if (head_published_) {
+    exchange_.on_bytes();
+    if (exchange_.head_published()) {
         arm_timer(context_.config.origin_idle_timeout, Errc::origin_idle_timeout);
     } else if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) {
         // A response that starts while the request body is still going out. Otherwise the
@@ -259,19 +246,18 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
         // origin that sends more than it framed cannot be trusted with the next request
         // (its extra bytes could be read as that request's response), so it is closed.
         const char* end = buf->base + nread;
-        if (llhttp_get_error_pos(&parser_) != end) keep_alive_ = false;
+        if (llhttp_get_error_pos(&parser_) != end) exchange_.refuse_reuse();
         finish_exchange();
         return;
     }
-    if (err != HPE_OK)
-        fail_exchange(head_published_ ? Errc::origin_truncated : Errc::origin_bad_response);
+    if (err != HPE_OK) fail_exchange(exchange_.failure(Errc::origin_bad_response));
 }
 
 void OriginConnection::finish_exchange() {
     uv_timer_stop(&timer_);
-    fill_.reset();
+    if (permit_) permit_.fail(Errc::fetch_abandoned);  // completed by now, in any case
     detach_client();
-    if (!keep_alive_ || !body_ended_) {
+    if (!exchange_.keep_alive() || !body_ended_) {
         pool_.forget(*this);
         close();
         return;
@@ -284,16 +270,9 @@ void OriginConnection::finish_exchange() {
 }
 
 void OriginConnection::fail_exchange(Errc error) {
-    if (fill_ && !head_published_ && fill_->stale() &&
-        cache::may_serve_on_error(*fill_->stale(), context_.clock.now())) {
-        publish_stored(fill_->stale(), 0, "stale-if-error", false);  // RFC 5861 §4
-        fill_.reset();
-    }
-    if (fill_) {
-        fill_->fail(error);
-        context_.inflight.remove(*fill_);
-        fill_.reset();
-    }
+    // A stored response may stand in (and complete the permit); otherwise the fill fails.
+    if (permit_ && !exchange_.head_published()) serve_stale_on_error(context_, request_, permit_);
+    if (permit_) permit_.fail(error);
     detach_client();
     pool_.forget(*this);
     close();
@@ -302,11 +281,8 @@ void OriginConnection::fail_exchange(Errc error) {
 void OriginConnection::close() noexcept {
     if (phase_ == Phase::closing) return;
     phase_ = Phase::closing;
-    if (fill_) {  // closed mid-exchange (shutdown): no waiter may hang on it
-        fill_->fail(Errc::origin_reset);
-        context_.inflight.remove(*fill_);
-        fill_.reset();
-    }
+    // Closed mid-exchange (shutdown): no waiter may hang on it.
+    if (permit_) permit_.fail(Errc::origin_reset);
     detach_client();
     auto on_closed = [](uv_handle_t* h) {
         static_cast<OriginConnection*>(h->data)->handle_closed();
@@ -316,7 +292,7 @@ void OriginConnection::close() noexcept {
 }
 
 bool OriginConnection::attach_client(FetchClient* client) noexcept {
-    if (phase_ == Phase::closing || !fill_) return false;
+    if (phase_ == Phase::closing || !permit_) return false;
     client_ = client;
     return true;
 }

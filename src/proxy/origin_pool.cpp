@@ -8,7 +8,8 @@ namespace cachet::proxy {
 
 OriginPool::~OriginPool() = default;
 
-OriginConnection* OriginPool::start(OriginRequest request, FillRef fill, bool fresh_connection) {
+OriginConnection* OriginPool::start(OriginRequest request, LeaderPermit permit,
+                                    bool fresh_connection) {
     OriginConnection* connection = nullptr;
     if (!fresh_connection && !idle_.empty()) {
         connection = idle_.back();  // most recently used: least likely to have timed out
@@ -17,7 +18,7 @@ OriginConnection* OriginPool::start(OriginRequest request, FillRef fill, bool fr
         connection = new OriginConnection(*this);  // owns itself; freed by its close callbacks
     }
     busy_.push_back(connection);
-    connection->start(std::move(request), std::move(fill));
+    connection->start(std::move(request), std::move(permit));
     return connection;
 }
 

@@ -13,6 +13,7 @@
 #include "cachet/config.hpp"
 #include "proxy/fill.hpp"
 #include "proxy/inflight_table.hpp"
+#include "proxy/leader_permit.hpp"
 #include "proxy/origin_request.hpp"
 #include "proxy/response_head.hpp"
 #include "util/loop_clock.hpp"
@@ -56,10 +57,12 @@ public:
     OriginPool(const OriginPool&) = delete;
     OriginPool& operator=(const OriginPool&) = delete;
 
-    // Sends the request on an idle connection or a new one; the response feeds `fill`.
+    // Sends the request on an idle connection or a new one; the response feeds the
+    // permit's fill, and the connection keeps the permit until the exchange ends.
     // The returned connection may be given the exchange's FetchClient (attach_client); it
     // stays valid until it calls on_origin_gone.
-    OriginConnection* start(OriginRequest request, FillRef fill, bool fresh_connection = false);
+    OriginConnection* start(OriginRequest request, LeaderPermit permit,
+                            bool fresh_connection = false);
 
     // Called by a connection whose exchange ended cleanly with keep-alive.
     void park(OriginConnection& connection);

@@ -1,10 +1,12 @@
-// What an origin response does to the store, for OriginConnection: a complete storable
+// What an origin response does to the store (proxy/store_updates.hpp): a complete storable
 // response becomes an entry (inserted before the fill leaves the in-flight table, so a new
 // miss finds one or the other); a 304 refreshes the stale entry it revalidated (RFC 9111
 // §4.3.4); a stored entry can stand in for the origin's answer (revalidated, or
 // stale-if-error); an unsafe method's success invalidates (RFC 9111 §4.4), and so does a
 // HEAD response that disagrees with the stored GET response (RFC 9111 §4.3.5).
 // All of it runs on the connection's worker, on the miss path: allocations are fine here.
+#include "proxy/store_updates.hpp"
+
 #include <cstring>
 #include <string>
 #include <vector>
@@ -14,11 +16,11 @@
 #include "cache/invalidation.hpp"
 #include "cache/key.hpp"
 #include "cache/partial_content.hpp"
+#include "cache/stale_use.hpp"
 #include "cache/update_headers.hpp"
 #include "cache/variants.hpp"
 #include "cache/withheld_fields.hpp"
 #include "http/head_fields.hpp"
-#include "proxy/origin_connection.hpp"
 #include "proxy/response_head.hpp"
 
 namespace cachet::proxy {
@@ -33,77 +35,24 @@ bool holds_its_range(const FillHead& head, std::uint64_t body_size) {
     return range && cache::body_matches(*range, body_size);
 }
 
-}  // namespace
+// A copy of `old` with `update`'s fields (a 304's or an agreeing HEAD's, RFC 9111
+// §4.3.4-§4.3.5) and the freshness they give, inserted when still usable.
+struct Updated {
+    cache::EntryRef entry;
+    bool stored = false;
+};
 
-void OriginConnection::invalidate_targets(const OriginResponse& response) {
-    // RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI,
-    // and Location / Content-Location on the same origin. Erasing a primary key also erases
-    // a vary marker, which leaves that URL's variants unreachable (cache/variants.hpp): they
-    // are never found again and leave through LRU or their keep_until.
-    auto field = [&](std::string_view name) {
-        for (const auto& f : response.headers) {
-            if (http::iequals(f.name, name)) return f.value;
-        }
-        return std::string_view();
-    };
-    cache::UnsafeExchange exchange{request_.method, request_.host,     request_.target,
-                                   response.status, field("location"), field("content-location")};
-    cache::Invalidations targets;
-    cache::KeyBuffer key;
-    for (const auto& target : cache::invalidations(targets, exchange)) {
-        if (cache::build_key(key, http::Method::get, target.host, target.target))
-            context_.store.erase(key.view(), key.hash);
-    }
-}
-
-void OriginConnection::check_stored_get(const OriginResponse& response, Seconds now) {
-    // RFC 9111 §4.3.5: a 200 to HEAD whose validators or Content-Length disagree with the
-    // stored GET response means that response no longer describes the resource; one that
-    // agrees freshens it, as a 304 would.
-    cache::KeyBuffer key;
-    if (!cache::build_key(key, http::Method::get, request_.host, request_.target)) return;
-    http::HeadFields request_fields(request_.head);
-    std::vector<http::HeaderView> fields(request_fields.begin(), request_fields.end());
-    cache::EntryRef stored =
-        cache::stored_get_response(context_.store, key.view(), key.hash, fields, now);
-    if (!stored) return;
-    const std::string stored_head = stored->head().text();
-    // A partial entry (cache/partial_content.hpp) holds a range: the HEAD's Content-Length
-    // describes the complete representation, whose length its Content-Range names.
-    std::uint64_t length = stored->body().size();
-    if (stored->is_partial()) {
-        const auto range = cache::content_range_of_head(stored_head);
-        if (!range) {
-            context_.store.erase(stored->key(), stored->hash());
-            return;
-        }
-        length = range->complete_length;
-    }
-    if (cache::compare_head_response(stored_head, length, response.headers) ==
-        cache::HeadAgreement::differs) {
-        context_.store.erase(stored->key(), stored->hash());
-        return;
-    }
-    store_updated(*stored, response.headers, now);
-}
-
-void OriginConnection::refresh_stored(const OriginResponse& response, Seconds now) {
-    // RFC 9111 §4.3.4: the 304's fields update the stored response, which is then served.
-    auto [entry, stored] = store_updated(*fill_->stale(), response.headers, now);
-    publish_stored(entry, 304, {}, stored);
-}
-
-OriginConnection::Updated OriginConnection::store_updated(const cache::Entry& old,
-                                                          http::HeaderSpan update, Seconds now) {
+Updated store_updated(const FetchContext& context, const OriginRequest& request,
+                      const cache::Entry& old, http::HeaderSpan update, Seconds now) {
     cache::UpdateOptions options;
-    options.store_set_cookie = context_.policy.store_set_cookie;
+    options.store_set_cookie = context.policy.store_set_cookie;
     std::string head = cache::updated_head(old.head().text(), update, now, options);
     std::vector<http::HeaderView> fields(http::HeadFields(head).begin(),
                                          http::HeadFields(head).end());
     auto facts = cache::response_facts(old.status(), fields);
     if (!facts.date) facts.date = now;
-    Seconds lifetime = cache::freshness_lifetime(facts, context_.policy);
-    Seconds initial_age = cache::corrected_initial_age(facts, request_.request_time, now);
+    Seconds lifetime = cache::freshness_lifetime(facts, context.policy);
+    Seconds initial_age = cache::corrected_initial_age(facts, request.request_time, now);
 
     cache::Entry::Spec spec;
     // The old entry's own key: for a variant, its variant key, not the URL's (the fill's).
@@ -115,17 +64,80 @@ OriginConnection::Updated OriginConnection::store_updated(const cache::Entry& ol
     spec.stale = stale_rules(facts, fields);
     spec.freshness = cache::Freshness{now, initial_age, lifetime,
                                       keep_until(now, now + lifetime - initial_age, spec.stale)};
-    cache::EntryRef entry = cache::Entry::create(spec, context_.store.shared_heads());
+    cache::EntryRef entry = cache::Entry::create(spec, context.store.shared_heads());
     if (!old.body().empty()) std::memcpy(entry->body_data(), old.body().data(), old.body().size());
     // A no-cache (or otherwise stale) response stays stored to be revalidated again.
     bool keep =
         lifetime > initial_age || cache::storable_when_stale(facts) == cache::NotStored::stored;
-    bool stored = keep && cache::insert_response(context_.store, entry, now);
+    bool stored = keep && cache::insert_response(context.store, entry, now);
     return {std::move(entry), stored};
 }
 
-void OriginConnection::publish_stored(const cache::EntryRef& entry, int origin_status,
-                                      std::string_view detail, bool stored) {
+}  // namespace
+
+void invalidate_targets(cache::Store& store, const OriginRequest& request,
+                        const OriginResponse& response) {
+    // RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI,
+    // and Location / Content-Location on the same origin. Erasing a primary key also erases
+    // a vary marker, which leaves that URL's variants unreachable (cache/variants.hpp): they
+    // are never found again and leave through LRU or their keep_until.
+    auto field = [&](std::string_view name) {
+        for (const auto& f : response.headers) {
+            if (http::iequals(f.name, name)) return f.value;
+        }
+        return std::string_view();
+    };
+    cache::UnsafeExchange exchange{request.method,  request.host,      request.target,
+                                   response.status, field("location"), field("content-location")};
+    cache::Invalidations targets;
+    cache::KeyBuffer key;
+    for (const auto& target : cache::invalidations(targets, exchange)) {
+        if (cache::build_key(key, http::Method::get, target.host, target.target))
+            store.erase(key.view(), key.hash);
+    }
+}
+
+void check_stored_get(const FetchContext& context, const OriginRequest& request,
+                      const OriginResponse& response, Seconds now) {
+    // RFC 9111 §4.3.5: a 200 to HEAD whose validators or Content-Length disagree with the
+    // stored GET response means that response no longer describes the resource; one that
+    // agrees freshens it, as a 304 would.
+    cache::KeyBuffer key;
+    if (!cache::build_key(key, http::Method::get, request.host, request.target)) return;
+    http::HeadFields request_fields(request.head);
+    std::vector<http::HeaderView> fields(request_fields.begin(), request_fields.end());
+    cache::EntryRef stored =
+        cache::stored_get_response(context.store, key.view(), key.hash, fields, now);
+    if (!stored) return;
+    const std::string stored_head = stored->head().text();
+    // A partial entry (cache/partial_content.hpp) holds a range: the HEAD's Content-Length
+    // describes the complete representation, whose length its Content-Range names.
+    std::uint64_t length = stored->body().size();
+    if (stored->is_partial()) {
+        const auto range = cache::content_range_of_head(stored_head);
+        if (!range) {
+            context.store.erase(stored->key(), stored->hash());
+            return;
+        }
+        length = range->complete_length;
+    }
+    if (cache::compare_head_response(stored_head, length, response.headers) ==
+        cache::HeadAgreement::differs) {
+        context.store.erase(stored->key(), stored->hash());
+        return;
+    }
+    store_updated(context, request, *stored, response.headers, now);
+}
+
+void refresh_stored(const FetchContext& context, const OriginRequest& request, LeaderPermit& permit,
+                    const OriginResponse& response, Seconds now) {
+    // RFC 9111 §4.3.4: the 304's fields update the stored response, which is then served.
+    auto [entry, stored] = store_updated(context, request, *permit->stale(), response.headers, now);
+    publish_stored(permit, request, entry, 304, {}, stored);
+}
+
+void publish_stored(LeaderPermit& permit, const OriginRequest& request, cache::EntryRef entry,
+                    int origin_status, std::string_view detail, bool stored) {
     FillHead head;
     head.status = entry->status();
     const std::string stored_head = entry->head().text();
@@ -135,7 +147,7 @@ void OriginConnection::publish_stored(const cache::EntryRef& entry, int origin_s
     }
     head.client_head.insert(0, stored_head.substr(0, stored_head.find("\r\n") + 2));
     std::uint64_t size = entry->body().size();
-    head.bodyless = request_.head_method;
+    head.bodyless = request.head_method;
     if (head.bodyless)
         head.origin_content_length = std::to_string(size);
     else
@@ -151,28 +163,33 @@ void OriginConnection::publish_stored(const cache::EntryRef& entry, int origin_s
         head.varies = true;
         head.secondary_key.assign(parts.secondary);
     }
-    head_published_ = true;
-    served_from_store_ = true;
-    fill_->publish_head(std::move(head));
-    if (!request_.head_method && size > 0) fill_->append(entry->body().data(), size);
-    fill_->complete(stored ? entry : cache::EntryRef());
-    context_.inflight.remove(*fill_);
+    permit->publish_head(std::move(head));
+    if (!request.head_method && size > 0) permit->append(entry->body().data(), size);
+    permit.complete(stored ? entry : cache::EntryRef());
 }
 
-void OriginConnection::store_and_complete() {
+bool serve_stale_on_error(const FetchContext& context, const OriginRequest& request,
+                          LeaderPermit& permit) {
+    const cache::EntryRef& stale = permit->stale();
+    if (!stale || !cache::may_serve_on_error(*stale, context.clock.now())) return false;
+    publish_stored(permit, request, stale, 0, "stale-if-error", false);
+    return true;
+}
+
+void store_and_complete(const FetchContext& context, LeaderPermit& permit) {
     cache::EntryRef entry;
-    FillHead const& head = fill_->head();
+    FillHead const& head = permit->head();
     // The fill is keyed by its URL's primary key, or by a variant key when the URL's marker
     // was known (it coalesced per variant); what the response says decides where it goes.
     // A variant is stored under its variant key (a miss-path allocation), and
     // insert_response below also writes its URL's marker (cache/variants.hpp); a response
     // without Vary under the primary key. The variant key cannot come out empty: build_key
     // never puts the separator in a primary key.
-    const cache::VariantKeyParts fill_key = cache::split_variant_key(fill_->key());
+    const cache::VariantKeyParts fill_key = cache::split_variant_key(permit->key());
     std::string variant_key;
     if (head.varies) variant_key = cache::join_variant_key(fill_key.primary, head.secondary_key);
-    const std::uint64_t size = fill_->body_size();
-    if (fill_->storable() && (!head.varies || !variant_key.empty()) &&
+    const std::uint64_t size = permit->body_size();
+    if (permit->storable() && (!head.varies || !variant_key.empty()) &&
         holds_its_range(head, size)) {
         // The client got every field; the store keeps those Cache-Control does not withhold.
         std::string entry_head = cache::without_withheld_fields(head.client_head);
@@ -181,25 +198,24 @@ void OriginConnection::store_and_complete() {
         spec.key = head.varies ? std::string_view(variant_key) : fill_key.primary;
         spec.hash = head.varies           ? cache::hash_key(variant_key)
                     : fill_key.is_variant ? cache::hash_key(fill_key.primary)
-                                          : fill_->hash();
+                                          : permit->hash();
         spec.head = entry_head;
         spec.body_size = static_cast<std::size_t>(size);
         spec.status = head.status;
         spec.freshness = head.freshness;
         spec.stale = head.stale;
-        entry = cache::Entry::create(spec, context_.store.shared_heads());
+        entry = cache::Entry::create(spec, context.store.shared_heads());
         std::vector<Fill::Slice> slices;
-        fill_->body_slices(0, size, slices);
+        permit->body_slices(0, size, slices);
         char* out = entry->body_data();
         for (const auto& s : slices) {
             std::memcpy(out, s.data, s.size);
             out += s.size;
         }
-        if (!cache::insert_response(context_.store, entry, context_.clock.now())) entry.reset();
+        if (!cache::insert_response(context.store, entry, context.clock.now())) entry.reset();
     }
     // Insert before leaving the table, so a new miss finds either the fill or the entry.
-    fill_->complete(std::move(entry));
-    context_.inflight.remove(*fill_);
+    permit.complete(std::move(entry));
 }
 
 }  // namespace cachet::proxy

@@ -96,8 +96,8 @@ private:
     void fetch_coalesced(cache::Forward forward, cache::EntryRef stale);
     void fetch_alone(cache::Forward forward, bool keyed);
     // `stale`: a stored response the leader's request revalidates (validators added).
-    void start_stream(ResponseStream::Role role, proxy::FillRef fill, cache::Forward forward,
-                      const cache::Entry* stale);
+    void start_stream(ResponseStream::Role role, proxy::FillRef fill, proxy::LeaderPermit&& permit,
+                      cache::Forward forward, const cache::Entry* stale);
     void reject_request(int status, std::string_view reason);  // 400, 431, 501 or 505, then close
     bool flush_hits();  // false when the connection had to close
     // Closes once what is queued has been written (a request that ends the connection).

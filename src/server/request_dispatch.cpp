@@ -111,11 +111,11 @@ void ClientConnection::refresh_in_background(const cache::EntryRef& entry) {
     Worker& worker = worker_;
     auto joined = worker.runtime().inflight.join(fill_key_, fill_hash_, worker.index());
     if (joined.role != proxy::InflightTable::Role::leader) return;
-    joined.fill->set_stale(entry);
+    joined.permit->set_stale(entry);
     auto request = proxy::build_origin_request(request_, client_ip_, worker.config().origin,
                                                worker.clock().now());
     if (entry->stale_rules().has_validators) proxy::add_validators(request, entry->head().text());
-    worker.pool().start(std::move(request), std::move(joined.fill));
+    worker.pool().start(std::move(request), std::move(joined.permit));
 }
 
 ConnectionField ClientConnection::connection_field_for_response() {
@@ -179,8 +179,9 @@ void ClientConnection::fetch_coalesced(cache::Forward forward, cache::EntryRef s
     }
     // Only the leader's fetch revalidates; a waiter takes whatever the leader gets.
     const bool leads = joined.role == proxy::InflightTable::Role::leader;
-    if (stale && leads) joined.fill->set_stale(stale);
-    start_stream(joined.role, std::move(joined.fill), forward, leads ? stale.get() : nullptr);
+    if (stale && leads) joined.permit->set_stale(stale);
+    start_stream(joined.role, std::move(joined.fill), std::move(joined.permit), forward,
+                 leads ? stale.get() : nullptr);
 }
 
 void ClientConnection::fetch_alone(cache::Forward forward, bool keyed) {
@@ -190,11 +191,13 @@ void ClientConnection::fetch_alone(cache::Forward forward, bool keyed) {
     auto fill = proxy::Fill::create(keyed ? std::string(fill_key_) : std::string(), fill_hash_,
                                     static_cast<unsigned>(worker.runtime().workers.size()),
                                     worker.index(), worker.runtime(), false);
-    start_stream(ResponseStream::Role::alone, std::move(fill), forward, nullptr);
+    auto permit = proxy::LeaderPermit::unshared(fill);
+    start_stream(ResponseStream::Role::alone, std::move(fill), std::move(permit), forward, nullptr);
 }
 
 void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fill,
-                                    cache::Forward forward, const cache::Entry* stale) {
+                                    proxy::LeaderPermit&& permit, cache::Forward forward,
+                                    const cache::Entry* stale) {
     if (!flush_hits()) return;  // earlier hits go out first
     ResponseStream::ClientInfo info;
     info.http10 = request_.version_minor == 0;
@@ -206,7 +209,7 @@ void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fi
     if (stale && stale->stale_rules().has_validators) {
         proxy::add_validators(origin_request, stale->head().text());
     }
-    stream_.start(role, std::move(fill), std::move(origin_request), info);
+    stream_.start(role, std::move(fill), std::move(permit), std::move(origin_request), info);
 }
 
 }  // namespace cachet::server

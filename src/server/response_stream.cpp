@@ -35,8 +35,8 @@ void ResponseStream::close_timer(void* owner, uv_close_cb on_closed) {
     uv_close(reinterpret_cast<uv_handle_t*>(&wait_timer_), on_closed);
 }
 
-void ResponseStream::start(Role role, proxy::FillRef fill, proxy::OriginRequest request,
-                           ClientInfo client) {
+void ResponseStream::start(Role role, proxy::FillRef fill, proxy::LeaderPermit&& permit,
+                           proxy::OriginRequest request, ClientInfo client) {
     role_ = role;
     fill_ = std::move(fill);
     client_ = client;
@@ -59,13 +59,14 @@ void ResponseStream::start(Role role, proxy::FillRef fill, proxy::OriginRequest 
         on_fill_progress();  // the fill may have progressed before we subscribed
         return;
     }
-    fetch(std::move(request));
+    fetch(std::move(request), std::move(permit));
 }
 
-void ResponseStream::fetch(proxy::OriginRequest request) {
+void ResponseStream::fetch(proxy::OriginRequest request, proxy::LeaderPermit&& permit) {
     // This stream caused the fetch: it streams the request body and takes the interim
     // responses, which waiters never see.
-    proxy::OriginConnection* origin = connection_.worker().pool().start(std::move(request), fill_);
+    proxy::OriginConnection* origin =
+        connection_.worker().pool().start(std::move(request), std::move(permit));
     if (fill_ && origin->attach_client(this)) origin_ = origin;
 }
 
@@ -82,7 +83,7 @@ void ResponseStream::go_alone() {
                                 worker.index(), worker.runtime(), false);
     role_ = Role::alone;
     fill_->subscribe(worker.index(), *this);
-    fetch(std::move(request));
+    fetch(std::move(request), proxy::LeaderPermit::unshared(fill_));
 }
 
 void ResponseStream::on_fill_progress() {
@@ -168,7 +169,7 @@ void ResponseStream::join_own_variant(std::string_view secondary_key) {
         role_ = Role::leader;
         proxy::OriginRequest request = std::move(*request_);
         request_.reset();
-        fetch(std::move(request));
+        fetch(std::move(request), std::move(joined.permit));
         return;
     }
     on_fill_progress();  // the fill may have progressed before we subscribed

@@ -15,6 +15,7 @@
 #include "cache/vary.hpp"
 #include "proxy/fill.hpp"
 #include "proxy/inflight_table.hpp"
+#include "proxy/leader_permit.hpp"
 #include "proxy/origin_pool.hpp"
 #include "proxy/origin_request.hpp"
 #include "server/response_tail.hpp"
@@ -43,8 +44,10 @@ public:
                                                         // response rode along
     };
     // Starts streaming `fill`. For the leader and alone roles, `request` is sent to the
-    // origin now; a waiter keeps it in case it must fetch on its own later.
-    void start(Role role, proxy::FillRef fill, proxy::OriginRequest request, ClientInfo client);
+    // origin now with `permit` (the fill's); a waiter has none and keeps the request in
+    // case it must fetch on its own later.
+    void start(Role role, proxy::FillRef fill, proxy::LeaderPermit&& permit,
+               proxy::OriginRequest request, ClientInfo client);
     void cancel() noexcept;  // the client went away
     bool active() const noexcept { return static_cast<bool>(fill_); }
 
@@ -64,7 +67,7 @@ public:
 private:
     enum class Framing : std::uint8_t { length, chunked, close_delimited, none };
 
-    void fetch(proxy::OriginRequest request);
+    void fetch(proxy::OriginRequest request, proxy::LeaderPermit&& permit);
     void go_alone();
     // RFC 9111 §4.1: whether this waiter may be given the response of `head`. When not,
     // `own` holds this request's secondary key for the response's Vary names (empty when

@@ -17,6 +17,7 @@ enum class Errc : std::uint8_t {
     origin_idle_timeout,
     origin_bad_response,
     origin_truncated,
+    fetch_abandoned,
 };
 
 constexpr std::string_view describe(Errc e) noexcept {
@@ -31,6 +32,7 @@ constexpr std::string_view describe(Errc e) noexcept {
     case Errc::origin_idle_timeout: return "origin stalled mid-response";
     case Errc::origin_bad_response: return "origin sent a malformed response";
     case Errc::origin_truncated: return "origin response ended early";
+    case Errc::fetch_abandoned: return "the fetch ended before its response did";
     }
     return "unknown error";
 }
