@@ -42,7 +42,6 @@ void ResponseStream::start(Role role, proxy::FillRef fill, proxy::LeaderPermit&&
     client_ = client;
     head_sent_ = false;
     rejoined_ = false;
-    body_ended_ = !request.has_body;
     sent_ = 0;
     keep_alive_ = client.keep_alive;
     Worker& worker = connection_.worker();
@@ -288,7 +287,6 @@ void ResponseStream::send_body(const char* data, std::size_t size) {
 }
 
 void ResponseStream::end_body() {
-    body_ended_ = true;
     if (origin_) origin_->end_body();
 }
 

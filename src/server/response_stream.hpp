@@ -88,7 +88,6 @@ private:
     ClientInfo client_;
     std::optional<proxy::OriginRequest> request_;  // kept by a waiter for going alone
     proxy::OriginConnection* origin_ = nullptr;    // while the fetch this stream caused runs
-    bool body_ended_ = false;
     bool head_sent_ = false;
     bool rejoined_ = false;  // a waiter moved to its own variant's fill (at most once)
     bool keep_alive_ = true;
