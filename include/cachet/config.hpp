@@ -31,6 +31,7 @@ struct Config {
     Millis coalesce_timeout = 5'000;       // a waiter without a response head by then fetches alone
     unsigned origin_keepalive = 64;        // idle origin connections kept per worker
     bool store_set_cookie = false;
+    Millis drain_timeout = 10'000;  // SIGTERM: in-flight requests get this long to finish
 };
 
 }  // namespace cachet

@@ -133,6 +133,9 @@ constexpr std::array kFlags = {
     FlagSpec{"store-set-cookie", "CACHET_STORE_SET_COOKIE", "BOOL",
              "store responses that carry Set-Cookie (default false)",
              [](Config& c, std::string_view v) { return set_bool(c.store_set_cookie, v); }},
+    FlagSpec{"drain-timeout", "CACHET_DRAIN_TIMEOUT", "DURATION",
+             "on SIGTERM or SIGINT, in-flight requests get this long to finish (default 10s)",
+             [](Config& c, std::string_view v) { return set_duration(c.drain_timeout, v); }},
 };
 
 const FlagSpec* find_flag(std::string_view name) {

@@ -8,7 +8,6 @@ namespace cachet::server {
 namespace {
 
 // Connections still busy this long after a stop request are closed anyway.
-constexpr Millis kDrainGrace = 10'000;
 constexpr Millis kSweepInterval = 1'000;
 
 proxy::FetchContext fetch_context(uv_loop_t* loop, Runtime& runtime, LoopClock& clock) {
@@ -125,7 +124,7 @@ void Worker::remove(ClientConnection& connection) noexcept {
 
 void Worker::handle_sweep() {
     Millis now = clock_.monotonic_ms();
-    bool grace_over = draining_ && now - drain_started_ >= kDrainGrace;
+    bool grace_over = draining_ && now - drain_started_ >= config().drain_timeout;
     for (ClientConnection* c = connections_; c != nullptr;) {
         ClientConnection* next = c->next_in_worker_;
         if (grace_over || c->idle_too_long(now, config().client_timeout) ||
