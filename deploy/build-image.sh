@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds the cachet image with podman. Where docker.io cannot be reached, it first makes a
+# local Debian 12 base image with debootstrap (from the Debian mirror apt already uses) and
+# builds on that.
+#   deploy/build-image.sh [TAG]        (default tag: cachet)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tag=${1:-cachet}
+scripts/setup.sh podman
+base=docker.io/library/debian:bookworm-slim
+if ! podman image exists "$base" && ! timeout 60 podman pull -q "$base" >/dev/null 2>&1; then
+    base=localhost/cachet-debian-base:bookworm
+    if ! podman image exists "$base"; then
+        scripts/setup.sh debootstrap
+        rootfs=$(mktemp -d)
+        trap 'rm -rf "$rootfs"' EXIT
+        mirror=$(grep -rhoE 'https?://[^ ]+' /etc/apt/sources.list /etc/apt/sources.list.d/ \
+                 2>/dev/null | grep -m1 debian || echo http://deb.debian.org/debian)
+        debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/dev/null
+        tar -C "$rootfs" -c . | podman import - "$base" >/dev/null
+    fi
+fi
+podman build --build-arg BASE="$base" -f deploy/Containerfile -t "$tag" .
+echo "built $tag on $base"
