@@ -11,6 +11,7 @@
 #include "server/listener.hpp"
 #include "server/runtime.hpp"
 #include "server/worker.hpp"
+#include "util/log.hpp"
 
 namespace cachet::server {
 namespace {
@@ -77,11 +78,16 @@ int run_server(const Config& config) {
                 config.workers, config.workers == 1 ? "worker" : "workers",
                 config.origin.authority.c_str());
     std::fflush(stdout);
+    log::write(log::Level::info, "listening",
+               {{"address", host + ":" + std::to_string(port)},
+                {"workers", static_cast<std::int64_t>(config.workers)},
+                {"origin", config.origin.authority}});
 
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
-    std::fprintf(stderr, "cachet: %s received, finishing in-flight requests\n",
-                 signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+    log::write(log::Level::info, "stopping: finishing in-flight requests",
+               {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"},
+                {"drain_timeout_ms", static_cast<std::int64_t>(config.drain_timeout)}});
     for (auto& worker : runtime.workers) worker->request_stop();
     for (auto& worker : runtime.workers) worker->join();
     return 0;

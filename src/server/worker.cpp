@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "server/client_connection.hpp"
+#include "util/log.hpp"
 
 namespace cachet::server {
 namespace {
@@ -55,7 +56,10 @@ void Worker::run() {
                            auto* worker = static_cast<Worker*>(server->data);
                            ClientConnection::accept(*worker, server);
                        });
-    if (rc != 0) std::fprintf(stderr, "cachet: worker %u: listen: %s\n", index_, uv_strerror(rc));
+    if (rc != 0) {
+        log::write(log::Level::error, "listen failed",
+                   {{"worker", static_cast<std::int64_t>(index_)}, {"error", uv_strerror(rc)}});
+    }
     uv_timer_start(
         &sweep_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->handle_sweep(); },
         kSweepInterval, kSweepInterval);
