@@ -14,11 +14,16 @@ if ! podman image exists "$base" && ! timeout 60 podman pull -q "$base" >/dev/nu
         scripts/setup.sh debootstrap
         rootfs=$(mktemp -d)
         trap 'rm -rf "$rootfs"' EXIT
-        mirror=$(grep -rhoE 'https?://[^ ]+' /etc/apt/sources.list /etc/apt/sources.list.d/ \
-                 2>/dev/null | grep -m1 debian || echo http://deb.debian.org/debian)
+        # The mirror apt uses (a URIs: line, or a deb line), else Debian's own.
+        mirror=$(grep -rhE '^(URIs:|deb) ' /etc/apt/sources.list /etc/apt/sources.list.d/ \
+                 2>/dev/null | grep -oE 'https?://[^ ]+/debian' | head -1 || true)
+        mirror=${mirror:-http://deb.debian.org/debian}
         debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/dev/null
         tar -C "$rootfs" -c . | podman import - "$base" >/dev/null
     fi
 fi
-podman build --build-arg BASE="$base" -f deploy/Containerfile -t "$tag" .
+# chroot isolation: RUN steps without an OCI runtime, which some hosts (cgroups in hybrid
+# mode, nested sandboxes) cannot start; the image is the same.
+isolation=${CACHET_BUILD_ISOLATION:-chroot}
+podman build --isolation "$isolation" --build-arg BASE="$base" -f deploy/Containerfile -t "$tag" .
 echo "built $tag on $base"
