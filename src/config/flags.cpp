@@ -16,9 +16,14 @@ namespace {
 // A setter returns an empty string when the value is valid, else what was expected.
 using Setter = std::string (*)(Config&, std::string_view);
 
+// One row per setting, the only place a setting is declared. From the row: the flag --name,
+// the variable `env` (checked below to be CACHET_NAME), the file field name_in_snake_case,
+// the JSON types the field takes (by placeholder: "N" a number too, "BOOL" a boolean too),
+// the line of --help and of docs/configuration.md's reference. Its value as text, for
+// --print-config, is rendered in current_value.cpp, keyed by the name.
 struct FlagSpec {
     std::string_view name;   // without the leading "--"
-    const char* env;         // environment variable, or nullptr
+    const char* env;         // environment variable: "CACHET_" + name, upper-cased, - -> _
     std::string_view value;  // placeholder shown in --help
     std::string_view help;
     Setter set;
