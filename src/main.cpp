@@ -1,4 +1,4 @@
-// cachet: wiring only. Flags -> config -> server.
+// cachet: wiring only. Config file, environment and flags -> config -> server.
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
@@ -18,6 +18,14 @@ int main(int argc, char** argv) {
     using Action = cachet::config::ParsedFlags::Action;
     if (parsed->action == Action::help) {
         std::fputs(cachet::config::help_text().c_str(), stdout);
+        return 0;
+    }
+    if (parsed->action == Action::print_config) {
+        std::fputs(cachet::config::print_config(*parsed).c_str(), stdout);
+        return 0;
+    }
+    if (parsed->action == Action::print_reference) {
+        std::fputs(cachet::config::config_reference().c_str(), stdout);
         return 0;
     }
     if (parsed->action == Action::version) {

@@ -1,6 +1,6 @@
 #pragma once
-// The configuration: parsed once (flags, then environment) into an immutable value that
-// every worker borrows for its lifetime.
+// The configuration: parsed once (config file, then environment, then flags, each overriding;
+// src/config/flags.cpp) into an immutable value that every worker borrows for its lifetime.
 #include <cstddef>
 #include <cstdint>
 #include <string>

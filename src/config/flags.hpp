@@ -1,6 +1,10 @@
 #pragma once
-// Command-line flags and their CACHET_* environment variables. A flag given on the command
-// line wins over its environment variable; both are validated before any worker starts.
+// Every setting, declared once as a row of the table in flags.cpp, and read from four sources:
+// its default, the config file (--config), its CACHET_* environment variable and its
+// command-line flag, each overriding the one before. Every value is validated by the row's
+// setter before any worker starts; --print-config shows the result and where each value
+// came from. docs/configuration.md is the reader's guide.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,10 +14,15 @@
 
 namespace cachet::config {
 
+// Where a setting's value came from, in increasing precedence.
+enum class Source : std::uint8_t { default_value, file, environment, flag };
+std::string_view name(Source source) noexcept;  // "default", "file", "environment", "flag"
+
 // What main should do after parsing.
 struct ParsedFlags {
-    enum class Action { run, help, version } action = Action::run;
+    enum class Action { run, help, version, print_config, print_reference } action = Action::run;
     Config config;
+    std::vector<Source> sources;  // one per setting, in the table's order
 };
 
 // The error text names the offending flag or variable and says what was expected.
@@ -25,6 +34,25 @@ using EnvLookup = const char* (*)(const char* name);
 FlagsResult parse_flags(const std::vector<std::string_view>& args, EnvLookup env);
 
 std::string help_text();
+
+// The effective configuration as a JSON object, one field per setting:
+// {"listen": {"value": "127.0.0.1:8080", "source": "default"}, ...}. The values alone, as a
+// config file, reproduce the configuration.
+std::string print_config(const ParsedFlags& parsed);
+
+// The reference table of docs/configuration.md (Markdown), generated from the table of
+// settings; a unit test checks that the document contains it. Printed by the hidden flag
+// --print-config-reference.
+std::string config_reference();
+
+// One setting's names and the JSON types its file field accepts, for tests and docs.
+struct SettingNames {
+    std::string_view flag;  // without "--"
+    std::string_view env;
+    std::string field;
+    std::string_view placeholder;
+};
+std::vector<SettingNames> setting_names();
 
 // "http://host[:port][/]" -> origin address; the error says what is wrong.
 tl::expected<OriginAddress, std::string> parse_origin_url(std::string_view url);

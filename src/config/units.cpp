@@ -1,6 +1,7 @@
 #include "config/units.hpp"
 
 #include <charconv>
+#include <initializer_list>
 #include <limits>
 
 #include "http/header_view.hpp"
@@ -23,6 +24,14 @@ std::optional<NumberAndSuffix> split_number(std::string_view text) noexcept {
 std::optional<std::uint64_t> scaled(std::uint64_t n, std::uint64_t unit) noexcept {
     if (n > std::numeric_limits<std::uint64_t>::max() / unit) return std::nullopt;
     return n * unit;
+}
+
+std::string with_largest_unit(std::uint64_t n, std::initializer_list<NumberAndSuffix> units) {
+    for (const auto& unit : units) {
+        if (n != 0 && n % unit.number == 0)
+            return std::to_string(n / unit.number) + std::string(unit.suffix);
+    }
+    return std::to_string(n);
 }
 
 }  // namespace
@@ -62,6 +71,14 @@ std::optional<Millis> parse_duration(std::string_view text) noexcept {
     else
         return std::nullopt;
     return scaled(parts->number, unit);
+}
+
+std::string format_size(std::size_t bytes) {
+    return with_largest_unit(bytes, {{1ull << 30, "g"}, {1ull << 20, "m"}, {1ull << 10, "k"}});
+}
+
+std::string format_duration(Millis ms) {
+    return with_largest_unit(ms, {{3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}});
 }
 
 }  // namespace cachet::config

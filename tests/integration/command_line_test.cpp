@@ -18,6 +18,23 @@ TEST_CASE("--help lists the flags and exits 0") {
           "--coalesce-max-waiters", "--coalesce-timeout"}) {
         CHECK_MESSAGE(run.out.find(flag) != std::string::npos, flag << " missing from --help");
     }
+    for (const char* mention : {"--config PATH", "--print-config", "cache_size", "CACHET_CONFIG"}) {
+        CHECK_MESSAGE(run.out.find(mention) != std::string::npos,
+                      mention << " missing from --help");
+    }
+}
+
+TEST_CASE("--print-config prints every setting and its source, and exits 0") {
+    RunResult run = run_to_exit(
+        {cachet_binary(), "--origin", "http://127.0.0.1:9", "--workers", "3", "--print-config"},
+        10s);
+    CHECK_FALSE(run.timed_out);
+    CHECK_MESSAGE((run.status.exited && run.status.code == 0), run.status.describe());
+    CHECK(run.out.rfind("{\n", 0) == 0);
+    CHECK(run.out.find(R"("workers": {"value": 3, "source": "flag"})") != std::string::npos);
+    CHECK(run.out.find(R"("listen": {"value": "127.0.0.1:8080", "source": "default"})") !=
+          std::string::npos);
+    CHECK(run.out.find("listening") == std::string::npos);
 }
 
 TEST_CASE("an unknown flag exits 2 with a message that names it") {

@@ -1,0 +1,60 @@
+#include "config/current_value.hpp"
+
+#include <array>
+
+#include "config/units.hpp"
+
+namespace cachet::config {
+namespace {
+
+using Render = std::string (*)(const Config&);
+
+struct Rendering {
+    std::string_view flag;
+    Render render;
+};
+
+std::string render_listen(const Config& c) {
+    bool v6 = c.listen_host.find(':') != std::string::npos;
+    std::string host = v6 ? "[" + c.listen_host + "]" : c.listen_host;
+    return host + ":" + std::to_string(c.listen_port);
+}
+
+std::string render_bool(bool b) { return b ? "true" : "false"; }
+
+constexpr std::array kRenderings = {
+    Rendering{"listen", render_listen},
+    Rendering{"origin",
+              [](const Config& c) {
+                  return c.origin_set ? "http://" + c.origin.authority : std::string();
+              }},
+    Rendering{"workers", [](const Config& c) { return std::to_string(c.workers); }},
+    Rendering{"cache-size", [](const Config& c) { return format_size(c.cache_size); }},
+    Rendering{"max-object-size", [](const Config& c) { return format_size(c.max_object_size); }},
+    Rendering{"connect-timeout",
+              [](const Config& c) { return format_duration(c.connect_timeout); }},
+    Rendering{"first-byte-timeout",
+              [](const Config& c) { return format_duration(c.first_byte_timeout); }},
+    Rendering{"origin-idle-timeout",
+              [](const Config& c) { return format_duration(c.origin_idle_timeout); }},
+    Rendering{"client-timeout", [](const Config& c) { return format_duration(c.client_timeout); }},
+    Rendering{"coalesce-max-waiters",
+              [](const Config& c) { return std::to_string(c.coalesce_max_waiters); }},
+    Rendering{"coalesce-timeout",
+              [](const Config& c) { return format_duration(c.coalesce_timeout); }},
+    Rendering{"origin-keepalive",
+              [](const Config& c) { return std::to_string(c.origin_keepalive); }},
+    Rendering{"store-set-cookie", [](const Config& c) { return render_bool(c.store_set_cookie); }},
+    Rendering{"drain-timeout", [](const Config& c) { return format_duration(c.drain_timeout); }},
+};
+
+}  // namespace
+
+std::optional<std::string> current_value(const Config& config, std::string_view flag) {
+    for (const auto& r : kRenderings) {
+        if (r.flag == flag) return r.render(config);
+    }
+    return std::nullopt;
+}
+
+}  // namespace cachet::config
