@@ -32,5 +32,12 @@ int main(int argc, char** argv) {
         std::puts("cachet " CACHET_VERSION);
         return 0;
     }
-    return cachet::server::run_server(parsed->config);
+    // SIGHUP reads the configuration again the same way: file, environment, then flags.
+    auto reparse = [args]() -> tl::expected<cachet::Config, std::string> {
+        auto again = cachet::config::parse_flags(
+            args, [](const char* name) -> const char* { return std::getenv(name); });
+        if (!again) return tl::unexpected(again.error());
+        return again->config;
+    };
+    return cachet::server::run_server(parsed->config, reparse);
 }

@@ -62,7 +62,7 @@ void OriginConnection::connect() {
         fail_exchange(Errc::origin_connect_failed);
         return;
     }
-    arm_timer(context_.config.connect_timeout, Errc::origin_connect_timeout);
+    arm_timer(context_.config->connect_timeout, Errc::origin_connect_timeout);
 }
 
 void OriginConnection::handle_connect(int status) {
@@ -83,7 +83,7 @@ void OriginConnection::send_head() {
     write_bytes(request_.head, false);
     // The response clock starts once the whole request is on its way.
     if (body_ended_)
-        arm_timer(context_.config.first_byte_timeout, Errc::origin_first_byte_timeout);
+        arm_timer(context_.config->first_byte_timeout, Errc::origin_first_byte_timeout);
     else
         uv_timer_stop(&timer_);
 }
@@ -153,14 +153,14 @@ void OriginConnection::end_body() {
     body_ended_ = true;
     if (phase_ != Phase::exchanging) return;
     if (request_.chunked_body) write_bytes("0\r\n\r\n", false);
-    arm_timer(context_.config.first_byte_timeout, Errc::origin_first_byte_timeout);
+    arm_timer(context_.config->first_byte_timeout, Errc::origin_first_byte_timeout);
 }
 
 void OriginConnection::resume_response() noexcept {
     if (!response_paused_) return;
     response_paused_ = false;
     if (phase_ != Phase::exchanging) return;
-    arm_timer(context_.config.origin_idle_timeout, Errc::origin_idle_timeout);
+    arm_timer(context_.config->origin_idle_timeout, Errc::origin_idle_timeout);
     begin_reading();
 }
 
@@ -232,12 +232,12 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
     }
     exchange_.on_bytes();
     if (exchange_.head_published()) {
-        arm_timer(context_.config.origin_idle_timeout, Errc::origin_idle_timeout);
+        arm_timer(context_.config->origin_idle_timeout, Errc::origin_idle_timeout);
     } else if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) {
         // A response that starts while the request body is still going out. Otherwise the
         // first-byte timer armed when the request ended keeps running: it bounds the whole
         // head, so an origin dribbling its head (or 1xx after 1xx) cannot hold the client.
-        arm_timer(context_.config.first_byte_timeout, Errc::origin_first_byte_timeout);
+        arm_timer(context_.config->first_byte_timeout, Errc::origin_first_byte_timeout);
     }
     llhttp_errno_t err = llhttp_execute(&parser_, buf->base, static_cast<std::size_t>(nread));
     if (phase_ != Phase::exchanging) return;

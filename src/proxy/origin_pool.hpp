@@ -25,7 +25,7 @@ class OriginConnection;
 // What a fetch needs besides its request and fill; borrowed from the worker.
 struct FetchContext {
     uv_loop_t* loop;
-    const Config& config;
+    const Config* config;  // the worker's current snapshot (server/config_source.hpp)
     cache::Store& store;
     InflightTable& inflight;
     LoopClock& clock;
@@ -70,6 +70,11 @@ public:
     void close_all();
 
     FetchContext& context() noexcept { return context_; }
+    // A reloaded configuration: fetches started from now on use it (server/config_source.hpp).
+    void adopt(const Config& config, const cache::PolicyOptions& policy) noexcept {
+        context_.config = &config;
+        context_.policy = policy;
+    }
     // One read buffer for all of this worker's origin connections: libuv fills it and calls
     // the read callback before any other read, and every byte is copied out (head bytes,
     // fill chunks) before the callback returns.

@@ -90,7 +90,7 @@ int OriginConnection::handle_headers_complete() {
             return request_.head_method ? 1 : 0;
         }
     }
-    HeadOptions options{context_.policy, context_.config.max_object_size, permit_->has_key()};
+    HeadOptions options{context_.policy, context_.config->max_object_size, permit_->has_key()};
     FillHead head = build_fill_head(request_, response, context_.clock.now(), options);
     head.replaced_stale = static_cast<bool>(permit_->stale());
     bool storable = head.verdict == cache::NotStored::stored;
@@ -98,7 +98,7 @@ int OriginConnection::handle_headers_complete() {
     permit_->publish_head(std::move(head));
     // Waiters were released by the head: new misses must not join a fill nobody may share.
     if (!storable) permit_.withdraw();
-    arm_timer(context_.config.origin_idle_timeout, Errc::origin_idle_timeout);
+    arm_timer(context_.config->origin_idle_timeout, Errc::origin_idle_timeout);
     return request_.head_method ? 1 : 0;
 }
 
@@ -114,7 +114,7 @@ int OriginConnection::handle_body(const char* at, std::size_t size) {
     if (exchange_.phase() != ResponsePhase::body) return 0;  // a stored response stands in
     permit_->append(at, size);
     if (permit_->storable()) {
-        if (permit_->body_size() > context_.config.max_object_size) {
+        if (permit_->body_size() > context_.config->max_object_size) {
             permit_->refuse_storage(cache::NotStored::too_large);
             permit_.withdraw();
         }

@@ -17,6 +17,7 @@ cache::Store::Options store_options(const Config& config) {
 
 Runtime::Runtime(const Config& config_, const sockaddr_storage& origin_address_)
     : config(config_),
+      configs(config_),
       origin_address(origin_address_),
       store(store_options(config_)),
       inflight(config_.workers, config_.coalesce_max_waiters, *this) {}

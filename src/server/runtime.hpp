@@ -10,6 +10,7 @@
 #include "cachet/config.hpp"
 #include "proxy/fill.hpp"
 #include "proxy/inflight_table.hpp"
+#include "server/config_source.hpp"
 
 namespace cachet::server {
 
@@ -23,7 +24,11 @@ public:
     // Routes a fill's progress to the worker that has subscribers for it.
     void notify(unsigned worker, proxy::FillRef fill) override;
 
+    // The configuration the process started with: what only a restart changes (listen,
+    // workers, cache_size, origin, coalesce_max_waiters) is read here.
     const Config& config;
+    // What SIGHUP replaces; workers read their own snapshot of it (Worker::config()).
+    ConfigSource configs;
     const sockaddr_storage origin_address;
     cache::Store store;
     proxy::InflightTable inflight;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "server/listener.hpp"
+#include "server/reload.hpp"
 #include "server/runtime.hpp"
 #include "server/worker.hpp"
 #include "util/log.hpp"
@@ -33,20 +34,42 @@ tl::expected<sockaddr_storage, std::string> resolve_origin(const OriginAddress& 
     return address;
 }
 
-// Blocks SIGTERM/SIGINT in every thread (workers inherit the mask) and waits for one here.
+// Blocks SIGTERM/SIGINT/SIGHUP in every thread (workers inherit the mask); the main thread
+// waits for them.
 sigset_t block_stop_signals() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
     return set;
 }
 
+// SIGHUP: the configuration read again; if valid, every worker adopts it at the top of its
+// next loop turn (connections and the store stay); if not, the running one stays.
+void reload_config(Runtime& runtime, const Reparse& reparse) {
+    auto next = reparse();
+    if (!next) {
+        log::write(log::Level::error, "config reload failed; keeping the running configuration",
+                   {{"error", next.error()}});
+        return;
+    }
+    const Reload applied = reload(*runtime.configs.current(), *next);
+    for (std::string_view field : applied.ignored) {
+        log::write(log::Level::warn, "setting changes only on restart; keeping the running value",
+                   {{"field", field}});
+    }
+    runtime.configs.replace(applied.config);
+    for (auto& worker : runtime.workers) worker->config_changed();
+    log::write(log::Level::info, "config reloaded",
+               {{"generation", static_cast<std::int64_t>(runtime.configs.generation())}});
+}
+
 }  // namespace
 
-int run_server(const Config& config) {
+int run_server(const Config& config, const Reparse& reparse) {
     auto origin = resolve_origin(config.origin);
     if (!origin) {
         std::fprintf(stderr, "cachet: %s\n", origin.error().c_str());
@@ -84,10 +107,15 @@ int run_server(const Config& config) {
                 {"origin", config.origin.authority}});
 
     int signal_number = 0;
-    sigwait(&stop_signals, &signal_number);
+    for (;;) {
+        sigwait(&stop_signals, &signal_number);
+        if (signal_number != SIGHUP) break;
+        reload_config(runtime, reparse);
+    }
     log::write(log::Level::info, "stopping: finishing in-flight requests",
                {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"},
-                {"drain_timeout_ms", static_cast<std::int64_t>(config.drain_timeout)}});
+                {"drain_timeout_ms",
+                 static_cast<std::int64_t>(runtime.configs.current()->drain_timeout)}});
     for (auto& worker : runtime.workers) worker->request_stop();
     for (auto& worker : runtime.workers) worker->join();
     return 0;

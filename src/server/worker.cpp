@@ -11,11 +11,21 @@ namespace {
 // Connections still busy this long after a stop request are closed anyway.
 constexpr Millis kSweepInterval = 1'000;
 
-proxy::FetchContext fetch_context(uv_loop_t* loop, Runtime& runtime, LoopClock& clock) {
+cache::PolicyOptions policy_options(const Config& config) {
     cache::PolicyOptions policy;
-    policy.store_set_cookie = runtime.config.store_set_cookie;
-    return proxy::FetchContext{loop,  runtime.config,         runtime.store, runtime.inflight,
-                               clock, runtime.origin_address, policy};
+    policy.store_set_cookie = config.store_set_cookie;
+    return policy;
+}
+
+proxy::FetchContext fetch_context(uv_loop_t* loop, Runtime& runtime, const Config& config,
+                                  LoopClock& clock) {
+    return proxy::FetchContext{loop,
+                               &config,
+                               runtime.store,
+                               runtime.inflight,
+                               clock,
+                               runtime.origin_address,
+                               policy_options(config)};
 }
 
 uv_loop_t* init_loop(uv_loop_t* loop) {
@@ -26,7 +36,11 @@ uv_loop_t* init_loop(uv_loop_t* loop) {
 }  // namespace
 
 Worker::Worker(unsigned index, Runtime& runtime, int listen_fd)
-    : index_(index), runtime_(runtime), pool_(fetch_context(init_loop(&loop_), runtime, clock_)) {
+    : index_(index),
+      runtime_(runtime),
+      config_generation_(runtime.configs.generation()),
+      config_(runtime.configs.current()),
+      pool_(fetch_context(init_loop(&loop_), runtime, *config_, clock_)) {
     uv_tcp_init(&loop_, &listener_);
     uv_tcp_open(&listener_, listen_fd);
     listener_.data = this;
@@ -104,8 +118,22 @@ void Worker::handle_wakeup() {
         std::lock_guard lock(mailbox_mutex_);
         fills.swap(mailbox_);
     }
+    // A new configuration first: the fills delivered next and everything after use it.
+    if (runtime_.configs.generation() != config_generation_) adopt_config();
     for (auto& fill : fills) fill->deliver(index_);
     if (stop_requested_.load() && !draining_) begin_drain();
+}
+
+void Worker::config_changed() {
+    std::lock_guard lock(mailbox_mutex_);
+    if (!mailbox_closed_) uv_async_send(&wakeup_);
+}
+
+void Worker::adopt_config() {
+    // Between callbacks on this loop: no request is halfway through the old snapshot.
+    config_generation_ = runtime_.configs.generation();
+    config_ = runtime_.configs.current();
+    pool_.adopt(*config_, policy_options(*config_));
 }
 
 void Worker::add(ClientConnection& connection) noexcept {

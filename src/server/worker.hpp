@@ -3,6 +3,7 @@
 // connections, origin pool and clock. Nothing on its loop is touched by another thread;
 // the only entry points for other threads are post_fill() and request_stop().
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -30,6 +31,7 @@ public:
     // --- any thread ---
     void post_fill(proxy::FillRef fill);  // wake this worker's subscribers of `fill`
     void request_stop();                  // graceful: stop accepting, finish, close
+    void config_changed();                // adopt runtime.configs' new snapshot
 
     // --- this worker's thread only ---
     // Like post_fill, from this worker's own thread: queued locally and delivered before
@@ -38,7 +40,8 @@ public:
     unsigned index() const noexcept { return index_; }
     uv_loop_t* loop() noexcept { return &loop_; }
     LoopClock& clock() noexcept { return clock_; }
-    const Config& config() const noexcept { return runtime_.config; }
+    // This worker's snapshot of the configuration, replaced only between loop callbacks.
+    const Config& config() const noexcept { return *config_; }
     Runtime& runtime() noexcept { return runtime_; }
     proxy::OriginPool& pool() noexcept { return pool_; }
     bool draining() const noexcept { return draining_; }
@@ -51,10 +54,14 @@ private:
     void handle_local_fills();
     void handle_sweep();
     void begin_drain();
+    void adopt_config();
     void close_everything();
 
     const unsigned index_;
     Runtime& runtime_;
+    // This thread only. The generation is read before the snapshot, so it is never newer.
+    std::uint64_t config_generation_;
+    std::shared_ptr<const Config> config_;
     uv_loop_t loop_;
     LoopClock clock_{&loop_};
     uv_tcp_t listener_;

@@ -1,0 +1,21 @@
+#pragma once
+// What a SIGHUP does with a newly parsed configuration: the settings a running process can
+// take (timeouts, limits, cache rules) come from the new one; those only a restart can
+// change (the listening address, the worker count, the store's budget, the origin, the
+// waiter cap) stay as they run, and each one that differs is named so the log can say so.
+// Pure: server.cpp parses, calls this, replaces the snapshot and logs.
+#include <string_view>
+#include <vector>
+
+#include "cachet/config.hpp"
+
+namespace cachet::server {
+
+struct Reload {
+    Config config;                          // what the workers adopt
+    std::vector<std::string_view> ignored;  // file field names that need a restart
+};
+
+Reload reload(const Config& running, const Config& next);
+
+}  // namespace cachet::server
