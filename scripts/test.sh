@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh clang-format || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+scripts/setup.sh clang-format chromium || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
 jobs=$(nproc)
 build() {   # build DIR MESON_ARGS...

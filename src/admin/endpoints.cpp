@@ -2,6 +2,7 @@
 // thread; they read the workers' counter blocks and the store, never a worker's loop.
 #include <array>
 
+#include "admin/dashboard.hpp"
 #include "admin/exchange.hpp"
 #include "admin/origin_probe.hpp"
 #include "admin/prometheus.hpp"
@@ -74,6 +75,13 @@ void stats(AdminExchange& exchange) {
     exchange.respond(std::move(response));
 }
 
+void dashboard(AdminExchange& exchange) {
+    AdminResponse response;
+    response.content_type = "text/html; charset=utf-8";
+    response.body = std::string(dashboard_html());
+    exchange.respond(std::move(response));
+}
+
 // The endpoints. A GET row answers HEAD too; a path in the table with another method gets
 // a 405 with Allow; any other path a 404.
 //
@@ -84,6 +92,7 @@ void stats(AdminExchange& exchange) {
 // (thread-safe) and count into exchange.context().counters (e.g. count_purge()), the admin
 // thread's own block, but must not touch a worker's loop.
 constexpr std::array kRoutes = {
+    Route{http::Method::get, "/", false, dashboard},
     Route{http::Method::get, "/healthz", false, healthz},
     Route{http::Method::get, "/readyz", false, readyz},
     Route{http::Method::get, "/metrics", false, metrics},

@@ -45,6 +45,9 @@ Worker::Worker(unsigned index, Runtime& runtime, int listen_fd)
 Worker::~Worker() { uv_loop_close(&loop_); }
 
 void Worker::start() {
+    // The socket listens already (listener.cpp): connections queue from now on, so the
+    // worker counts as accepting from the readiness line on, unless uv_listen fails.
+    accepting_.store(true, std::memory_order_relaxed);
     thread_ = std::thread([this] { run(); });
 }
 
@@ -60,7 +63,7 @@ void Worker::run() {
                            ClientConnection::accept(*worker, server);
                        });
     if (rc != 0) std::fprintf(stderr, "cachet: worker %u: listen: %s\n", index_, uv_strerror(rc));
-    accepting_.store(rc == 0, std::memory_order_relaxed);
+    if (rc != 0) accepting_.store(false, std::memory_order_relaxed);
     uv_timer_start(
         &sweep_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->handle_sweep(); },
         kSweepInterval, kSweepInterval);
