@@ -27,8 +27,8 @@ canvas { width: 100%; height: 120px; }
 <h1>cachet</h1>
 <div id="status">connecting to /stats ...</div>
 <div class="grid">
-  <div class="card"><div class="label">requests/s</div><div class="value" id="rps">-</div></div>
-  <div class="card"><div class="label">hit ratio (last second)</div><div class="value" id="hit_ratio">-</div></div>
+  <div class="card"><div class="label">requests/s (last 5 s)</div><div class="value" id="rps">-</div></div>
+  <div class="card"><div class="label">hit ratio (last 5 s)</div><div class="value" id="hit_ratio">-</div></div>
   <div class="card"><div class="label">origin latency p50 / p99</div><div class="value" id="latency">-</div></div>
   <div class="card"><div class="label">memory (resident) / budget</div><div class="value" id="memory">-</div>
     <div class="bar"><div id="memory_bar"></div></div></div>
@@ -36,7 +36,7 @@ canvas { width: 100%; height: 120px; }
     <div class="bar"><div id="store_bar"></div></div></div>
   <div class="card"><div class="label">entries</div><div class="value" id="entries">-</div></div>
   <div class="card"><div class="label">evictions</div><div class="value" id="evictions">-</div></div>
-  <div class="card"><div class="label">requests/s by cache status</div>
+  <div class="card"><div class="label">requests/s by cache status (last 5 s)</div>
     <table id="by_status"></table></div>
 </div>
 <div class="card" style="margin-top:12px"><div class="label">requests/s, last 2 minutes</div>
@@ -44,7 +44,8 @@ canvas { width: 100%; height: 120px; }
 <script>
 "use strict";
 const statuses = ["hit", "stale", "miss", "revalidated", "pass", "error", "refused"];
-let previous = null, history = [], updates = 0;
+// Rates over the last five seconds: the readings kept, oldest first.
+let readings = [], history = [], updates = 0;
 function mib(n) { return (n / 1048576).toFixed(1) + " MiB"; }
 function ms(s) { return (s * 1000).toFixed(1) + " ms"; }
 function set(id, text) { document.getElementById(id).textContent = text; }
@@ -64,6 +65,7 @@ async function update() {
     const r = await fetch("/stats", {cache: "no-store"});
     const s = await r.json();
     const now = performance.now();
+    const previous = readings.length > 0 ? readings[0] : null;
     if (previous) {
       const dt = (now - previous.at) / 1000;
       let total = 0, rows = "";
@@ -94,7 +96,8 @@ async function update() {
         s.origin.name + ", " + s.requests_total + " requests in all; updates: " + updates);
     document.body.dataset.updates = String(updates);
     document.body.dataset.requestsTotal = String(s.requests_total);
-    previous = {at: now, stats: s};
+    readings.push({at: now, stats: s});
+    if (readings.length > 6) readings.shift();
   } catch (e) {
     set("status", "cannot read /stats: " + e);
   }

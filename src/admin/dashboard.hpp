@@ -1,6 +1,7 @@
 #pragma once
 // GET /: one self-contained HTML page (inline CSS and JS, no external assets) that polls
-// /stats every second and shows requests per second by cache status, the hit ratio, the
+// /stats every second and shows requests per second by cache status and the hit ratio (over
+// the last five seconds), the
 // origin's latency, memory against the budget, entries and evictions.
 #include <string_view>
 
