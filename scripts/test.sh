@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh clang-format || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+scripts/setup.sh clang-format chromium || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
 jobs=$(nproc)
 build() {   # build DIR MESON_ARGS...
@@ -56,6 +56,11 @@ for variant in release sanitize; do
             || { failed=$((failed + 1)); continue; }
     fi
     run "unit ($variant)" "$dir/tests/unit/unit_tests"
+    if [ $variant = release ]; then
+        # The deployment files against the binary they deploy: one check.
+        echo "== deploy files"
+        if scripts/check-deploy.sh "$dir"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+    fi
     if [ -x "$dir/tests/integration/integration_tests" ]; then
         run "integration ($variant)" "$dir/tests/integration/integration_tests"
     else

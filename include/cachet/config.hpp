@@ -32,6 +32,11 @@ struct Config {
     unsigned origin_keepalive = 64;        // idle origin connections kept per worker
     bool store_set_cookie = false;
     Millis drain_timeout = 10'000;  // SIGTERM: in-flight requests get this long to finish
+    // The admin API (src/admin/): its own listener, loopback by default; off: none.
+    bool admin_enabled = true;
+    std::string admin_host = "127.0.0.1";
+    std::uint16_t admin_port = 9091;  // 0 = any free port (printed when listening)
+    std::string admin_token;          // empty: mutating admin endpoints are refused (403)
 };
 
 }  // namespace cachet

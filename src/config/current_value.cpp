@@ -46,6 +46,15 @@ constexpr std::array kRenderings = {
               [](const Config& c) { return std::to_string(c.origin_keepalive); }},
     Rendering{"store-set-cookie", [](const Config& c) { return render_bool(c.store_set_cookie); }},
     Rendering{"drain-timeout", [](const Config& c) { return format_duration(c.drain_timeout); }},
+    Rendering{"admin",
+              [](const Config& c) {
+                  if (!c.admin_enabled) return std::string("off");
+                  bool v6 = c.admin_host.find(':') != std::string::npos;
+                  return (v6 ? "[" + c.admin_host + "]" : c.admin_host) + ":" +
+                         std::to_string(c.admin_port);
+              }},
+    // The secret itself; print_config shows "(redacted)" in its place when one is set.
+    Rendering{"admin-token", [](const Config& c) { return c.admin_token; }},
 };
 
 }  // namespace

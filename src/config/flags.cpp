@@ -95,6 +95,25 @@ std::string set_bool(bool& out, std::string_view v) {
     return {};
 }
 
+std::string set_admin(Config& c, std::string_view v) {
+    if (v == "off") {
+        c.admin_enabled = false;
+        return {};
+    }
+    Config parsed;  // the same HOST:PORT syntax as --listen
+    if (auto expected = set_listen(parsed, v); !expected.empty()) return expected + ", or off";
+    c.admin_enabled = true;
+    c.admin_host = parsed.listen_host;
+    c.admin_port = parsed.listen_port;
+    return {};
+}
+
+// An empty token is none: mutating admin endpoints are then refused (403).
+std::string set_admin_token(Config& c, std::string_view v) {
+    c.admin_token = std::string(v);
+    return {};
+}
+
 constexpr std::array kFlags = {
     FlagSpec{"listen", "CACHET_LISTEN", "HOST:PORT",
              "address clients connect to (default 127.0.0.1:8080; port 0 picks a free one)",
@@ -144,6 +163,13 @@ constexpr std::array kFlags = {
     FlagSpec{"drain-timeout", "CACHET_DRAIN_TIMEOUT", "DURATION",
              "on SIGTERM or SIGINT, in-flight requests get this long to finish (default 10s)",
              [](Config& c, std::string_view v) { return set_duration(c.drain_timeout, v); }},
+    FlagSpec{"admin", "CACHET_ADMIN", "HOST:PORT",
+             "admin API: health, metrics, stats (default 127.0.0.1:9091; port 0 picks a free "
+             "one; off: none)",
+             set_admin},
+    FlagSpec{"admin-token", "CACHET_ADMIN_TOKEN", "TOKEN",
+             "bearer token required by mutating admin endpoints (default: none, they are refused)",
+             set_admin_token},
 };
 
 const FlagSpec* find_flag(std::string_view name) {
@@ -453,6 +479,8 @@ std::string print_config(const ParsedFlags& parsed) {
     for (const auto& f : kFlags) {
         auto value = current_value(parsed.config, f.name);
         if (!value) continue;  // a row without a rendering (current_value.hpp)
+        // A secret is not printed (a terminal or a CI log may keep it): only that it is set.
+        if (f.name == "admin-token" && !value->empty()) value = "(redacted)";
         std::size_t i = index_of(f);
         Source source = i < parsed.sources.size() ? parsed.sources[i] : Source::default_value;
         lines.push_back("  " + json_quoted(field_name(f.name)) +

@@ -16,6 +16,9 @@ Reload reload(const Config& running, const Config& next) {
     keep(&Config::workers, "workers");
     keep(&Config::cache_size, "cache_size");
     keep(&Config::coalesce_max_waiters, "coalesce_max_waiters");
+    keep(&Config::admin_enabled, "admin");
+    keep(&Config::admin_host, "admin");
+    keep(&Config::admin_port, "admin");
     if (c.origin.host != running.origin.host || c.origin.port != running.origin.port ||
         c.origin.authority != running.origin.authority) {
         out.ignored.push_back("origin");

@@ -18,14 +18,15 @@ cache::PolicyOptions policy_options(const Config& config) {
 }
 
 proxy::FetchContext fetch_context(uv_loop_t* loop, Runtime& runtime, const Config& config,
-                                  LoopClock& clock) {
+                                  LoopClock& clock, admin::WorkerCounters& counters) {
     return proxy::FetchContext{loop,
                                &config,
                                runtime.store,
                                runtime.inflight,
                                clock,
                                runtime.origin_address,
-                               policy_options(config)};
+                               policy_options(config),
+                               counters};
 }
 
 uv_loop_t* init_loop(uv_loop_t* loop) {
@@ -40,7 +41,7 @@ Worker::Worker(unsigned index, Runtime& runtime, int listen_fd)
       runtime_(runtime),
       config_generation_(runtime.configs.generation()),
       config_(runtime.configs.current()),
-      pool_(fetch_context(init_loop(&loop_), runtime, *config_, clock_)) {
+      pool_(fetch_context(init_loop(&loop_), runtime, *config_, clock_, counters_)) {
     uv_tcp_init(&loop_, &listener_);
     uv_tcp_open(&listener_, listen_fd);
     listener_.data = this;
@@ -56,6 +57,9 @@ Worker::Worker(unsigned index, Runtime& runtime, int listen_fd)
 Worker::~Worker() { uv_loop_close(&loop_); }
 
 void Worker::start() {
+    // The socket listens already (listener.cpp): connections queue from now on, so the
+    // worker counts as accepting from the readiness line on, unless uv_listen fails.
+    accepting_.store(true, std::memory_order_relaxed);
     thread_ = std::thread([this] { run(); });
 }
 
@@ -73,6 +77,7 @@ void Worker::run() {
     if (rc != 0) {
         log::write(log::Level::error, "listen failed",
                    {{"worker", static_cast<std::int64_t>(index_)}, {"error", uv_strerror(rc)}});
+        accepting_.store(false, std::memory_order_relaxed);
     }
     uv_timer_start(
         &sweep_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->handle_sweep(); },
@@ -137,6 +142,7 @@ void Worker::adopt_config() {
 }
 
 void Worker::add(ClientConnection& connection) noexcept {
+    admin::bump(counters_.client_connections, 1);
     connection.next_in_worker_ = connections_;
     connection.prev_in_worker_ = nullptr;
     if (connections_) connections_->prev_in_worker_ = &connection;
@@ -144,6 +150,7 @@ void Worker::add(ClientConnection& connection) noexcept {
 }
 
 void Worker::remove(ClientConnection& connection) noexcept {
+    admin::bump(counters_.client_connections, -1);
     if (connection.prev_in_worker_)
         connection.prev_in_worker_->next_in_worker_ = connection.next_in_worker_;
     else if (connections_ == &connection)
@@ -169,6 +176,7 @@ void Worker::handle_sweep() {
 
 void Worker::begin_drain() {
     draining_ = true;
+    accepting_.store(false, std::memory_order_relaxed);
     drain_started_ = clock_.monotonic_ms();
     uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
     for (ClientConnection* c = connections_; c != nullptr;) {

@@ -55,7 +55,7 @@ TEST_CASE("a config file alone configures a running cachet, and --print-config s
                   printed.out);
     CHECK_FALSE(contains(printed.out, "listening"));
 
-    Process cachet({cachet_binary(), "--config", file.path()});
+    Process cachet({cachet_binary(), "--config", file.path(), "--admin", "127.0.0.1:0"});
     constexpr std::string_view ready = "cachet listening on ";
     auto line = cachet.wait_for_line(ready, Deadline::after(15s));
     REQUIRE_MESSAGE(line.has_value(), "no readiness line; stdout: " << cachet.stdout_text());

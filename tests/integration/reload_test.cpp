@@ -44,7 +44,7 @@ class ReloadingCachet {
 public:
     ReloadingCachet(const TestOrigin& origin, const ReloadFile& file)
         : process_({cachet_binary(), "--config", file.path(), "--origin", origin.url(), "--listen",
-                    "127.0.0.1:0", "--workers", "2"},
+                    "127.0.0.1:0", "--workers", "2", "--admin", "127.0.0.1:0"},
                    Process::Options{.capture_stderr = true}) {
         auto line = process_.wait_for_line("cachet listening on", Deadline::after(15s));
         REQUIRE_MESSAGE(line, "no readiness line; stderr: " << process_.stderr_text());

@@ -387,3 +387,42 @@ TEST_CASE("docs/configuration.md holds the generated reference and an example of
                       setting.field << " missing from the example");
     }
 }
+
+TEST_CASE("--admin takes HOST:PORT or off, and --admin-token its environment variable") {
+    auto defaults = parse({"--origin", "http://127.0.0.1:9000"});
+    REQUIRE(defaults.has_value());
+    CHECK(defaults->config.admin_enabled);
+    CHECK(defaults->config.admin_host == "127.0.0.1");
+    CHECK(defaults->config.admin_port == 9091);
+    CHECK(defaults->config.admin_token.empty());
+
+    auto set = parse(
+        {"--origin", "http://127.0.0.1:9000", "--admin", "[::1]:0", "--admin-token", "t0ken"});
+    REQUIRE(set.has_value());
+    CHECK(set->config.admin_host == "::1");
+    CHECK(set->config.admin_port == 0);
+    CHECK(set->config.admin_token == "t0ken");
+
+    auto off = parse({"--origin", "http://127.0.0.1:9000", "--admin", "off"});
+    REQUIRE(off.has_value());
+    CHECK_FALSE(off->config.admin_enabled);
+
+    auto bad = parse({"--origin", "http://127.0.0.1:9000", "--admin", "9091"});
+    REQUIRE_FALSE(bad.has_value());
+    CHECK(bad.error().find("--admin") != std::string::npos);
+
+    auto env = parse({"--origin", "http://127.0.0.1:9000"}, [](const char* name) -> const char* {
+        return std::strcmp(name, "CACHET_ADMIN_TOKEN") == 0 ? "from-env" : nullptr;
+    });
+    REQUIRE(env.has_value());
+    CHECK(env->config.admin_token == "from-env");
+}
+
+TEST_CASE("--print-config shows that an admin token is set, never the token") {
+    auto parsed = parse({"--origin", "http://127.0.0.1:9000", "--admin-token", "s3cret"});
+    REQUIRE(parsed.has_value());
+    const std::string printed = print_config(*parsed);
+    CHECK(printed.find("s3cret") == std::string::npos);
+    CHECK(printed.find("\"admin_token\": {\"value\": \"(redacted)\", \"source\": \"flag\"}") !=
+          std::string::npos);
+}

@@ -48,3 +48,14 @@ TEST_CASE("the object limit stays within the budget that keeps running") {
     next.max_object_size = 512u << 20;
     CHECK(reload(running, next).config.max_object_size == (8u << 20));
 }
+
+TEST_CASE("the admin listener needs a restart; its token does not") {
+    Config running;
+    Config next = running;
+    next.admin_port = 9999;
+    next.admin_token = "rotated";
+    const Reload r = reload(running, next);
+    CHECK(r.config.admin_port == running.admin_port);
+    CHECK(r.config.admin_token == "rotated");
+    CHECK(r.ignored == std::vector<std::string_view>{"admin"});
+}
