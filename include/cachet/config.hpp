@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "util/time.hpp"
 
@@ -31,6 +32,9 @@ struct Config {
     Millis coalesce_timeout = 5'000;       // a waiter without a response head by then fetches alone
     unsigned origin_keepalive = 64;        // idle origin connections kept per worker
     bool store_set_cookie = false;
+    // Response fields whose values (space- or comma-separated) tag the stored entry for
+    // purges by tag.
+    std::vector<std::string> purge_tag_headers{"Surrogate-Key"};
 };
 
 }  // namespace cachet
