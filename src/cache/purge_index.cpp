@@ -36,54 +36,77 @@ bool PurgeIndex::ByPath::operator()(std::string_view a, const Entry* b) const no
 }
 
 PurgeIndex::PurgeIndex()
-    : by_path_(ByPath{}, CountingAllocator<Entry*>(&bytes_)),
-      tags_(0, TagHash{}, TagEq{}, TagMap::allocator_type(&bytes_)),
-      entry_tags_(0, std::hash<Entry*>{}, std::equal_to<Entry*>{},
-                  decltype(entry_tags_)::allocator_type(&bytes_)) {}
+    : by_path_(ByPath{}, decltype(by_path_)::allocator_type(&bytes_)),
+      tags_(0, TagHash{}, TagEq{}, TagMap::allocator_type(&bytes_)) {}
 
-PurgeIndex::~PurgeIndex() = default;
+PurgeIndex::~PurgeIndex() {
+    for (auto& [entry, member] : by_path_) {
+        while (member != nullptr) {
+            TagMember* next = member->next_of_entry;
+            CountingAllocator<TagMember>(&bytes_).deallocate(member, 1);
+            member = next;
+        }
+    }
+}
 
 void PurgeIndex::add(Entry* e, std::span<const std::string_view> tags) {
-    by_path_.insert(e);
-    if (tags.empty()) return;
-    EntryTags nodes{CountingAllocator<TagNode*>(&bytes_)};
-    nodes.reserve(tags.size());
+    auto [node, inserted] = by_path_.emplace(e, nullptr);
+    if (!inserted || tags.empty()) return;
     for (const std::string_view tag : tags) {
         auto it = tags_.find(tag);
         if (it == tags_.end()) {
             it = tags_
                      .emplace(std::piecewise_construct,
                               std::forward_as_tuple(tag, CountingAllocator<char>(&bytes_)),
-                              std::forward_as_tuple(0, std::hash<Entry*>{}, std::equal_to<Entry*>{},
-                                                    CountingAllocator<Entry*>(&bytes_)))
+                              std::forward_as_tuple())
                      .first;
+            it->second.name = &it->first;
         }
-        if (it->second.insert(e).second) nodes.push_back(&*it);
+        TagList& list = it->second;
+        TagMember* member = CountingAllocator<TagMember>(&bytes_).allocate(1);
+        *member = TagMember{e, nullptr, list.first, node->second, &list};
+        if (list.first != nullptr) list.first->prev = member;
+        list.first = member;
+        ++list.count;
+        node->second = member;
     }
-    entry_tags_.emplace(e, std::move(nodes));
+}
+
+void PurgeIndex::remove_member(TagMember* member) noexcept {
+    TagList& list = *member->tag;
+    if (member->prev != nullptr) {
+        member->prev->next = member->next;
+    } else {
+        list.first = member->next;
+    }
+    if (member->next != nullptr) member->next->prev = member->prev;
+    CountingAllocator<TagMember>(&bytes_).deallocate(member, 1);
+    if (--list.count == 0) {
+        // Found again by a view of its own key: erase(iterator) never reads the key.
+        tags_.erase(tags_.find(std::string_view(list.name->data(), list.name->size())));
+    }
 }
 
 void PurgeIndex::remove(Entry* e) noexcept {
     // Keys are unique in a shard, so the one equivalent to e is e.
-    if (auto it = by_path_.find(e); it != by_path_.end() && *it == e) by_path_.erase(it);
-    if (entry_tags_.empty()) return;  // no tagged entry: one branch per unlink
-    auto found = entry_tags_.find(e);
-    if (found == entry_tags_.end()) return;
-    for (TagNode* node : found->second) {
-        node->second.erase(e);
-        if (node->second.empty()) tags_.erase(node->first);
+    auto it = by_path_.find(e);
+    if (it == by_path_.end() || it->first != e) return;
+    for (TagMember* member = it->second; member != nullptr;) {
+        TagMember* next = member->next_of_entry;
+        remove_member(member);
+        member = next;
     }
-    entry_tags_.erase(found);
+    by_path_.erase(it);
 }
 
 void PurgeIndex::match_url(std::string_view url, std::vector<Entry*>& out) const {
     for (auto it = by_path_.lower_bound(url); it != by_path_.end(); ++it) {
-        const std::string_view path = path_key((*it)->key());
+        const std::string_view path = path_key(it->first->key());
         if (!path.starts_with(url)) break;
         // Past the URL itself its keys sort by the next byte: only 0x1E (a variant) is
         // this URL's; a longer target such as url + "x" is another resource.
         if (path.size() == url.size() || path[url.size()] == variant_separator) {
-            out.push_back(*it);
+            out.push_back(it->first);
         } else if (static_cast<unsigned char>(path[url.size()]) >
                    static_cast<unsigned char>(variant_separator)) {
             break;
@@ -98,8 +121,8 @@ void PurgeIndex::match_prefix(std::string_view host, std::string_view prefix,
         start.assign(host_name).push_back(key_separator);
         start.append(prefix);
         for (auto it = by_path_.lower_bound(std::string_view(start)); it != by_path_.end(); ++it) {
-            if (!path_key((*it)->key()).starts_with(start)) break;
-            out.push_back(*it);
+            if (!path_key(it->first->key()).starts_with(start)) break;
+            out.push_back(it->first);
         }
     };
     if (!host.empty()) {
@@ -111,7 +134,7 @@ void PurgeIndex::match_prefix(std::string_view host, std::string_view prefix,
     auto it = by_path_.begin();
     std::string next;
     while (it != by_path_.end()) {
-        const std::string_view path = path_key((*it)->key());
+        const std::string_view path = path_key(it->first->key());
         const std::string_view host_name = path.substr(0, path.find(key_separator));
         next.assign(host_name).push_back(static_cast<char>(key_separator + 1));
         collect(host_name);
@@ -122,7 +145,8 @@ void PurgeIndex::match_prefix(std::string_view host, std::string_view prefix,
 void PurgeIndex::match_tag(std::string_view tag, std::vector<Entry*>& out) const {
     auto it = tags_.find(tag);
     if (it == tags_.end()) return;
-    out.insert(out.end(), it->second.begin(), it->second.end());
+    out.reserve(out.size() + it->second.count);
+    for (const TagMember* m = it->second.first; m != nullptr; m = m->next) out.push_back(m->entry);
 }
 
 namespace {

@@ -8,8 +8,9 @@
 //   206's key is the URL's own), then by the whole key. A URL's entry, its vary marker and
 //   all its variants are therefore one range, and so is every target of one host that
 //   starts with a prefix.
-// - By tag: tag → the entries whose response named it, and entry → its tags (to leave the
-//   tags' sets when the entry is unlinked). Only tagged entries are in either.
+// - By tag: tag → an intrusive list of the entries whose response named it; each entry's
+//   memberships are chained from its by_path_ node, so unlinking it leaves its tags in
+//   O(tags). Only tagged entries have memberships.
 //
 // Memory: node-based containers whose every allocation is counted (malloc_usable_size,
 // the jemalloc size class) in bytes(), which StoreStats::index_bytes reports. It is not
@@ -20,13 +21,12 @@
 #include <cstddef>
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <memory>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace cachet::cache {
@@ -111,19 +111,32 @@ private:
             return std::string_view(a.data(), a.size()) == std::string_view(b.data(), b.size());
         }
     };
-    using EntrySet = std::unordered_set<Entry*, std::hash<Entry*>, std::equal_to<Entry*>,
-                                        CountingAllocator<Entry*>>;
-    using TagMap = std::unordered_map<TagString, EntrySet, TagHash, TagEq,
-                                      CountingAllocator<std::pair<const TagString, EntrySet>>>;
-    using TagNode = TagMap::value_type;
-    using EntryTags = std::vector<TagNode*, CountingAllocator<TagNode*>>;
+    struct TagList;
+    // One entry's membership in one tag: in the tag's list and in the entry's chain of
+    // tags (which starts in the entry's by_path_ node). 40 bytes, a 48-byte size class.
+    struct TagMember {
+        Entry* entry;
+        TagMember* prev;
+        TagMember* next;
+        TagMember* next_of_entry;
+        TagList* tag;
+    };
+    struct TagList {
+        TagMember* first = nullptr;
+        std::size_t count = 0;
+        const TagString* name = nullptr;  // the key of its node in tags_
+    };
+    using TagMap = std::unordered_map<TagString, TagList, TagHash, TagEq,
+                                      CountingAllocator<std::pair<const TagString, TagList>>>;
+
+    void remove_member(TagMember* member) noexcept;
 
     std::size_t bytes_ = 0;  // declared first: the containers' allocators point at it
-    std::set<Entry*, ByPath, CountingAllocator<Entry*>> by_path_;
+    // Entry → its first TagMember (null when untagged): the mapped pointer fits the node's
+    // size class (48 bytes), so an entry's tag chain costs the path index nothing.
+    std::map<Entry*, TagMember*, ByPath, CountingAllocator<std::pair<Entry* const, TagMember*>>>
+        by_path_;
     TagMap tags_;
-    std::unordered_map<Entry*, EntryTags, std::hash<Entry*>, std::equal_to<Entry*>,
-                       CountingAllocator<std::pair<Entry* const, EntryTags>>>
-        entry_tags_;
 };
 
 // The tags a stored head carries in any of `header_names` (case-insensitive), values

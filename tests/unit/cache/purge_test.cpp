@@ -268,9 +268,9 @@ TEST_CASE("purges run while two threads insert and look up (bounded loops)") {
     Store store({.budget_bytes = 4u << 20, .shard_count = 8});
     std::vector<std::string> keys;
     for (int i = 0; i < 200; ++i) keys.push_back(key_of("h", "/c/" + std::to_string(i)));
-    std::atomic<bool> stop{false};
+    std::atomic<int> running{2};
     auto worker = [&](int seed) {
-        for (int round = 0; round < 3000 && !stop.load(); ++round) {
+        for (int round = 0; round < 20000; ++round) {
             const std::string& key = keys[(round * 7 + seed) % keys.size()];
             if (round % 3 == 0) {
                 store.insert(make(store, key, {.extra_fields = "Surrogate-Key: c all\r\n"}), t0);
@@ -279,15 +279,16 @@ TEST_CASE("purges run while two threads insert and look up (bounded loops)") {
                 (void)e->body().size();
             }
         }
+        running.fetch_sub(1);
     };
     std::thread a(worker, 0);
     std::thread b(worker, 3);
     std::size_t purged = 0;
-    for (int i = 0; i < 200; ++i) {
+    // Until both are done (each loop is bounded), and at least 50 times.
+    for (int i = 0; i < 1'000'000 && (running.load() > 0 || i < 50); ++i) {
         purged +=
             purge(store, i % 2 ? tag("all", /*soft=*/i % 4 == 1) : prefix("/c/", "h"), t0 + 1);
     }
-    stop = true;
     a.join();
     b.join();
     CHECK(purged > 0);
