@@ -125,7 +125,8 @@ class Cachet(Peer):
         self._launch([str(self.setup.build_dir / "cachet"),
                       "--origin", f"http://127.0.0.1:{self.setup.origin_port}",
                       "--listen", f"127.0.0.1:{self.port}",
-                      "--workers", "1", "--cache-size", self.setup.cachet_cache_size])
+                      "--workers", "1", "--cache-size", self.setup.cachet_cache_size,
+                      "--admin", "127.0.0.1:0"])
         wait_for_line(self.process, self._log(), r"cachet listening on", START_DEADLINE_S)
 
     def version(self) -> str:

@@ -37,6 +37,7 @@ pids+=($!)
 origin_port=$(wait_for_line "$work/origin.out")
 taskset -c 0 valgrind --tool=callgrind --callgrind-out-file="$dir/callgrind.out" \
     "$dir/cachet" --origin "http://127.0.0.1:$origin_port" --listen 127.0.0.1:0 --workers 1 \
+    --admin 127.0.0.1:0 \
     >"$work/cachet.out" 2>"$work/valgrind.err" &
 cachet_pid=$!
 pids+=($cachet_pid)

@@ -4,6 +4,8 @@
 #   scripts/run.sh --origin http://127.0.0.1:9000 --listen 127.0.0.1:8080 [other cachet flags]
 # With no --origin, cachet-demo-origin (a slow JSON API, 50 ms per answer; DEMO_DELAY_MS to
 # change it) is started on a free loopback port and stopped again when cachet exits.
+# The admin API keeps its default (127.0.0.1:9091, or --admin / CACHET_ADMIN); its URL is
+# printed before cachet starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,11 +17,16 @@ ninja -C "$dir" cachet tools/cachet-demo-origin >/dev/null
 args=("$@")
 has_origin=false
 has_listen=false
+admin=${CACHET_ADMIN:-127.0.0.1:9091}
+previous=""
 for a in "${args[@]}"; do
     case "$a" in
         --origin|--origin=*) has_origin=true ;;
         --listen|--listen=*) has_listen=true ;;
+        --admin=*) admin=${a#--admin=} ;;
     esac
+    [ "$previous" = "--admin" ] && admin=$a
+    previous=$a
 done
 [ -n "${CACHET_ORIGIN:-}" ] && has_origin=true
 $has_listen || [ -n "${CACHET_LISTEN:-}" ] || args+=(--listen 127.0.0.1:8080)
@@ -37,6 +44,9 @@ if ! $has_origin; then
     [ -n "$origin" ] || { echo "run.sh: the demo origin did not start" >&2; exit 1; }
     echo "run.sh: demo origin on http://$origin (try: curl -i http://127.0.0.1:8080/api/users/42, twice)"
     args+=(--origin "http://$origin")
+fi
+if [ "$admin" != off ]; then
+    echo "run.sh: admin API on http://$admin (/healthz /readyz /metrics /stats; port 0: see the readiness line)"
 fi
 "$dir/cachet" "${args[@]}" &
 cachet_pid=$!

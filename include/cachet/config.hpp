@@ -32,6 +32,11 @@ struct Config {
     Millis coalesce_timeout = 5'000;       // a waiter without a response head by then fetches alone
     unsigned origin_keepalive = 64;        // idle origin connections kept per worker
     bool store_set_cookie = false;
+    // The admin API (src/admin/): its own listener, loopback by default; off: none.
+    bool admin_enabled = true;
+    std::string admin_host = "127.0.0.1";
+    std::uint16_t admin_port = 9091;  // 0 = any free port (printed when listening)
+    std::string admin_token;          // empty: mutating admin endpoints are refused (403)
     // Response fields whose values (space- or comma-separated) tag the stored entry for
     // purges by tag.
     std::vector<std::string> purge_tag_headers{"Surrogate-Key"};

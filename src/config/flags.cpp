@@ -89,6 +89,25 @@ std::string set_bool(bool& out, std::string_view v) {
     return {};
 }
 
+std::string set_admin(Config& c, std::string_view v) {
+    if (v == "off") {
+        c.admin_enabled = false;
+        return {};
+    }
+    Config parsed;  // the same HOST:PORT syntax as --listen
+    if (auto expected = set_listen(parsed, v); !expected.empty()) return expected + ", or off";
+    c.admin_enabled = true;
+    c.admin_host = parsed.listen_host;
+    c.admin_port = parsed.listen_port;
+    return {};
+}
+
+std::string set_admin_token(Config& c, std::string_view v) {
+    if (v.empty()) return "a non-empty token";
+    c.admin_token = std::string(v);
+    return {};
+}
+
 std::string set_purge_tag_headers(Config& c, std::string_view v) {
     std::vector<std::string> names;
     while (!v.empty()) {
@@ -153,6 +172,13 @@ constexpr std::array kFlags = {
     FlagSpec{"store-set-cookie", "CACHET_STORE_SET_COOKIE", "BOOL",
              "store responses that carry Set-Cookie (default false)",
              [](Config& c, std::string_view v) { return set_bool(c.store_set_cookie, v); }},
+    FlagSpec{"admin", "CACHET_ADMIN", "HOST:PORT",
+             "admin API: health, metrics, stats (default 127.0.0.1:9091; port 0 picks a free "
+             "one; off: none)",
+             set_admin},
+    FlagSpec{"admin-token", "CACHET_ADMIN_TOKEN", "TOKEN",
+             "bearer token required by mutating admin endpoints (default: none, they are refused)",
+             set_admin_token},
     FlagSpec{"purge-tag-header", "CACHET_PURGE_TAG_HEADER", "NAME[,NAME]",
              "response fields that tag entries for purge by tag (default Surrogate-Key)",
              set_purge_tag_headers},

@@ -27,6 +27,7 @@ OriginConnection::OriginConnection(OriginPool& pool) : pool_(pool), context_(poo
     timer_.data = this;
     open_handles_ = 2;
     uv_tcp_nodelay(&tcp_, 1);
+    admin::bump(context_.counters.origin_connections, 1);
 }
 
 void OriginConnection::start(OriginRequest request, LeaderPermit&& permit) {
@@ -37,6 +38,8 @@ void OriginConnection::start(OriginRequest request, LeaderPermit&& permit) {
     body_bytes_in_flight_ = 0;
     response_paused_ = false;
     exchange_.reset();
+    started_ns_ = uv_hrtime();
+    admin::bump(context_.counters.origin_requests);
     llhttp_init(&parser_, HTTP_RESPONSE, &parser_settings());
     parser_.data = this;
     if (phase_ == Phase::idle) {
@@ -270,6 +273,7 @@ void OriginConnection::finish_exchange() {
 }
 
 void OriginConnection::fail_exchange(Errc error) {
+    context_.counters.count_origin_error(error);
     // A stored response may stand in (and complete the permit); otherwise the fill fails.
     if (permit_ && !exchange_.head_published()) serve_stale_on_error(context_, request_, permit_);
     if (permit_) permit_.fail(error);
@@ -302,7 +306,9 @@ void OriginConnection::detach_client() noexcept {
 }
 
 void OriginConnection::handle_closed() {
-    if (--open_handles_ == 0) delete this;
+    if (--open_handles_ > 0) return;
+    admin::bump(pool_.context().counters.origin_connections, -1);
+    delete this;
 }
 
 }  // namespace cachet::proxy

@@ -87,7 +87,8 @@ private:
     llhttp_t parser_;
     Phase phase_ = Phase::fresh;
     int open_handles_ = 0;
-    bool reused_ = false;  // the exchange runs on a kept-alive connection
+    bool reused_ = false;           // the exchange runs on a kept-alive connection
+    std::uint64_t started_ns_ = 0;  // uv_hrtime() when the exchange started
     Errc timer_error_ = Errc::origin_connect_timeout;
 
     OriginRequest request_;

@@ -9,6 +9,7 @@
 
 #include <uv.h>
 
+#include "admin/counters.hpp"
 #include "cache/store.hpp"
 #include "cachet/config.hpp"
 #include "proxy/fill.hpp"
@@ -31,6 +32,7 @@ struct FetchContext {
     LoopClock& clock;
     sockaddr_storage origin_address;
     cache::PolicyOptions policy;
+    admin::WorkerCounters& counters;  // the worker's: written on its thread only
 };
 
 // The client exchange that caused a fetch, as the origin side sees it (same worker): it

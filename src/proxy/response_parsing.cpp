@@ -54,6 +54,7 @@ int OriginConnection::handle_headers_complete() {
         exchange_.on_interim_head();
         return 0;
     }
+    context_.counters.observe_origin_response((uv_hrtime() - started_ns_) / 1000);
     const http::HeaderSpan views = exchange_.fields();
     bool has_content_length = false;
     std::uint64_t content_length = 0;

@@ -143,6 +143,7 @@ void ClientConnection::handle_read(ssize_t nread) {
         return;
     }
     end_ += static_cast<std::size_t>(nread);
+    admin::bump(worker_.counters().client_received_bytes, static_cast<std::uint64_t>(nread));
     last_activity_ = worker_.clock().monotonic_ms();
     process_input();
 }
@@ -218,6 +219,7 @@ bool ClientConnection::flush_hits() {
     if (!batch_ || batch_->empty()) return true;
     HitBatch* batch = std::exchange(batch_, nullptr);
     if (writes_in_flight_++ == 0) last_write_progress_ = worker_.clock().monotonic_ms();
+    admin::bump(worker_.counters().client_sent_bytes, batch->bytes);
     WriteNow result = batch->submit(stream());
     if (result == WriteNow::partial) return true;  // completes in on_write_done
     --writes_in_flight_;
@@ -256,6 +258,9 @@ void ClientConnection::write_slices(std::string prefix,
     if (!suffix.empty())
         w->bufs.push_back(
             uv_buf_init(const_cast<char*>(suffix.data()), static_cast<unsigned>(suffix.size())));
+    std::uint64_t bytes = 0;
+    for (const uv_buf_t& b : w->bufs) bytes += b.len;
+    admin::bump(worker_.counters().client_sent_bytes, bytes);
     uv_buf_t* rest = w->bufs.data();
     auto rest_count = static_cast<unsigned>(w->bufs.size());
     WriteNow now = write_now(stream(), rest, rest_count);

@@ -20,6 +20,8 @@ bool HitBatch::add(cache::EntryRef entry, const ResponseTail& tail, bool head_on
     const std::size_t tail_size = write_tail(tails[count], tail);
 
     const cache::StoredHead head = entry->head();
+    bytes +=
+        head.shared.size() + head.own.size() + tail_size + (head_only ? 0 : entry->body().size());
     if (!head.shared.empty()) bufs[buf_count++] = buffer_of(head.shared);
     bufs[buf_count++] = buffer_of(head.own);
     bufs[buf_count++] = uv_buf_init(tail_bytes, static_cast<unsigned>(tail_size));
@@ -48,6 +50,7 @@ void HitBatch::clear() noexcept {
     for (unsigned i = 0; i < count; ++i) entries[i].reset();
     count = 0;
     buf_count = 0;
+    bytes = 0;
 }
 
 }  // namespace cachet::server

@@ -39,6 +39,7 @@ struct HitBatch {
     HitBatch* next_free = nullptr;
     unsigned count = 0;
     unsigned buf_count = 0;
+    std::size_t bytes = 0;  // of all its buffers, for cachet_client_sent_bytes_total
     std::array<cache::EntryRef, kMaxHits> entries;
     std::array<std::array<char, kTailSize>, kMaxHits> tails;
     std::array<uv_buf_t, kMaxHits * 4> bufs;  // [shared head][own head][tail][body]

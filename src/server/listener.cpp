@@ -11,14 +11,18 @@
 namespace cachet::server {
 namespace {
 
-std::string failure(const std::string& what, const std::string& host, std::uint16_t port) {
-    return what + " " + host + ":" + std::to_string(port) + ": " + std::strerror(errno);
+std::string failure(std::string_view flag, const std::string& host, std::uint16_t port) {
+    std::string reason = std::strerror(errno);
+    if (!reason.empty() && reason[0] >= 'A' && reason[0] <= 'Z') reason[0] += 'a' - 'A';
+    std::string address = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return std::string(flag) + ": " + address + ":" + std::to_string(port) + ": " + reason;
 }
 
 }  // namespace
 
 tl::expected<ListenSocket, std::string> open_listen_socket(const std::string& host,
-                                                           std::uint16_t port) {
+                                                           std::uint16_t port,
+                                                           std::string_view flag, bool reuse_port) {
     sockaddr_storage address{};
     socklen_t length = 0;
     auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
@@ -32,15 +36,16 @@ tl::expected<ListenSocket, std::string> open_listen_socket(const std::string& ho
         v6->sin6_port = htons(port);
         length = sizeof *v6;
     } else {
-        return tl::unexpected("--listen: \"" + host + "\" is not a numeric IPv4 or IPv6 address");
+        return tl::unexpected(std::string(flag) + ": \"" + host +
+                              "\" is not a numeric IPv4 or IPv6 address");
     }
     int fd = ::socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) return tl::unexpected(failure("socket for", host, port));
+    if (fd < 0) return tl::unexpected(failure(flag, host, port));
     int on = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    if (::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0 ||
+    if ((reuse_port && ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0) ||
         ::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(fd, 4096) != 0) {
-        std::string message = failure("cannot listen on", host, port);
+        std::string message = failure(flag, host, port);
         ::close(fd);
         return tl::unexpected(message);
     }

@@ -4,6 +4,7 @@
 // made here and handed to uv_tcp_open).
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "util/result.hpp"
 
@@ -14,8 +15,12 @@ struct ListenSocket {
     std::uint16_t port = 0;  // the bound port (the real one when 0 was asked for)
 };
 
-// On failure, `error` names the address and the system's reason.
+// On failure, the error names the flag, the address and the system's reason
+// ("--listen: 127.0.0.1:8080: address already in use"). Without `reuse_port` (the admin
+// listener: one socket) a port another process holds is refused even with SO_REUSEPORT.
 tl::expected<ListenSocket, std::string> open_listen_socket(const std::string& host,
-                                                           std::uint16_t port);
+                                                           std::uint16_t port,
+                                                           std::string_view flag = "--listen",
+                                                           bool reuse_port = true);
 
 }  // namespace cachet::server

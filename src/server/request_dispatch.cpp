@@ -124,6 +124,8 @@ ConnectionField ClientConnection::connection_field_for_response() {
 }
 
 void ClientConnection::serve_hit(const cache::EntryRef& entry, CachePhase phase) {
+    worker_.counters().count(phase == CachePhase::hit ? admin::CacheStatus::hit
+                                                      : admin::CacheStatus::stale);
     ResponseTail tail;
     tail.phase = phase;
     tail.connection = connection_field_for_response();
@@ -142,6 +144,7 @@ void ClientConnection::serve_hit(const cache::EntryRef& entry, CachePhase phase)
 
 void ClientConnection::write_derived(std::string head, const cache::EntryRef& entry,
                                      std::uint64_t offset, std::uint64_t length, Seconds now) {
+    worker_.counters().count(admin::CacheStatus::hit);
     ResponseTail tail;
     tail.phase = CachePhase::hit;
     tail.connection = connection_field_for_response();
@@ -156,6 +159,7 @@ void ClientConnection::write_derived(std::string head, const cache::EntryRef& en
 
 void ClientConnection::send_status(int status, std::string_view reason_phrase,
                                    std::string_view detail, cache::Forward forward) {
+    worker_.counters().count(admin::CacheStatus::error);
     std::string out =
         "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase) + "\r\n";
     out +=
@@ -179,6 +183,7 @@ void ClientConnection::fetch_coalesced(cache::Forward forward, cache::EntryRef s
     }
     // Only the leader's fetch revalidates; a waiter takes whatever the leader gets.
     const bool leads = joined.role == proxy::InflightTable::Role::leader;
+    if (!leads) admin::bump(worker.counters().coalesced_waiters);
     if (stale && leads) joined.permit->set_stale(stale);
     start_stream(joined.role, std::move(joined.fill), std::move(joined.permit), forward,
                  leads ? stale.get() : nullptr);

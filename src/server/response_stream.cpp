@@ -174,6 +174,16 @@ void ResponseStream::join_own_variant(std::string_view secondary_key) {
     on_fill_progress();  // the fill may have progressed before we subscribed
 }
 
+admin::CacheStatus ResponseStream::cache_status_of(const proxy::FillHead& head,
+                                                   const ResponseTail& tail) noexcept {
+    // A stored response that stood in for the origin's (stale-if-error) was served stale; one
+    // that went to the origin was revalidated (or replaced); a bypass passed.
+    if (tail.forward == cache::Forward::bypass) return admin::CacheStatus::pass;
+    if (!head.detail.empty()) return admin::CacheStatus::stale;
+    if (tail.forward == cache::Forward::stale) return admin::CacheStatus::revalidated;
+    return admin::CacheStatus::miss;
+}
+
 ResponseTail ResponseStream::tail_of(const proxy::FillHead& head) const {
     ResponseTail tail;
     tail.phase = CachePhase::forwarded;
@@ -217,7 +227,9 @@ std::string ResponseStream::head_text(const proxy::FillHead& head) {
     }
     if (client_.head_request) framing_ = Framing::none;
     if (connection_.worker().draining()) keep_alive_ = false;
-    append_tail(out, tail_of(head));
+    const ResponseTail tail = tail_of(head);
+    connection_.worker().counters().count(cache_status_of(head, tail));
+    append_tail(out, tail);
     head_sent_ = true;
     return out;
 }
@@ -243,6 +255,7 @@ void ResponseStream::send_body_bytes(std::uint64_t upto, std::string prefix) {
 
 void ResponseStream::send_error(Errc error) {
     int status = is_timeout(error) ? 504 : 502;
+    connection_.worker().counters().count(admin::CacheStatus::error);
     std::string_view reason = describe(error);
     std::string body = std::string(reason) + "\n";
     std::string out =

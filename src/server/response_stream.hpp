@@ -80,6 +80,8 @@ private:
     void finish();
     void detach() noexcept;
     ResponseTail tail_of(const proxy::FillHead& head) const;
+    static admin::CacheStatus cache_status_of(const proxy::FillHead& head,
+                                              const ResponseTail& tail) noexcept;
 
     ClientConnection& connection_;
     uv_timer_t wait_timer_;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 
+#include "admin/admin_server.hpp"
 #include "server/listener.hpp"
 #include "server/runtime.hpp"
 #include "server/worker.hpp"
@@ -43,6 +44,10 @@ sigset_t block_stop_signals() {
     return set;
 }
 
+std::string bracketed(const std::string& host) {
+    return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
 }  // namespace
 
 int run_server(const Config& config) {
@@ -64,18 +69,38 @@ int run_server(const Config& config) {
         port = socket->port;
         fds.push_back(socket->fd);
     }
+    // The admin listener: one socket, not shared (no SO_REUSEPORT), so a port another
+    // process holds is refused here, before any thread starts.
+    int admin_fd = -1;
+    std::uint16_t admin_port = 0;
+    if (config.admin_enabled) {
+        auto socket = open_listen_socket(config.admin_host, config.admin_port, "--admin",
+                                         /*reuse_port=*/false);
+        if (!socket) {
+            std::fprintf(stderr, "cachet: %s\n", socket.error().c_str());
+            for (int fd : fds) ::close(fd);
+            return 1;
+        }
+        admin_fd = socket->fd;
+        admin_port = socket->port;
+    }
     sigset_t stop_signals = block_stop_signals();
     Runtime runtime(config, *origin);
     for (unsigned i = 0; i < config.workers; ++i) {
         runtime.workers.push_back(std::make_unique<Worker>(i, runtime, fds[i]));
     }
     for (auto& worker : runtime.workers) worker->start();
-    std::string host = config.listen_host.find(':') != std::string::npos
-                           ? "[" + config.listen_host + "]"
-                           : config.listen_host;
-    std::printf("cachet listening on %s:%u (%u %s, origin %s)\n", host.c_str(), port,
-                config.workers, config.workers == 1 ? "worker" : "workers",
-                config.origin.authority.c_str());
+    std::unique_ptr<admin::AdminServer> admin_server;
+    std::string admin_note;
+    if (admin_fd >= 0) {
+        admin_server = std::make_unique<admin::AdminServer>(runtime, admin_fd);
+        admin_server->start();
+        admin_note = ", admin " + bracketed(config.admin_host) + ":" + std::to_string(admin_port);
+    }
+    std::printf("cachet listening on %s:%u (%u %s, origin %s%s)\n",
+                bracketed(config.listen_host).c_str(), port, config.workers,
+                config.workers == 1 ? "worker" : "workers", config.origin.authority.c_str(),
+                admin_note.c_str());
     std::fflush(stdout);
 
     int signal_number = 0;
@@ -84,6 +109,8 @@ int run_server(const Config& config) {
                  signal_number == SIGINT ? "SIGINT" : "SIGTERM");
     for (auto& worker : runtime.workers) worker->request_stop();
     for (auto& worker : runtime.workers) worker->join();
+    // Last: /readyz answers 503 while the workers drain.
+    if (admin_server) admin_server->stop();
     return 0;
 }
 

@@ -11,11 +11,12 @@ namespace {
 constexpr Millis kDrainGrace = 10'000;
 constexpr Millis kSweepInterval = 1'000;
 
-proxy::FetchContext fetch_context(uv_loop_t* loop, Runtime& runtime, LoopClock& clock) {
+proxy::FetchContext fetch_context(uv_loop_t* loop, Runtime& runtime, LoopClock& clock,
+                                  admin::WorkerCounters& counters) {
     cache::PolicyOptions policy;
     policy.store_set_cookie = runtime.config.store_set_cookie;
     return proxy::FetchContext{loop,  runtime.config,         runtime.store, runtime.inflight,
-                               clock, runtime.origin_address, policy};
+                               clock, runtime.origin_address, policy,        counters};
 }
 
 uv_loop_t* init_loop(uv_loop_t* loop) {
@@ -26,7 +27,9 @@ uv_loop_t* init_loop(uv_loop_t* loop) {
 }  // namespace
 
 Worker::Worker(unsigned index, Runtime& runtime, int listen_fd)
-    : index_(index), runtime_(runtime), pool_(fetch_context(init_loop(&loop_), runtime, clock_)) {
+    : index_(index),
+      runtime_(runtime),
+      pool_(fetch_context(init_loop(&loop_), runtime, clock_, counters_)) {
     uv_tcp_init(&loop_, &listener_);
     uv_tcp_open(&listener_, listen_fd);
     listener_.data = this;
@@ -57,6 +60,7 @@ void Worker::run() {
                            ClientConnection::accept(*worker, server);
                        });
     if (rc != 0) std::fprintf(stderr, "cachet: worker %u: listen: %s\n", index_, uv_strerror(rc));
+    accepting_.store(rc == 0, std::memory_order_relaxed);
     uv_timer_start(
         &sweep_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->handle_sweep(); },
         kSweepInterval, kSweepInterval);
@@ -106,6 +110,7 @@ void Worker::handle_wakeup() {
 }
 
 void Worker::add(ClientConnection& connection) noexcept {
+    admin::bump(counters_.client_connections, 1);
     connection.next_in_worker_ = connections_;
     connection.prev_in_worker_ = nullptr;
     if (connections_) connections_->prev_in_worker_ = &connection;
@@ -113,6 +118,7 @@ void Worker::add(ClientConnection& connection) noexcept {
 }
 
 void Worker::remove(ClientConnection& connection) noexcept {
+    admin::bump(counters_.client_connections, -1);
     if (connection.prev_in_worker_)
         connection.prev_in_worker_->next_in_worker_ = connection.next_in_worker_;
     else if (connections_ == &connection)
@@ -138,6 +144,7 @@ void Worker::handle_sweep() {
 
 void Worker::begin_drain() {
     draining_ = true;
+    accepting_.store(false, std::memory_order_relaxed);
     drain_started_ = clock_.monotonic_ms();
     uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
     for (ClientConnection* c = connections_; c != nullptr;) {

@@ -9,6 +9,7 @@
 
 #include <uv.h>
 
+#include "admin/counters.hpp"
 #include "proxy/origin_pool.hpp"
 #include "server/runtime.hpp"
 #include "util/loop_clock.hpp"
@@ -42,6 +43,18 @@ public:
     Runtime& runtime() noexcept { return runtime_; }
     proxy::OriginPool& pool() noexcept { return pool_; }
     bool draining() const noexcept { return draining_; }
+    // Written by this worker's thread only (admin/counters.hpp); read by the admin thread.
+    admin::WorkerCounters& counters() noexcept { return counters_; }
+
+    // --- any thread ---
+    const admin::WorkerCounters& counters() const noexcept { return counters_; }
+    // Listening and not asked to stop: what /readyz reports.
+    bool accepting() const noexcept {
+        return accepting_.load(std::memory_order_relaxed) &&
+               !stop_requested_.load(std::memory_order_relaxed);
+    }
+
+    // --- this worker's thread only ---
     void add(ClientConnection& connection) noexcept;
     void remove(ClientConnection& connection) noexcept;
 
@@ -55,6 +68,7 @@ private:
 
     const unsigned index_;
     Runtime& runtime_;
+    admin::WorkerCounters counters_;
     uv_loop_t loop_;
     LoopClock clock_{&loop_};
     uv_tcp_t listener_;
@@ -72,6 +86,7 @@ private:
     std::vector<proxy::FillRef> mailbox_;  // guarded by mailbox_mutex_
     bool mailbox_closed_ = false;          // guarded by mailbox_mutex_; wakeup_ is closing
     std::atomic<bool> stop_requested_{false};
+    std::atomic<bool> accepting_{false};
 };
 
 }  // namespace cachet::server

@@ -15,6 +15,10 @@ std::vector<std::string> command(const std::string& origin_url,
                                  const std::vector<std::string>& flags) {
     std::vector<std::string> argv = {CACHET_BIN,    "--origin",  origin_url, "--listen",
                                      "127.0.0.1:0", "--workers", "2"};
+    // Tests run cachets in parallel: each gets a free admin port unless the test picks one.
+    bool admin_given = false;
+    for (const auto& flag : flags) admin_given |= flag == "--admin" || flag.starts_with("--admin=");
+    if (!admin_given) argv.insert(argv.end(), {"--admin", "127.0.0.1:0"});
     argv.insert(argv.end(), flags.begin(), flags.end());
     return argv;
 }
@@ -41,6 +45,7 @@ Cachet::Cachet(const std::string& origin_url, const std::vector<std::string>& fl
     auto port = port_in_readiness_line(*line, ready);
     if (!port) throw HarnessError("cannot read a port in '" + *line + "'");
     port_ = *port;
+    admin_port_ = admin_port_in_readiness_line(*line).value_or(0);
 }
 
 Cachet::~Cachet() {

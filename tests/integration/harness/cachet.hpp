@@ -10,7 +10,8 @@ namespace cachet::integration {
 
 class Cachet {
 public:
-    // `cachet --origin ORIGIN_URL --listen 127.0.0.1:0 --workers 2 FLAGS...`; throws HarnessError
+    // `cachet --origin ORIGIN_URL --listen 127.0.0.1:0 --workers 2 [--admin 127.0.0.1:0] FLAGS...`
+    // (--admin only when FLAGS has none); throws HarnessError
     // unless it prints "cachet listening on 127.0.0.1:PORT" within 15 s.
     explicit Cachet(const std::string& origin_url, const std::vector<std::string>& flags = {});
     Cachet(const Cachet&) = delete;
@@ -20,6 +21,8 @@ public:
     ~Cachet();
 
     int port() const noexcept { return port_; }
+    // The admin API's port, from the readiness line's ", admin HOST:PORT"; 0 without one.
+    int admin_port() const noexcept { return admin_port_; }
     pid_t pid() const noexcept { return process_.pid(); }
     // SIGTERM, then the exit status (SIGKILL after 5 s).
     ExitStatus stop() {
@@ -30,6 +33,7 @@ public:
 private:
     Process process_;
     int port_ = 0;
+    int admin_port_ = 0;
     bool stopped_ = false;  // the test stopped it and judges the exit status itself
 };
 

@@ -22,4 +22,22 @@ inline std::optional<int> port_in_readiness_line(std::string_view line, std::str
     return port;
 }
 
+// cachet's "(N workers, origin X, admin HOST:PORT)": the admin port, if the line names one.
+inline std::optional<int> admin_port_in_readiness_line(std::string_view line) {
+    constexpr std::string_view marker = ", admin ";
+    auto at = line.find(marker);
+    if (at == std::string_view::npos) return std::nullopt;
+    std::string_view address = line.substr(at + marker.size());
+    address = address.substr(0, address.find_first_of(") \t\r"));
+    auto colon = address.rfind(':');
+    if (colon == std::string_view::npos || colon + 1 == address.size()) return std::nullopt;
+    int port = 0;
+    for (char c : address.substr(colon + 1)) {
+        if (c < '0' || c > '9' || port > 65535) return std::nullopt;
+        port = port * 10 + (c - '0');
+    }
+    if (port <= 0 || port > 65535) return std::nullopt;
+    return port;
+}
+
 }  // namespace cachet::integration

@@ -114,3 +114,33 @@ TEST_CASE("an IPv6 origin keeps its brackets in the authority") {
     CHECK(origin->port == 8081);
     CHECK(origin->authority == "[::1]:8081");
 }
+
+TEST_CASE("--admin takes HOST:PORT or off, and --admin-token its environment variable") {
+    auto defaults = parse({"--origin", "http://127.0.0.1:9000"});
+    REQUIRE(defaults.has_value());
+    CHECK(defaults->config.admin_enabled);
+    CHECK(defaults->config.admin_host == "127.0.0.1");
+    CHECK(defaults->config.admin_port == 9091);
+    CHECK(defaults->config.admin_token.empty());
+
+    auto set = parse(
+        {"--origin", "http://127.0.0.1:9000", "--admin", "[::1]:0", "--admin-token", "t0ken"});
+    REQUIRE(set.has_value());
+    CHECK(set->config.admin_host == "::1");
+    CHECK(set->config.admin_port == 0);
+    CHECK(set->config.admin_token == "t0ken");
+
+    auto off = parse({"--origin", "http://127.0.0.1:9000", "--admin", "off"});
+    REQUIRE(off.has_value());
+    CHECK_FALSE(off->config.admin_enabled);
+
+    auto bad = parse({"--origin", "http://127.0.0.1:9000", "--admin", "9091"});
+    REQUIRE_FALSE(bad.has_value());
+    CHECK(bad.error().find("--admin") != std::string::npos);
+
+    auto env = parse({"--origin", "http://127.0.0.1:9000"}, [](const char* name) -> const char* {
+        return std::strcmp(name, "CACHET_ADMIN_TOKEN") == 0 ? "from-env" : nullptr;
+    });
+    REQUIRE(env.has_value());
+    CHECK(env->config.admin_token == "from-env");
+}

@@ -1,0 +1,97 @@
+// The admin API's endpoints: the route table and its handlers. Handlers run on the admin
+// thread; they read the workers' counter blocks and the store, never a worker's loop.
+#include <array>
+
+#include "admin/exchange.hpp"
+#include "admin/origin_probe.hpp"
+#include "admin/prometheus.hpp"
+#include "admin/routes.hpp"
+#include "admin/stats_json.hpp"
+#include "server/runtime.hpp"
+#include "server/worker.hpp"
+
+namespace cachet::admin {
+namespace {
+
+bool all_workers_accepting(const server::Runtime& runtime) {
+    for (const auto& worker : runtime.workers) {
+        if (!worker->accepting()) return false;
+    }
+    return !runtime.workers.empty();
+}
+
+Snapshot collect(AdminContext& context) {
+    const server::Runtime& runtime = context.runtime;
+    Snapshot s;
+    s.origin = runtime.config.origin.authority;
+    for (const auto& worker : runtime.workers) add_counters(s, worker->counters());
+    add_counters(s, context.counters);
+    const cache::StoreStats store = runtime.store.stats();
+    s.store_entries = store.entries;
+    s.store_bytes = store.bytes + store.shared_head_bytes;
+    s.store_budget_bytes = runtime.config.cache_size;
+    s.store_evictions = store.evictions;
+    s.resident_memory_bytes = resident_memory_bytes();
+    s.workers = static_cast<unsigned>(runtime.workers.size());
+    s.ready = all_workers_accepting(runtime);
+    return s;
+}
+
+void healthz(AdminExchange& exchange) { exchange.respond(text_response(200, "ok")); }
+
+void readyz(AdminExchange& exchange) {
+    AdminContext& context = exchange.context();
+    if (!all_workers_accepting(context.runtime)) {
+        return exchange.respond(text_response(503, "not ready: workers are not accepting"));
+    }
+    if (!has_query_param(exchange.request().query, "origins", "1")) {
+        return exchange.respond(text_response(200, "ready"));
+    }
+    const Config& config = context.runtime.config;
+    std::string origin = config.origin.authority;
+    OriginProbe* probe = OriginProbe::start(
+        context.loop, context.runtime.origin_address, config.connect_timeout,
+        [&exchange, origin](std::string error) {
+            if (error.empty())
+                return exchange.respond(text_response(200, "ready; origin " + origin));
+            exchange.respond(
+                text_response(503, "not ready: origin " + origin + " unreachable: " + error));
+        });
+    exchange.on_abandon([probe] { probe->cancel(); });
+}
+
+void metrics(AdminExchange& exchange) {
+    AdminResponse response;
+    response.content_type = kPrometheusContentType;
+    response.body = format_prometheus(collect(exchange.context()));
+    exchange.respond(std::move(response));
+}
+
+void stats(AdminExchange& exchange) {
+    AdminResponse response;
+    response.content_type = "application/json";
+    response.body = format_stats_json(collect(exchange.context()));
+    exchange.respond(std::move(response));
+}
+
+// The endpoints. A GET row answers HEAD too; a path in the table with another method gets
+// a 405 with Allow; any other path a 404.
+//
+// To add a mutating endpoint (POST /purge, ...): write `void handler(AdminExchange&)` here
+// and add one row with `mutating = true`. The connection checks the bearer token before it
+// calls the handler (401 without or with a wrong token, 403 with none configured), so the
+// handler never sees a refused request. It runs on the admin thread: it may use the store
+// (thread-safe) and count into exchange.context().counters (e.g. count_purge()), the admin
+// thread's own block, but must not touch a worker's loop.
+constexpr std::array kRoutes = {
+    Route{http::Method::get, "/healthz", false, healthz},
+    Route{http::Method::get, "/readyz", false, readyz},
+    Route{http::Method::get, "/metrics", false, metrics},
+    Route{http::Method::get, "/stats", false, stats},
+};
+
+}  // namespace
+
+std::span<const Route> admin_routes() noexcept { return kRoutes; }
+
+}  // namespace cachet::admin

@@ -1,0 +1,138 @@
+#include "admin/prometheus.hpp"
+
+#include <cstdio>
+
+namespace cachet::admin {
+namespace {
+
+class Writer {
+public:
+    explicit Writer(std::string& out) : out_(out) {}
+
+    void family(std::string_view name, std::string_view type, std::string_view help) {
+        out_.append("# HELP ").append(name).append(" ").append(help).append("\n");
+        out_.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+    }
+    void sample(std::string_view name, std::string_view labels, std::uint64_t value) {
+        line(name, labels);
+        out_.append(std::to_string(value)).append("\n");
+    }
+    void sample_signed(std::string_view name, std::string_view labels, std::int64_t value) {
+        line(name, labels);
+        out_.append(std::to_string(value)).append("\n");
+    }
+    void sample_double(std::string_view name, std::string_view labels, double value) {
+        line(name, labels);
+        char text[32];
+        std::snprintf(text, sizeof text, "%.6f", value);
+        out_.append(text).append("\n");
+    }
+
+private:
+    void line(std::string_view name, std::string_view labels) {
+        out_.append(name);
+        if (!labels.empty()) out_.append("{").append(labels).append("}");
+        out_.append(" ");
+    }
+    std::string& out_;
+};
+
+std::string label(std::string_view name, std::string_view value) {
+    return std::string(name) + "=\"" + escape_label_value(value) + "\"";
+}
+
+std::string seconds_text(std::uint64_t micros) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", static_cast<double>(micros) / 1e6);
+    return text;
+}
+
+}  // namespace
+
+std::string escape_label_value(std::string_view value) {
+    std::string out;
+    out.reserve(value.size());
+    for (char c : value) {
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::string format_prometheus(const Snapshot& s) {
+    std::string out;
+    out.reserve(4096);
+    Writer w(out);
+    const std::string origin = label("origin", s.origin);
+
+    w.family("cachet_requests_total", "counter",
+             "Client requests answered, by how the response came about.");
+    for (std::size_t i = 0; i < kCacheStatusCount; ++i) {
+        w.sample("cachet_requests_total", label("cache_status", name(static_cast<CacheStatus>(i))),
+                 s.requests[i]);
+    }
+    w.family("cachet_origin_requests_total", "counter", "Requests sent to the origin.");
+    w.sample("cachet_origin_requests_total", origin, s.origin_requests);
+    w.family("cachet_origin_errors_total", "counter", "Origin exchanges that failed, by reason.");
+    for (std::size_t i = 0; i < kErrcCount; ++i) {
+        auto e = static_cast<Errc>(i);
+        if (e == Errc::bad_request || e == Errc::header_too_large || e == Errc::key_too_long)
+            continue;  // client-side reasons, never an origin's
+        w.sample("cachet_origin_errors_total", origin + "," + label("reason", name(e)),
+                 s.origin_errors[i]);
+    }
+    w.family("cachet_origin_response_seconds", "histogram",
+             "Time from sending a request to the origin to its response head.");
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < kLatencyBuckets; ++i) {
+        cumulative += s.origin_latency[i];
+        const std::string le =
+            i < kLatencyBoundsUs.size() ? seconds_text(kLatencyBoundsUs[i]) : "+Inf";
+        w.sample("cachet_origin_response_seconds_bucket", origin + "," + label("le", le),
+                 cumulative);
+    }
+    w.sample_double("cachet_origin_response_seconds_sum", origin,
+                    static_cast<double>(s.origin_latency_sum_us) / 1e6);
+    w.sample("cachet_origin_response_seconds_count", origin, cumulative);
+
+    w.family("cachet_client_received_bytes_total", "counter", "Bytes read from client sockets.");
+    w.sample("cachet_client_received_bytes_total", "", s.client_received_bytes);
+    w.family("cachet_client_sent_bytes_total", "counter",
+             "Bytes of responses handed to client sockets.");
+    w.sample("cachet_client_sent_bytes_total", "", s.client_sent_bytes);
+    w.family("cachet_coalesced_waiters_total", "counter",
+             "Misses that waited for another request's origin fetch instead of making their own.");
+    w.sample("cachet_coalesced_waiters_total", "", s.coalesced_waiters);
+    w.family("cachet_open_connections", "gauge", "Open TCP connections, by side.");
+    w.sample_signed("cachet_open_connections", label("side", "client"), s.client_connections);
+    w.sample_signed("cachet_open_connections", label("side", "origin"), s.origin_connections);
+
+    w.family("cachet_store_entries", "gauge", "Responses held in the store.");
+    w.sample("cachet_store_entries", "", s.store_entries);
+    w.family("cachet_store_bytes", "gauge",
+             "Bytes charged to the store's budget (allocator size classes).");
+    w.sample("cachet_store_bytes", "", s.store_bytes);
+    w.family("cachet_store_budget_bytes", "gauge", "The store's memory budget (--cache-size).");
+    w.sample("cachet_store_budget_bytes", "", s.store_budget_bytes);
+    w.family("cachet_store_evictions_total", "counter",
+             "Entries dropped to stay within the budget.");
+    w.sample("cachet_store_evictions_total", "", s.store_evictions);
+    w.family("cachet_purges_total", "counter", "Entries removed by POST /purge.");
+    w.sample("cachet_purges_total", "", s.purges);
+    w.family("cachet_process_resident_memory_bytes", "gauge",
+             "Resident memory of the process (/proc/self/statm).");
+    w.sample("cachet_process_resident_memory_bytes", "", s.resident_memory_bytes);
+    w.family("cachet_workers", "gauge", "Worker threads.");
+    w.sample("cachet_workers", "", s.workers);
+    w.family("cachet_ready", "gauge", "1 while every worker accepts connections, else 0.");
+    w.sample("cachet_ready", "", s.ready ? 1 : 0);
+    return out;
+}
+
+}  // namespace cachet::admin

@@ -1,0 +1,59 @@
+#include "admin/snapshot.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace cachet::admin {
+namespace {
+
+std::uint64_t read(const Counter& c) noexcept { return c.load(std::memory_order_relaxed); }
+
+}  // namespace
+
+void add_counters(Snapshot& s, const WorkerCounters& c) noexcept {
+    for (std::size_t i = 0; i < kCacheStatusCount; ++i) s.requests[i] += read(c.requests[i]);
+    s.client_received_bytes += read(c.client_received_bytes);
+    s.client_sent_bytes += read(c.client_sent_bytes);
+    s.coalesced_waiters += read(c.coalesced_waiters);
+    s.origin_requests += read(c.origin_requests);
+    for (std::size_t i = 0; i < kErrcCount; ++i) s.origin_errors[i] += read(c.origin_errors[i]);
+    for (std::size_t i = 0; i < kLatencyBuckets; ++i)
+        s.origin_latency[i] += read(c.origin_latency[i]);
+    s.origin_latency_sum_us += read(c.origin_latency_sum_us);
+    s.purges += read(c.purges);
+    s.client_connections += c.client_connections.load(std::memory_order_relaxed);
+    s.origin_connections += c.origin_connections.load(std::memory_order_relaxed);
+}
+
+std::uint64_t resident_memory_bytes() noexcept {
+    std::FILE* f = std::fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    unsigned long long size = 0, resident = 0;
+    int n = std::fscanf(f, "%llu %llu", &size, &resident);
+    std::fclose(f);
+    if (n != 2) return 0;
+    return resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+double latency_quantile(const Snapshot& s, double q) noexcept {
+    std::uint64_t total = 0;
+    for (auto n : s.origin_latency) total += n;
+    if (total == 0) return 0;
+    const double rank = q * static_cast<double>(total);
+    std::uint64_t below = 0;
+    for (std::size_t i = 0; i < kLatencyBuckets; ++i) {
+        const std::uint64_t n = s.origin_latency[i];
+        if (n > 0 && static_cast<double>(below + n) >= rank) {
+            const double lower = i == 0 ? 0 : static_cast<double>(kLatencyBoundsUs[i - 1]);
+            if (i == kLatencyBoundsUs.size()) return lower / 1e6;  // +Inf: the last bound
+            const double upper = static_cast<double>(kLatencyBoundsUs[i]);
+            const double within = (rank - static_cast<double>(below)) / static_cast<double>(n);
+            return (lower + (upper - lower) * within) / 1e6;
+        }
+        below += n;
+    }
+    return static_cast<double>(kLatencyBoundsUs.back()) / 1e6;
+}
+
+}  // namespace cachet::admin

@@ -1,0 +1,48 @@
+#pragma once
+// The figures /metrics and /stats report, summed over every counter block when asked, with
+// the store's and the process's own. Plain data: the formatters are pure functions of it.
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "admin/counters.hpp"
+
+namespace cachet::admin {
+
+struct Snapshot {
+    std::string origin;  // the origin's label: its authority as configured
+    std::array<std::uint64_t, kCacheStatusCount> requests{};
+    std::uint64_t client_received_bytes = 0;
+    std::uint64_t client_sent_bytes = 0;
+    std::uint64_t coalesced_waiters = 0;
+    std::uint64_t origin_requests = 0;
+    std::array<std::uint64_t, kErrcCount> origin_errors{};
+    std::array<std::uint64_t, kLatencyBuckets> origin_latency{};  // per bucket, not cumulative
+    std::uint64_t origin_latency_sum_us = 0;
+    std::uint64_t purges = 0;
+    std::int64_t client_connections = 0;
+    std::int64_t origin_connections = 0;
+    std::uint64_t store_entries = 0;
+    std::uint64_t store_bytes = 0;
+    std::uint64_t store_budget_bytes = 0;
+    std::uint64_t store_evictions = 0;
+    std::uint64_t resident_memory_bytes = 0;
+    unsigned workers = 0;
+    bool ready = false;
+
+    std::uint64_t requests_of(CacheStatus s) const noexcept {
+        return requests[static_cast<std::size_t>(s)];
+    }
+};
+
+// Adds one block's counters (read relaxed) to the snapshot.
+void add_counters(Snapshot& snapshot, const WorkerCounters& counters) noexcept;
+
+// The process's resident set from /proc/self/statm; 0 when it cannot be read.
+std::uint64_t resident_memory_bytes() noexcept;
+
+// The latency quantile q (0..1) estimated from the histogram, in seconds (linear within
+// a bucket, as Prometheus' histogram_quantile does); 0 with no observations.
+double latency_quantile(const Snapshot& snapshot, double q) noexcept;
+
+}  // namespace cachet::admin

@@ -1,0 +1,107 @@
+#include "admin/stats_json.hpp"
+
+#include <cstdio>
+
+namespace cachet::admin {
+namespace {
+
+void put_string(std::string& out, std::string_view text) {
+    out += '"';
+    for (char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            char esc[8];
+            std::snprintf(esc, sizeof esc, "\\u%04x", c);
+            out += esc;
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+void put_key(std::string& out, std::string_view key) {
+    if (out.back() != '{') out += ',';
+    put_string(out, key);
+    out += ':';
+}
+
+void put(std::string& out, std::string_view key, std::uint64_t value) {
+    put_key(out, key);
+    out += std::to_string(value);
+}
+
+void put_signed(std::string& out, std::string_view key, std::int64_t value) {
+    put_key(out, key);
+    out += std::to_string(value);
+}
+
+void put_double(std::string& out, std::string_view key, double value) {
+    put_key(out, key);
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6f", value);
+    out += text;
+}
+
+}  // namespace
+
+std::string format_stats_json(const Snapshot& s) {
+    std::string out = "{";
+    out.reserve(1024);
+    put_key(out, "ready");
+    out += s.ready ? "true" : "false";
+    put(out, "workers", s.workers);
+    put_key(out, "requests");
+    out += '{';
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < kCacheStatusCount; ++i) {
+        put(out, name(static_cast<CacheStatus>(i)), s.requests[i]);
+        total += s.requests[i];
+    }
+    out += '}';
+    put(out, "requests_total", total);
+    put(out, "client_received_bytes", s.client_received_bytes);
+    put(out, "client_sent_bytes", s.client_sent_bytes);
+    put(out, "coalesced_waiters", s.coalesced_waiters);
+    put_key(out, "open_connections");
+    out += '{';
+    put_signed(out, "client", s.client_connections);
+    put_signed(out, "origin", s.origin_connections);
+    out += '}';
+    put_key(out, "origin");
+    out += '{';
+    put_key(out, "name");
+    put_string(out, s.origin);
+    put(out, "requests", s.origin_requests);
+    put_key(out, "errors");
+    out += '{';
+    for (std::size_t i = 0; i < kErrcCount; ++i) {
+        auto e = static_cast<Errc>(i);
+        if (e == Errc::bad_request || e == Errc::header_too_large || e == Errc::key_too_long)
+            continue;
+        put(out, name(e), s.origin_errors[i]);
+    }
+    out += '}';
+    std::uint64_t count = 0;
+    for (auto n : s.origin_latency) count += n;
+    put(out, "responses", count);
+    put_double(out, "response_seconds_sum", static_cast<double>(s.origin_latency_sum_us) / 1e6);
+    put_double(out, "response_seconds_p50", latency_quantile(s, 0.5));
+    put_double(out, "response_seconds_p99", latency_quantile(s, 0.99));
+    out += '}';
+    put_key(out, "store");
+    out += '{';
+    put(out, "entries", s.store_entries);
+    put(out, "bytes", s.store_bytes);
+    put(out, "budget_bytes", s.store_budget_bytes);
+    put(out, "evictions", s.store_evictions);
+    out += '}';
+    put(out, "purges", s.purges);
+    put(out, "resident_memory_bytes", s.resident_memory_bytes);
+    out += "}\n";
+    return out;
+}
+
+}  // namespace cachet::admin
