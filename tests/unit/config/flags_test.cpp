@@ -144,3 +144,23 @@ TEST_CASE("--admin takes HOST:PORT or off, and --admin-token its environment var
     REQUIRE(env.has_value());
     CHECK(env->config.admin_token == "from-env");
 }
+
+TEST_CASE("--purge-tag-header takes one or more field names, Surrogate-Key by default") {
+    auto defaults = parse({"--origin", "http://127.0.0.1:9000"});
+    REQUIRE(defaults);
+    CHECK(defaults->config.purge_tag_headers == std::vector<std::string>{"Surrogate-Key"});
+
+    auto two = parse(
+        {"--origin", "http://127.0.0.1:9000", "--purge-tag-header", "Surrogate-Key, Cache-Tag"});
+    REQUIRE(two);
+    CHECK(two->config.purge_tag_headers == std::vector<std::string>{"Surrogate-Key", "Cache-Tag"});
+
+    auto env = parse({"--origin", "http://127.0.0.1:9000"}, [](const char* name) -> const char* {
+        return std::strcmp(name, "CACHET_PURGE_TAG_HEADER") == 0 ? "Cache-Tag" : nullptr;
+    });
+    REQUIRE(env);
+    CHECK(env->config.purge_tag_headers == std::vector<std::string>{"Cache-Tag"});
+
+    CHECK_FALSE(parse({"--origin", "http://127.0.0.1:9000", "--purge-tag-header", "a b"}));
+    CHECK_FALSE(parse({"--origin", "http://127.0.0.1:9000", "--purge-tag-header", "a,,b"}));
+}
