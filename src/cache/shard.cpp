@@ -163,6 +163,7 @@ void Shard::link_locked(Entry* e, Seconds now, Budget& budget,
     ++entries_;
     bytes_ += charge;
     budget.charged.fetch_add(charge, std::memory_order_relaxed);
+    // Under the lock, on the insert (miss) path: a map node, and a membership per tag.
     index_.add(e, tags);
 }
 
