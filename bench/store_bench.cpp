@@ -1,9 +1,11 @@
-// Store micro-benchmark: lookups and inserts per second by thread count and mix, then the
-// memory each entry costs beyond its body.
+// Store micro-benchmark: lookups and inserts per second by thread count and mix, the
+// memory each entry costs beyond its body, and purges by prefix and by tag among a million
+// entries (cache/purge.hpp): how long each takes and what its indexes cost per entry.
 //
 //   meson setup build-store-rel -Dbuildtype=release
 //   ninja -C build-store-rel bench/cachet-store-bench
 //   ./build-store-rel/bench/cachet-store-bench [--seconds 1] [--threads 1,2] [--entries 1000000]
+//       [--purge-entries 1000000]
 //
 // Keys are built and hashed beforehand: this measures the store (shard lock, table, LRU,
 // reference count, and for inserts the entry's allocation), not build_key.
@@ -20,6 +22,7 @@
 
 #include "cache/entry.hpp"
 #include "cache/key.hpp"
+#include "cache/purge.hpp"
 #include "cache/store.hpp"
 
 using namespace cachet;
@@ -36,6 +39,7 @@ struct Options {
     double seconds = 1.0;
     std::vector<int> threads{1, 2};
     std::size_t overhead_entries = 1'000'000;
+    std::size_t purge_entries = 1'000'000;
 };
 
 // One cache line per key, hash beside it: in the proxy the key was just built in the
@@ -203,10 +207,11 @@ void report_overhead(std::size_t entries) {
     double small_class = charged - static_cast<double>(body_bytes);
     double shared = static_cast<double>(stats.shared_head_bytes) / n;
     double table = static_cast<double>(stats.table_bytes) / n;
+    double index = static_cast<double>(stats.index_bytes) / n;
     std::printf(
         "memory: %zu entries, body %zu B, key %.1f B, head %zu B (%.1f B of it the entry's own)\n",
         stats.entries, body_bytes, key_avg, head.size(), own_avg);
-    std::printf("  beyond body, all told:  %6.1f B/entry\n", small_class + shared + table);
+    std::printf("  beyond body, all told:  %6.1f B/entry\n", small_class + shared + table + index);
     std::printf(
         "    entry block:          %6.1f B  (size class for %.1f B: header %zu + key + own head)\n",
         small_class, small_asked, sizeof(Entry));
@@ -214,9 +219,90 @@ void report_overhead(std::size_t entries) {
                 stats.shared_head_blocks, stats.shared_head_bytes);
     std::printf("    hash table slot:      %6.1f B  (%zu B of buckets, not charged)\n", table,
                 stats.table_bytes);
+    std::printf("    purge index (by path): %5.1f B  (%zu B, not charged)\n", index,
+                stats.index_bytes);
     std::printf("  RSS growth:             %6.1f B/entry (%.1f beyond the body)\n",
                 static_cast<double>(rss_after - rss_before) / n,
                 static_cast<double>(rss_after - rss_before) / n - static_cast<double>(body_bytes));
+}
+
+// Purges among `entries` entries of one host, each tagged "g<i/1000> h<i/100000>" in
+// Surrogate-Key: a prefix or a tag matches 1,000 entries, or 100,000. Small bodies: the
+// purge's cost is the index's and the unlinking, not the bodies' memory.
+void report_purge(std::size_t entries) {
+    Store store({.budget_bytes = std::size_t{64} << 30, .shard_count = 64});
+    char target[64];
+    char tagged_head[512];
+    KeyBuffer buffer;
+    std::size_t tagged_bytes = 0;
+    for (std::size_t i = 0; i < entries; ++i) {
+        std::snprintf(target, sizeof target, "/img/%08zu.jpg?v=3", i);
+        auto key = build_key(buffer, http::Method::get, "cdn.example.com", target);
+        if (!key) std::abort();
+        int n = std::snprintf(tagged_head, sizeof tagged_head, "%.*sSurrogate-Key: g%zu h%zu\r\n",
+                              static_cast<int>(head.size()), head.data(), i / 1000, i / 100000);
+        Entry::Spec spec;
+        spec.key = *key;
+        spec.hash = buffer.hash;
+        spec.head = std::string_view(tagged_head, static_cast<std::size_t>(n));
+        spec.body_size = 16;
+        spec.freshness = {now, 0, 3600, now + 3600};
+        EntryRef entry = Entry::create(spec, store.shared_heads());
+        std::memset(entry->body_data(), 'b', 16);
+        store.insert(std::move(entry), now);
+    }
+    StoreStats stats = store.stats();
+    tagged_bytes = stats.index_bytes;
+    std::printf("\npurge: %zu entries, 2 tags each (1,000 and 100,000 entries per tag)\n",
+                stats.entries);
+    std::printf("  index: %.1f B/entry (path index and tags; not charged to the budget)\n",
+                static_cast<double>(tagged_bytes) / static_cast<double>(stats.entries));
+
+    struct Case {
+        const char* name;
+        PurgeRequest request;
+    };
+    const Case cases[] = {
+        {"url, one entry",
+         {.by = PurgeBy::url, .url = "http://cdn.example.com/img/00000007.jpg?v=3"}},
+        {"prefix, host given, 1,000",
+         {.by = PurgeBy::prefix, .host = "cdn.example.com", .path = "/img/00001"}},
+        {"prefix, any host, 1,000", {.by = PurgeBy::prefix, .path = "/img/00002"}},
+        {"tag, 1,000", {.by = PurgeBy::tag, .tag = "g5"}},
+        {"soft prefix, 1,000", {.by = PurgeBy::prefix, .path = "/img/00003", .soft = true}},
+        {"soft tag, 1,000", {.by = PurgeBy::tag, .tag = "g9", .soft = true}},
+        {"prefix, host given, 100,000",
+         {.by = PurgeBy::prefix, .host = "cdn.example.com", .path = "/img/002"}},
+        {"tag, 100,000", {.by = PurgeBy::tag, .tag = "h5"}},
+        {"soft prefix, 100,000", {.by = PurgeBy::prefix, .path = "/img/007", .soft = true}},
+        {"soft tag, 100,000", {.by = PurgeBy::tag, .tag = "h8", .soft = true}},
+        {"tag, none stored", {.by = PurgeBy::tag, .tag = "absent"}},
+    };
+    for (const Case& c : cases) {
+        auto match = normalise(c.request);
+        if (!match) std::abort();
+        auto start = Clock::now();
+        std::size_t count = store.purge(*match, now + 1);
+        double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        std::printf("  %-30s %7zu entries  %9.3f ms\n", c.name, count, ms);
+    }
+
+    // The path index alone, for a store whose responses carry no tags.
+    Store untagged({.budget_bytes = std::size_t{64} << 30, .shard_count = 64, .tag_headers = {}});
+    for (std::size_t i = 0; i < entries; ++i) {
+        std::snprintf(target, sizeof target, "/img/%08zu.jpg?v=3", i);
+        auto key = build_key(buffer, http::Method::get, "cdn.example.com", target);
+        if (!key) std::abort();
+        Entry::Spec spec;
+        spec.key = *key;
+        spec.hash = buffer.hash;
+        spec.head = head;
+        spec.freshness = {now, 0, 3600, now + 3600};
+        untagged.insert(Entry::create(spec, untagged.shared_heads()), now);
+    }
+    StoreStats plain = untagged.stats();
+    std::printf("  index without tags: %.1f B/entry\n",
+                static_cast<double>(plain.index_bytes) / static_cast<double>(plain.entries));
 }
 
 std::vector<int> parse_list(std::string_view text) {
@@ -242,12 +328,14 @@ bool parse_options(int argc, char** argv, Options& options) {
             options.threads = parse_list(value);
         } else if (flag == "--entries") {
             options.overhead_entries = std::strtoull(argv[i + 1], nullptr, 10);
+        } else if (flag == "--purge-entries") {
+            options.purge_entries = std::strtoull(argv[i + 1], nullptr, 10);
         } else {
             return false;
         }
     }
     return argc % 2 == 1 && options.seconds > 0 && !options.threads.empty() &&
-           options.overhead_entries > 0;
+           options.overhead_entries > 0 && options.purge_entries >= 1000;
 }
 
 }  // namespace
@@ -256,10 +344,11 @@ int main(int argc, char** argv) {
     Options options;
     if (!parse_options(argc, argv, options)) {
         std::fprintf(stderr,
-                     "usage: %s [--seconds S] [--threads 1,2] [--entries N]\n"
+                     "usage: %s [--seconds S] [--threads 1,2] [--entries N] [--purge-entries N]\n"
                      "  --seconds  time per case (default 1)\n"
                      "  --threads  thread counts to run (default 1,2)\n"
-                     "  --entries  entries for the memory overhead report (default 1000000)\n",
+                     "  --entries  entries for the memory overhead report (default 1000000)\n"
+                     "  --purge-entries  entries among which purges are timed (default 1000000)\n",
                      argv[0]);
         return 2;
     }
@@ -276,5 +365,6 @@ int main(int argc, char** argv) {
     for (const Mix& mix : mixes) {
         for (int threads : options.threads) run_case(options, keys, mix, threads);
     }
+    report_purge(options.purge_entries);
     return 0;
 }

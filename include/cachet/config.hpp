@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "util/time.hpp"
 
@@ -37,6 +38,9 @@ struct Config {
     std::string admin_host = "127.0.0.1";
     std::uint16_t admin_port = 9091;  // 0 = any free port (printed when listening)
     std::string admin_token;          // empty: mutating admin endpoints are refused (403)
+    // Response fields whose values (space- or comma-separated) tag the stored entry for
+    // purges by tag.
+    std::vector<std::string> purge_tag_headers{"Surrogate-Key"};
 };
 
 }  // namespace cachet

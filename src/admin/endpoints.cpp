@@ -1,11 +1,13 @@
 // The admin API's endpoints: the route table and its handlers. Handlers run on the admin
 // thread; they read the workers' counter blocks and the store, never a worker's loop.
 #include <array>
+#include <ctime>
 
 #include "admin/dashboard.hpp"
 #include "admin/exchange.hpp"
 #include "admin/origin_probe.hpp"
 #include "admin/prometheus.hpp"
+#include "admin/purge_body.hpp"
 #include "admin/routes.hpp"
 #include "admin/stats_json.hpp"
 #include "server/runtime.hpp"
@@ -82,6 +84,25 @@ void dashboard(AdminExchange& exchange) {
     exchange.respond(std::move(response));
 }
 
+// POST /purge (admin/purge_body.hpp): drops the entries the body names, or with "soft" ends
+// their freshness now; answers {"purged":N} and counts N in cachet_purges_total. The store
+// is thread-safe and the purge takes one shard lock at a time, so the workers' hits wait
+// at most for one shard's matches.
+void purge(AdminExchange& exchange) {
+    auto match = parse_purge_body(exchange.request().body);
+    if (!match) return exchange.respond(text_response(400, match.error()));
+    // The workers' clock (util/loop_clock.hpp): a soft purge's "now" is their now.
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+    AdminContext& context = exchange.context();
+    const std::size_t purged = context.runtime.store.purge(*match, ts.tv_sec);
+    context.counters.count_purge(purged);
+    AdminResponse response;
+    response.content_type = "application/json";
+    response.body = purge_response_json(purged);
+    exchange.respond(std::move(response));
+}
+
 // The endpoints. A GET row answers HEAD too; a path in the table with another method gets
 // a 405 with Allow; any other path a 404.
 //
@@ -97,6 +118,7 @@ constexpr std::array kRoutes = {
     Route{http::Method::get, "/readyz", false, readyz},
     Route{http::Method::get, "/metrics", false, metrics},
     Route{http::Method::get, "/stats", false, stats},
+    Route{http::Method::post, "/purge", true, purge},
 };
 
 }  // namespace

@@ -63,7 +63,7 @@ EntryRef Entry::allocate(const Spec& spec, std::string_view own_head, SharedHead
     e->hash_ = spec.hash;
     e->response_time_ = stored_seconds(spec.freshness.response_time);
     e->initial_age_ = stored_seconds(spec.freshness.initial_age);
-    e->lifetime_ = stored_seconds(spec.freshness.lifetime);
+    e->lifetime_.store(stored_seconds(spec.freshness.lifetime), std::memory_order_relaxed);
     e->keep_until_ = stored_seconds(spec.freshness.keep_until);
     e->stale_ = spec.stale;
     e->shared_head_ = std::move(shared);
@@ -89,6 +89,14 @@ std::size_t Entry::charge() const noexcept {
     std::size_t bytes = malloc_usable_size(const_cast<Entry*>(this));
     if (body_ != nullptr) bytes += malloc_usable_size(body_);
     return bytes;
+}
+
+void Entry::expire(Seconds now) noexcept {
+    const std::uint32_t ends = stored_seconds(age(now));
+    std::uint32_t lifetime = lifetime_.load(std::memory_order_relaxed);
+    // Two purges may race: each only lowers it, so the lower value wins.
+    while (ends < lifetime &&
+           !lifetime_.compare_exchange_weak(lifetime, ends, std::memory_order_relaxed)) {}
 }
 
 std::string_view Entry::key() const noexcept { return {payload(this), key_size_}; }

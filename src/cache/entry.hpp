@@ -83,12 +83,12 @@ public:
     // which may answer a Range inside them and nothing else.
     bool is_partial() const noexcept { return status_ == 206; }
     Freshness freshness() const noexcept {
-        return {response_time_, initial_age_, lifetime_, keep_until_};
+        return {response_time_, initial_age_, lifetime(), keep_until_};
     }
     const StaleRules& stale_rules() const noexcept { return stale_; }
     // Seconds past the end of freshness (0 while fresh).
     Seconds staleness(Seconds now) const noexcept {
-        Seconds over = age(now) - lifetime_;
+        Seconds over = age(now) - lifetime();
         return over > 0 ? over : 0;
     }
     // Bytes this entry costs the budget: its allocations' size classes (the shared head
@@ -100,7 +100,14 @@ public:
         Seconds resident = now - Seconds{response_time_};
         return Seconds{initial_age_} + (resident > 0 ? resident : 0);
     }
-    bool fresh(Seconds now) const noexcept { return Seconds{lifetime_} > age(now); }
+    bool fresh(Seconds now) const noexcept { return lifetime() > age(now); }
+
+    // A soft purge (cache/purge.hpp): the freshness lifetime ends at `now` (RFC 9111 §4.2.1:
+    // current_age = lifetime from then on), so the entry is stale from `now` with its
+    // stale-while-revalidate / stale-if-error windows counted from `now`, its validators
+    // kept. It only ever shortens the lifetime (an entry already stale stays as it is).
+    // Safe while other threads read the entry: see lifetime_.
+    void expire(Seconds now) noexcept;
 
     void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
     void release() noexcept {
@@ -113,6 +120,7 @@ private:
     ~Entry() = default;
     static EntryRef allocate(const Spec& spec, std::string_view own_head, SharedHeadRef shared);
     static void destroy(Entry* e) noexcept;
+    Seconds lifetime() const noexcept { return Seconds{lifetime_.load(std::memory_order_relaxed)}; }
     static std::uint32_t stored_seconds(Seconds s) noexcept {
         constexpr Seconds last = std::numeric_limits<std::uint32_t>::max();
         return static_cast<std::uint32_t>(s < 0 ? 0 : s > last ? last : s);
@@ -130,7 +138,13 @@ private:
     Entry* bucket_next_ = nullptr;  // shard-owned, guarded by the shard's mutex
     std::uint32_t response_time_ = 0;
     std::uint32_t initial_age_ = 0;
-    std::uint32_t lifetime_ = 0;
+    // The one field of a sealed entry that changes: a soft purge shortens it (expire()).
+    // An atomic rather than a copy of the entry marked stale, so a soft purge of 100,000
+    // entries allocates and copies nothing, and readers holding the entry (a hit being
+    // written, a stale stand-in) see it without a lock. Relaxed: it orders nothing else,
+    // and a relaxed 32-bit load is the same plain `mov` as before on x86-64 and AArch64,
+    // so fresh() on the hit path costs what it did.
+    std::atomic<std::uint32_t> lifetime_{0};
     std::uint32_t keep_until_ = 0;
     std::uint32_t promoted_at_ = 0;  // shard-owned: last LRU promotion (rate-limited)
     std::uint32_t own_head_size_ = 0;

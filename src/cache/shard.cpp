@@ -45,7 +45,8 @@ EntryRef Shard::lookup(std::string_view key, std::uint64_t hash, Seconds now, Bu
     return {};
 }
 
-bool Shard::insert(EntryRef entry, Seconds now, Budget& budget) {
+bool Shard::insert(EntryRef entry, Seconds now, Budget& budget,
+                   std::span<const std::string_view> tags) {
     Entry* e = entry.detach();  // becomes the store's reference
     Entry* dropped = nullptr;
     {
@@ -64,7 +65,7 @@ bool Shard::insert(EntryRef entry, Seconds now, Budget& budget) {
             }
             unlink_locked(old, budget, dropped);
         }
-        link_locked(e, now, budget);
+        link_locked(e, now, budget, tags);
         while (budget.exceeded() && lru_tail_ != e) {
             unlink_locked(lru_tail_, budget, dropped);
             ++evictions_;
@@ -98,6 +99,31 @@ bool Shard::erase(std::string_view key, std::uint64_t hash, Budget& budget) {
     return true;
 }
 
+std::size_t Shard::purge(const PurgeMatch& match, Seconds now, Budget& budget) {
+    std::vector<Entry*> matched;  // a purge's allocation, off the request paths
+    Entry* dropped = nullptr;
+    std::size_t count = 0;
+    {
+        std::lock_guard lock(mutex_);
+        switch (match.by) {
+        case PurgeBy::url: index_.match_url(match.url, matched); break;
+        case PurgeBy::prefix: index_.match_prefix(match.host, match.prefix, matched); break;
+        case PurgeBy::tag: index_.match_tag(match.tag, matched); break;
+        }
+        for (Entry* e : matched) {
+            if (!match.soft) {
+                unlink_locked(e, budget, dropped);
+                ++count;
+            } else if (!e->is_vary_marker()) {
+                e->expire(now);
+                ++count;
+            }
+        }
+    }
+    release_all(dropped);
+    return count;
+}
+
 StoreStats Shard::stats() const {
     std::lock_guard lock(mutex_);
     StoreStats s;
@@ -106,6 +132,7 @@ StoreStats Shard::stats() const {
     s.evictions = evictions_;
     s.expirations = expirations_;
     s.table_bytes = bucket_count_ * sizeof(Entry*);
+    s.index_bytes = index_.bytes();
     return s;
 }
 
@@ -117,7 +144,8 @@ Entry* Shard::find_locked(std::string_view key, std::uint64_t hash) const noexce
     return nullptr;
 }
 
-void Shard::link_locked(Entry* e, Seconds now, Budget& budget) {
+void Shard::link_locked(Entry* e, Seconds now, Budget& budget,
+                        std::span<const std::string_view> tags) {
     if (entries_ >= bucket_count_) grow_locked();
 
     Entry** bucket = bucket_locked(e->hash_);
@@ -135,6 +163,8 @@ void Shard::link_locked(Entry* e, Seconds now, Budget& budget) {
     ++entries_;
     bytes_ += charge;
     budget.charged.fetch_add(charge, std::memory_order_relaxed);
+    // Under the lock, on the insert (miss) path: a map node, and a membership per tag.
+    index_.add(e, tags);
 }
 
 void Shard::unlink_locked(Entry* e, Budget& budget, Entry*& dropped) noexcept {
@@ -162,6 +192,7 @@ void Shard::unlink_locked(Entry* e, Budget& budget, Entry*& dropped) noexcept {
     --entries_;
     bytes_ -= charge;
     budget.charged.fetch_sub(charge, std::memory_order_relaxed);
+    index_.remove(e);
 
     // Out of its chain, bucket_next_ is free to thread the list of entries to release.
     e->bucket_next_ = dropped;

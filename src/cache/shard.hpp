@@ -13,14 +13,22 @@
 //   a reader still uses.
 // - bytes_ is the sum of linked entries' charges; the same amounts are added to and taken
 //   from the store-wide Budget, whose total is therefore the sum over shards.
+// - index_ holds exactly the linked entries (and the tags they were linked with): link_locked
+//   adds, unlink_locked removes, so insert, erase, eviction and expiry all keep it. Lookups
+//   never read it. Its bytes are reported (StoreStats::index_bytes), not charged to the
+//   Budget, like the bucket arrays.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "cache/budget.hpp"
 #include "cache/entry.hpp"
+#include "cache/purge.hpp"
+#include "cache/purge_index.hpp"
 #include "cache/store.hpp"
 #include "util/time.hpp"
 
@@ -41,17 +49,22 @@ public:
     // A partial entry never replaces a complete one still in its keep_until (RFC 9111 §3.3:
     // the complete response answers every range the partial one could): returns false and
     // keeps the stored one.
-    bool insert(EntryRef entry, Seconds now, Budget& budget);
+    // `tags`: what the response was tagged with (cache/purge_index.hpp), for tag purges.
+    bool insert(EntryRef entry, Seconds now, Budget& budget,
+                std::span<const std::string_view> tags = {});
     // Evicts from the LRU tail while the budget is exceeded (or the shard is empty), for an
     // insert into another shard.
     void evict(Budget& budget);
     bool erase(std::string_view key, std::uint64_t hash, Budget& budget);
+    // Drops (or, soft, expires at `now`) the entries that `match` selects; returns how many:
+    // vary markers are counted when dropped, and never expired (they are never served).
+    std::size_t purge(const PurgeMatch& match, Seconds now, Budget& budget);
     // This shard's share of the store's stats.
     StoreStats stats() const;
 
 private:
     Entry* find_locked(std::string_view key, std::uint64_t hash) const noexcept;
-    void link_locked(Entry* e, Seconds now, Budget& budget);
+    void link_locked(Entry* e, Seconds now, Budget& budget, std::span<const std::string_view> tags);
     // Removes e from its chain and the LRU list; the store's reference passes to `dropped`.
     void unlink_locked(Entry* e, Budget& budget, Entry*& dropped) noexcept;
     void promote_locked(Entry* e, Seconds now) noexcept;
@@ -71,6 +84,7 @@ private:
     Entry* lru_tail_ = nullptr;  // next to evict
     std::uint64_t evictions_ = 0;
     std::uint64_t expirations_ = 0;
+    PurgeIndex index_;
 };
 
 }  // namespace cachet::cache

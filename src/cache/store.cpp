@@ -3,6 +3,7 @@
 #include <bit>
 #include <utility>
 
+#include "cache/purge_index.hpp"
 #include "cache/shard.hpp"
 
 namespace cachet::cache {
@@ -16,7 +17,8 @@ std::size_t round_shard_count(std::size_t requested) noexcept {
 }  // namespace
 
 Store::Store(Options options)
-    : shard_count_(round_shard_count(options.shard_count)),
+    : tag_headers_(std::move(options.tag_headers)),
+      shard_count_(round_shard_count(options.shard_count)),
       // A shift of 64 would be undefined; one shard is handled in shard_index instead.
       shard_shift_(64 - static_cast<unsigned>(std::countr_zero(shard_count_))),
       shards_(new Shard[shard_count_]),
@@ -43,7 +45,11 @@ bool Store::insert(EntryRef entry, Seconds now) {
     if (!entry || entry->charge() > budget_.limit) return false;
 
     std::size_t home = shard_index(entry->hash());
-    if (!shards_[home].insert(std::move(entry), now, budget_)) return false;
+    // Read before the shard lock; the views borrow the entry's head, alive while it is.
+    std::vector<std::string_view> tags;  // an insert's (miss path) allocation, when tagged
+    if (!entry->is_vary_marker()) tags_of_head(entry->head(), tag_headers_, tags);
+    const EntryRef keep = tags.empty() ? EntryRef() : entry;  // the views' owner
+    if (!shards_[home].insert(std::move(entry), now, budget_, tags)) return false;
     // The home shard evicted all it could (all but the new entry). Take the rest from the
     // other shards in turn; each evict() holds only its own lock. Concurrent inserts may
     // leave the total briefly above the limit, by at most what they are inserting.
@@ -57,6 +63,14 @@ bool Store::erase(std::string_view key, std::uint64_t hash) {
     return shard_for(hash).erase(key, hash, budget_);
 }
 
+std::size_t Store::purge(const PurgeMatch& match, Seconds now) {
+    std::size_t count = 0;
+    // Variants live in the shards of their own keys and tags in every shard: each shard
+    // answers from its index, so a purge costs a few seeks per shard and its matches.
+    for (std::size_t i = 0; i < shard_count_; ++i) count += shards_[i].purge(match, now, budget_);
+    return count;
+}
+
 StoreStats Store::stats() const {
     StoreStats total;
     for (std::size_t i = 0; i < shard_count_; ++i) {
@@ -66,6 +80,7 @@ StoreStats Store::stats() const {
         total.evictions += s.evictions;
         total.expirations += s.expirations;
         total.table_bytes += s.table_bytes;
+        total.index_bytes += s.index_bytes;
     }
     total.shared_head_blocks = shared_heads_->count();
     total.shared_head_bytes = shared_heads_->charged().load(std::memory_order_relaxed);

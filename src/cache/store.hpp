@@ -7,10 +7,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "cache/budget.hpp"
 #include "cache/entry.hpp"
+#include "cache/purge.hpp"
 #include "cache/shared_head.hpp"
 #include "util/time.hpp"
 
@@ -24,6 +27,7 @@ struct StoreStats {
     std::uint64_t evictions = 0;  // dropped for the budget
     std::uint64_t expirations = 0;
     std::size_t table_bytes = 0;  // bucket arrays; not charged to the budget
+    std::size_t index_bytes = 0;  // purge indexes (cache/purge_index.hpp); not charged
     std::size_t shared_head_blocks = 0;
     std::size_t shared_head_bytes = 0;  // charged to the budget
 };
@@ -33,6 +37,8 @@ public:
     struct Options {
         std::size_t budget_bytes = 256u << 20;
         std::size_t shard_count = 64;  // rounded up to a power of two
+        // Response fields whose values tag an entry for purges (--purge-tag-header).
+        std::vector<std::string> tag_headers{"Surrogate-Key"};
     };
     explicit Store(Options options);
     ~Store();
@@ -49,6 +55,10 @@ public:
     // (returns false).
     bool insert(EntryRef entry, Seconds now);
     bool erase(std::string_view key, std::uint64_t hash);
+    // Drops the entries `match` selects, or with match.soft ends their freshness at `now`
+    // (cache/purge.hpp), one shard lock at a time. Returns how many entries were dropped
+    // (vary markers included) or expired (markers are not: they are never served).
+    std::size_t purge(const PurgeMatch& match, Seconds now);
     // Where entries made for this store keep their shared head lines:
     // Entry::create(spec, store.shared_heads()).
     SharedHeads& shared_heads() noexcept { return *shared_heads_; }
@@ -59,6 +69,7 @@ private:
     Shard& shard_for(std::uint64_t hash) noexcept;
     std::size_t shard_index(std::uint64_t hash) const noexcept;
 
+    std::vector<std::string> tag_headers_;
     std::size_t shard_count_;
     unsigned shard_shift_;  // the shard is the hash's top bits; buckets use the low bits
     std::unique_ptr<Shard[]> shards_;

@@ -55,6 +55,14 @@ constexpr std::array kRenderings = {
               }},
     // The secret itself; print_config shows "(redacted)" in its place when one is set.
     Rendering{"admin-token", [](const Config& c) { return c.admin_token; }},
+    Rendering{"purge-tag-header",
+              [](const Config& c) {
+                  std::string names;
+                  for (const auto& name : c.purge_tag_headers) {
+                      names += (names.empty() ? "" : ",") + name;
+                  }
+                  return names;
+              }},
 };
 
 }  // namespace

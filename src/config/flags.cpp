@@ -1,5 +1,6 @@
 #include "config/flags.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <thread>
@@ -9,6 +10,7 @@
 #include "config/current_value.hpp"
 #include "config/setting_names.hpp"
 #include "config/units.hpp"
+#include "http/tokens.hpp"
 
 namespace cachet::config {
 namespace {
@@ -114,6 +116,24 @@ std::string set_admin_token(Config& c, std::string_view v) {
     return {};
 }
 
+std::string set_purge_tag_headers(Config& c, std::string_view v) {
+    std::vector<std::string> names;
+    while (!v.empty()) {
+        const std::size_t comma = v.find(',');
+        std::string_view name = v.substr(0, comma);
+        while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+        while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+        if (name.empty() || !std::all_of(name.begin(), name.end(), http::is_tchar)) {
+            return "header names separated by commas, e.g. Surrogate-Key,Cache-Tag";
+        }
+        names.emplace_back(name);
+        v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+    }
+    if (names.empty()) return "header names separated by commas, e.g. Surrogate-Key,Cache-Tag";
+    c.purge_tag_headers = std::move(names);
+    return {};
+}
+
 constexpr std::array kFlags = {
     FlagSpec{"listen", "CACHET_LISTEN", "HOST:PORT",
              "address clients connect to (default 127.0.0.1:8080; port 0 picks a free one)",
@@ -170,6 +190,9 @@ constexpr std::array kFlags = {
     FlagSpec{"admin-token", "CACHET_ADMIN_TOKEN", "TOKEN",
              "bearer token required by mutating admin endpoints (default: none, they are refused)",
              set_admin_token},
+    FlagSpec{"purge-tag-header", "CACHET_PURGE_TAG_HEADER", "NAME[,NAME]",
+             "response fields that tag entries for purge by tag (default Surrogate-Key)",
+             set_purge_tag_headers},
 };
 
 const FlagSpec* find_flag(std::string_view name) {

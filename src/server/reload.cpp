@@ -19,6 +19,7 @@ Reload reload(const Config& running, const Config& next) {
     keep(&Config::admin_enabled, "admin");
     keep(&Config::admin_host, "admin");
     keep(&Config::admin_port, "admin");
+    keep(&Config::purge_tag_headers, "purge_tag_header");  // the store indexes by them
     if (c.origin.host != running.origin.host || c.origin.port != running.origin.port ||
         c.origin.authority != running.origin.authority) {
         out.ignored.push_back("origin");

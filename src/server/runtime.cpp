@@ -10,7 +10,7 @@ namespace {
 cache::Store::Options store_options(const Config& config) {
     // Several shards per worker keep lock contention between workers rare.
     std::size_t shards = std::bit_ceil(std::max<std::size_t>(16, std::size_t{config.workers} * 8));
-    return cache::Store::Options{config.cache_size, shards};
+    return cache::Store::Options{config.cache_size, shards, config.purge_tag_headers};
 }
 
 }  // namespace

@@ -426,3 +426,23 @@ TEST_CASE("--print-config shows that an admin token is set, never the token") {
     CHECK(printed.find("\"admin_token\": {\"value\": \"(redacted)\", \"source\": \"flag\"}") !=
           std::string::npos);
 }
+
+TEST_CASE("--purge-tag-header takes one or more field names, Surrogate-Key by default") {
+    auto defaults = parse({"--origin", "http://127.0.0.1:9000"});
+    REQUIRE(defaults);
+    CHECK(defaults->config.purge_tag_headers == std::vector<std::string>{"Surrogate-Key"});
+
+    auto two = parse(
+        {"--origin", "http://127.0.0.1:9000", "--purge-tag-header", "Surrogate-Key, Cache-Tag"});
+    REQUIRE(two);
+    CHECK(two->config.purge_tag_headers == std::vector<std::string>{"Surrogate-Key", "Cache-Tag"});
+
+    auto env = parse({"--origin", "http://127.0.0.1:9000"}, [](const char* name) -> const char* {
+        return std::strcmp(name, "CACHET_PURGE_TAG_HEADER") == 0 ? "Cache-Tag" : nullptr;
+    });
+    REQUIRE(env);
+    CHECK(env->config.purge_tag_headers == std::vector<std::string>{"Cache-Tag"});
+
+    CHECK_FALSE(parse({"--origin", "http://127.0.0.1:9000", "--purge-tag-header", "a b"}));
+    CHECK_FALSE(parse({"--origin", "http://127.0.0.1:9000", "--purge-tag-header", "a,,b"}));
+}
