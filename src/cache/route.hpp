@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cache/key.hpp"
+#include "cache/policy.hpp"
 #include "http/header_view.hpp"
 #include "http/method.hpp"
 #include "util/result.hpp"
@@ -57,19 +58,10 @@ struct KeyRules {
 inline constexpr std::string_view kTrackingParameters[] = {"utm_*",  "gclid",  "fbclid", "msclkid",
                                                            "mc_cid", "mc_eid", "_ga",    "yclid"};
 
-// What a route's rules say about its responses: copied into the OriginRequest, which can
-// outlive the Config snapshot the route lives in (a fetch under way across a SIGHUP).
-struct ResponseRules {
-    std::optional<Seconds> default_ttl;  // freshness when the response gives none
-    std::optional<Seconds> forced_ttl;   // freshness of a storable response, whatever it says
-    bool store_set_cookie = false;       // store responses that carry Set-Cookie
-    bool strip_set_cookie = false;       // store them without their Set-Cookie fields
-};
-
 struct RouteRules {
     bool bypass = false;           // forwarded, never looked up nor stored (fwd=bypass)
     bool ignore_no_cache = false;  // a request's no-cache does not force validation
-    ResponseRules response;
+    ResponseRules response;        // default_ttl, forced_ttl, the Set-Cookie rules (policy.hpp)
     KeyRules key;
 };
 
