@@ -4,7 +4,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "cache/route.hpp"
 #include "util/time.hpp"
 
 namespace cachet {
@@ -32,6 +34,9 @@ struct Config {
     unsigned origin_keepalive = 64;        // idle origin connections kept per worker
     bool store_set_cookie = false;
     Millis drain_timeout = 10'000;  // SIGTERM: in-flight requests get this long to finish
+    // Cache rules per host and path (config file only, docs/configuration.md "Routes"),
+    // matched in order; none matching: the rules above.
+    std::vector<cache::Route> routes;
 };
 
 }  // namespace cachet
