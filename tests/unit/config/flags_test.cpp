@@ -431,3 +431,17 @@ TEST_CASE("docs/configuration.md holds the generated reference and an example of
                       setting.field << " missing from the example");
     }
 }
+
+TEST_CASE("docs/configuration.md's routes example is a valid config file") {
+    std::string doc = read_text(std::filesystem::path(CACHET_SOURCE_DIR) / "docs/configuration.md");
+    auto section = doc.find("## Routes");
+    REQUIRE(section != std::string::npos);
+    auto start = doc.find("```\n{", section);
+    REQUIRE(start != std::string::npos);
+    start += 4;
+    ConfigFile file(doc.substr(start, doc.find("```", start) - start));
+    auto parsed = parse({"--config", file.path()});
+    REQUIRE_MESSAGE(parsed.has_value(), parsed.error());
+    CHECK(parsed->config.routes.size() == 4);
+    CHECK(parsed->routes_source == Source::file);
+}
