@@ -83,7 +83,7 @@ private:
     // request has cache directives (traits.directives then points to it).
     cache::RequestTraits request_traits();
     // request_traits() for a request that matched a route (route_): its rules as facts.
-    cache::RequestTraits routed_traits(cache::RequestTraits traits);
+    void routed_traits(cache::RequestTraits& traits);
     // The origin request for this request, with its route's response rules copied in.
     proxy::OriginRequest origin_request();
     // The request's variant of the URL whose vary marker the store held for key_.

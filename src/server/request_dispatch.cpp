@@ -15,7 +15,8 @@
 
 namespace cachet::server {
 
-// Inline: called once per request, from dispatch() only, on the hit path.
+// Inline: called once per request, from dispatch() only, on the hit path (where a request
+// that matches no route costs the test of an empty vector, or the walk of the routes).
 inline cache::RequestTraits ClientConnection::request_traits() {
     cache::RequestTraits traits;
     traits.method = request_.method;
@@ -24,8 +25,14 @@ inline cache::RequestTraits ClientConnection::request_traits() {
     // The route is chosen once, before the key: its cache_key rules change the key. No
     // routes (the default): one test of an empty vector.
     const std::vector<cache::Route>& routes = worker_.config().routes;
-    route_ = routes.empty() ? nullptr : cache::match_route(routes, request_.host, request_.target);
-    if (route_) return routed_traits(traits);
+    route_ = nullptr;
+    if (!routes.empty()) [[unlikely]] {
+        route_ = cache::match_route(routes, request_.host, request_.target);
+        if (route_) {
+            routed_traits(traits);
+            return traits;  // one object returned on every path: built in the caller's frame
+        }
+    }
     traits.keyed =
         http::is_cacheable(request_.method) && !request_.has_body &&
         cache::build_key(key_, request_.method, request_.host, request_.target).has_value();
@@ -38,7 +45,8 @@ inline cache::RequestTraits ClientConnection::request_traits() {
     return traits;
 }
 
-cache::RequestTraits ClientConnection::routed_traits(cache::RequestTraits traits) {
+// Out of line: the hit path of a request without a route does not carry it.
+[[gnu::noinline]] void ClientConnection::routed_traits(cache::RequestTraits& traits) {
     const cache::RouteRules& rules = route_->rules;
     traits.bypass = rules.bypass;
     traits.ignore_no_cache = rules.ignore_no_cache;
@@ -60,7 +68,6 @@ cache::RequestTraits ClientConnection::routed_traits(cache::RequestTraits traits
     }
     fill_key_ = key_.view();
     fill_hash_ = key_.hash;
-    return traits;
 }
 
 proxy::OriginRequest ClientConnection::origin_request() {
