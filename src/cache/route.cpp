@@ -94,15 +94,18 @@ bool name_matches(std::string_view pattern, std::string_view name) noexcept {
 
 bool route_matches(const RouteMatch& match, std::string_view host,
                    std::string_view target) noexcept {
+    // `path` runs on into the query: a pattern holds no '?' or '#' (config/routes.cpp), so
+    // only an exact or glob match needs to know where the path ends.
     std::string_view path = target;
-    if (auto authority = http::absolute_form_authority(target)) {
-        host = *authority;
-        path = target.substr(std::string_view("http://").size());
-        auto start = path.find_first_of("/?#");
-        path = start == std::string_view::npos ? std::string_view("/") : path.substr(start);
+    if (target.empty() || target.front() != '/') {
+        path = "/";
+        if (auto authority = http::absolute_form_authority(target)) {
+            host = *authority;
+            std::string_view rest = target.substr(std::string_view("http://").size());
+            auto start = rest.find_first_of("/?#");
+            if (start != std::string_view::npos && rest[start] == '/') path = rest.substr(start);
+        }
     }
-    path = path.substr(0, path.find_first_of("?#"));
-    if (path.empty()) path = "/";
     if (!match.host.empty()) {
         const std::string_view name = host_name(host);
         if (name.size() != match.host.size()) return false;
@@ -110,10 +113,14 @@ bool route_matches(const RouteMatch& match, std::string_view host,
             if (lower(name[i]) != match.host[i]) return false;
         }
     }
+    const std::string_view pattern = match.path;
     switch (match.kind) {
-    case PathMatch::exact: return path == match.path;
-    case PathMatch::prefix: return path.substr(0, match.path.size()) == match.path;
-    case PathMatch::glob: return glob_matches(match.path, path);
+    case PathMatch::exact:
+        return path.substr(0, pattern.size()) == pattern &&
+               (path.size() == pattern.size() || path[pattern.size()] == '?' ||
+                path[pattern.size()] == '#');
+    case PathMatch::prefix: return path.substr(0, pattern.size()) == pattern;
+    case PathMatch::glob: return glob_matches(pattern, path.substr(0, path.find_first_of("?#")));
     }
     return false;
 }

@@ -28,7 +28,7 @@ enum class PathMatch : std::uint8_t {
 struct RouteMatch {
     std::string host;  // lowercased, without a trailing dot; empty: any host
     PathMatch kind = PathMatch::prefix;
-    std::string path;
+    std::string path;  // starts with '/', holds no '?' or '#'
 };
 
 enum class QueryRule : std::uint8_t {

@@ -104,8 +104,9 @@ std::string parse_match(const std::string& where, dom::element value, cache::Rou
             return unknown(where, key, "match takes host and one of path, path_prefix, path_glob");
         }
         ++paths;
-        if (field.get_string().get(text) || text.empty() || text.front() != '/') {
-            return expected(at, "a path starting with /", field);
+        if (field.get_string().get(text) || text.empty() || text.front() != '/' ||
+            text.find_first_of("?#") != std::string_view::npos) {
+            return expected(at, "a path starting with /, without ? or #", field);
         }
         match.path = std::string(text);
     }

@@ -50,6 +50,14 @@ TEST_CASE("a route matches its path exactly, by prefix or by glob") {
     CHECK(route_matches(route(PathMatch::prefix, "/v1/").match, "h", "/v1/users/1"));
     CHECK_FALSE(route_matches(route(PathMatch::prefix, "/v1/").match, "h", "/v2/users"));
     CHECK(route_matches(route(PathMatch::prefix, "/").match, "h", "http://h"));
+    CHECK(route_matches(route(PathMatch::exact, "/").match, "h", "http://h?q"));
+    CHECK(route_matches(route(PathMatch::exact, "/a").match, "h", "http://h/a?q"));
+    CHECK(route_matches(route(PathMatch::exact, "/a").match, "h", "/a#f"));
+    CHECK_FALSE(route_matches(route(PathMatch::exact, "/a").match, "h", "/ab"));
+    CHECK_FALSE(route_matches(route(PathMatch::prefix, "/a/").match, "h", "/a?/"));
+    CHECK(route_matches(route(PathMatch::glob, "/*").match, "h", "/a?b/c"));
+    CHECK_FALSE(route_matches(route(PathMatch::glob, "/*/c").match, "h", "/a?b/c"));
+    CHECK(route_matches(route(PathMatch::exact, "/").match, "h", ""));
 }
 
 TEST_CASE("a glob's * stays within one segment, ** crosses segments") {

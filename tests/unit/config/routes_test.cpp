@@ -63,7 +63,10 @@ TEST_CASE("a bad route is refused with the path of the field and what was expect
     CHECK(error_of(R"([{"match": {"host": "a"}}])") ==
           "routes[0].match: expected exactly one of path, path_prefix, path_glob");
     CHECK(error_of(R"([{"match": {"path": "v1"}}])") ==
-          R"(routes[0].match.path: expected a path starting with /, got "v1")");
+          R"(routes[0].match.path: expected a path starting with /, without ? or #, got "v1")");
+    CHECK(
+        error_of(R"([{"match": {"path_prefix": "/a?b"}}])") ==
+        R"(routes[0].match.path_prefix: expected a path starting with /, without ? or #, got "/a?b")");
     CHECK(error_of(R"([{"match": {"path": "/"}}, {"match": {"path": "/"}}, )"
                    R"({"match": {"path": "/"}, "default_ttl": "thirty"}])") ==
           R"(routes[2].default_ttl: expected a duration like 500ms, 2s or 1m, got "thirty")");
