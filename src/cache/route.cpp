@@ -92,8 +92,8 @@ bool name_matches(std::string_view pattern, std::string_view name) noexcept {
     return wildcard(pattern, name, /*segments=*/false);
 }
 
-bool route_matches(const RouteMatch& match, std::string_view host,
-                   std::string_view target) noexcept {
+bool route_matches_in_full(const RouteMatch& match, std::string_view host,
+                           std::string_view target) noexcept {
     // `path` runs on into the query: a pattern holds no '?' or '#' (config/routes.cpp), so
     // only an exact or glob match needs to know where the path ends.
     std::string_view path = target;
@@ -123,14 +123,6 @@ bool route_matches(const RouteMatch& match, std::string_view host,
     case PathMatch::glob: return glob_matches(pattern, path.substr(0, path.find_first_of("?#")));
     }
     return false;
-}
-
-const Route* match_route(std::span<const Route> routes, std::string_view host,
-                         std::string_view target) noexcept {
-    for (const Route& route : routes) {
-        if (route_matches(route.match, host, target)) return &route;
-    }
-    return nullptr;
 }
 
 void normalise_target(RouteKeyScratch& scratch, std::string_view target, const KeyRules& rules) {

@@ -63,11 +63,20 @@ struct RouteRules {
     bool ignore_no_cache = false;  // a request's no-cache does not force validation
     ResponseRules response;        // default_ttl, forced_ttl, the Set-Cookie rules (policy.hpp)
     KeyRules key;
+
+    // Whether a rule changes how the request is decided or keyed (else only its response
+    // is ruled, and the request takes the path of one without a route).
+    bool rule_the_request() const noexcept {
+        return bypass || ignore_no_cache || key.changes_key();
+    }
 };
 
 struct Route {
     RouteMatch match;
     RouteRules rules;
+    // rules.rule_the_request(), computed once when the route is read (config/routes.cpp),
+    // so a request matching a route that rules only responses asks one byte.
+    bool rules_request = false;
 };
 
 // `*` matches any run of characters but '/', `**` any run at all (slashes included).
@@ -76,12 +85,39 @@ bool glob_matches(std::string_view pattern, std::string_view path) noexcept;
 // Whether a request for host (the Host field as sent, or an absolute-form target's authority)
 // and target (as sent) is the route's: host compared case-insensitively without its port or
 // a trailing dot, the path (the target before '?' or '#') as sent.
-bool route_matches(const RouteMatch& match, std::string_view host,
-                   std::string_view target) noexcept;
+bool route_matches_in_full(const RouteMatch& match, std::string_view host,
+                           std::string_view target) noexcept;
+
+// route_matches_in_full, with the common case (any host, an exact or prefix path, an
+// origin-form target) inline: every request of a configuration with routes asks it.
+inline bool route_matches(const RouteMatch& match, std::string_view host,
+                          std::string_view target) noexcept {
+    const std::string_view pattern = match.path;
+    if (!match.host.empty() || match.kind == PathMatch::glob || target.empty() ||
+        target.front() != '/') {
+        return route_matches_in_full(match, host, target);
+    }
+    // A pattern holds no '?' or '#' (config/routes.cpp): a prefix of the target that equals
+    // it lies in the path.
+    // Both start with '/': the rest is compared byte by byte (patterns are short, and a
+    // route that does not match usually differs early), nothing for the pattern "/".
+    if (target.size() < pattern.size()) return false;
+    for (std::size_t i = 1; i < pattern.size(); ++i) {
+        if (target[i] != pattern[i]) return false;
+    }
+    if (match.kind == PathMatch::prefix || target.size() == pattern.size()) return true;
+    const char next = target[pattern.size()];
+    return next == '?' || next == '#';
+}
 
 // The first route the request matches, or null: the default rules.
-const Route* match_route(std::span<const Route> routes, std::string_view host,
-                         std::string_view target) noexcept;
+inline const Route* match_route(std::span<const Route> routes, std::string_view host,
+                                std::string_view target) noexcept {
+    for (const Route& route : routes) {
+        if (route_matches(route.match, host, target)) return &route;
+    }
+    return nullptr;
+}
 
 // Whether a query parameter name matches a pattern (`*` any run of characters).
 bool name_matches(std::string_view pattern, std::string_view name) noexcept;

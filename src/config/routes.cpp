@@ -251,6 +251,7 @@ RoutesResult parse_routes(std::string_view json) {
             !err.empty()) {
             return tl::unexpected(err);
         }
+        route.rules_request = route.rules.rule_the_request();
         routes.push_back(std::move(route));
     }
     return routes;

@@ -17,7 +17,7 @@ namespace cachet::server {
 
 // Inline: called once per request, from dispatch() only, on the hit path (where a request
 // that matches no route costs the test of an empty vector, or the walk of the routes).
-inline cache::RequestTraits ClientConnection::request_traits() {
+[[gnu::always_inline]] inline cache::RequestTraits ClientConnection::request_traits() {
     cache::RequestTraits traits;
     traits.method = request_.method;
     traits.conditional = request_.conditional;
@@ -28,7 +28,9 @@ inline cache::RequestTraits ClientConnection::request_traits() {
     route_ = nullptr;
     if (!routes.empty()) [[unlikely]] {
         route_ = cache::match_route(routes, request_.host, request_.target);
-        if (route_) {
+        // A route that rules only its responses (TTLs, Set-Cookie) keys and decides the
+        // request as without one; origin_request() copies its rules.
+        if (route_ && route_->rules_request) {
             routed_traits(traits);
             return traits;  // one object returned on every path: built in the caller's frame
         }

@@ -164,3 +164,26 @@ TEST_CASE("headers and cookies named in cache_key separate keys; absent differs 
                 "a\x1f"
                 "b"}}) == "error");
 }
+
+TEST_CASE("the inline match and the full one agree") {
+    const Route routes[] = {route(PathMatch::exact, "/a"), route(PathMatch::prefix, "/a/"),
+                            route(PathMatch::prefix, "/"), route(PathMatch::exact, "/")};
+    for (const auto& r : routes) {
+        for (std::string_view target : {"/a", "/a?x", "/a#x", "/ab", "/a/b", "/", "/?q", "",
+                                        "http://h/a?x", "http://h", "*"}) {
+            CAPTURE(r.match.path);
+            CAPTURE(target);
+            CHECK(route_matches(r.match, "h", target) ==
+                  route_matches_in_full(r.match, "h", target));
+        }
+    }
+}
+
+TEST_CASE("a route rules the request only with bypass, ignore_no_cache or a key rule") {
+    RouteRules rules;
+    CHECK_FALSE(rules.rule_the_request());
+    rules.response.forced_ttl = 60;
+    CHECK_FALSE(rules.rule_the_request());
+    rules.key.headers = {"X"};
+    CHECK(rules.rule_the_request());
+}

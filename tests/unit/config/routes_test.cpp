@@ -38,6 +38,13 @@ TEST_CASE("routes read match and rules, in order") {
     CHECK(r[2].rules.key.query == cache::QueryRule::keep);
     CHECK(r[2].rules.key.patterns == std::vector<std::string>{"page", "q"});
     CHECK(r[2].rules.key.sort_query);
+    // Which routes change how the request is decided or keyed, computed once.
+    CHECK(r[0].rules_request);
+    CHECK(r[1].rules_request);
+    CHECK(r[2].rules_request);
+    auto responses_only = parse_routes(R"([{"match": {"path": "/"}, "forced_ttl": "1m"}])");
+    REQUIRE(responses_only.has_value());
+    CHECK_FALSE((*responses_only)[0].rules_request);
 }
 
 TEST_CASE("\"tracking\" inside drop stands for the usual tracking parameters") {
