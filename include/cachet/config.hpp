@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cache/route.hpp"
 #include "util/time.hpp"
 
 namespace cachet {
@@ -41,6 +42,9 @@ struct Config {
     // Response fields whose values (space- or comma-separated) tag the stored entry for
     // purges by tag.
     std::vector<std::string> purge_tag_headers{"Surrogate-Key"};
+    // Cache rules per host and path (config file only, docs/configuration.md "Routes"),
+    // matched in order; none matching: the rules above.
+    std::vector<cache::Route> routes;
 };
 
 }  // namespace cachet

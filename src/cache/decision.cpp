@@ -64,12 +64,25 @@ bool fresh_for(const RequestFacts* directives, const Entry& entry, Seconds now) 
            Servable::fresh;
 }
 
-Verdict decide_in_full(const RequestTraits& request, const Lookup& found, Seconds now) noexcept {
+Verdict decide_in_full(const RequestTraits& traits, const Lookup& found, Seconds now) noexcept {
     const Entry* entry = found.entry;
-    const Forward forward = !http::is_cacheable(request.method) ? Forward::bypass
-                            : found.vary_miss                   ? Forward::vary_miss
-                                                                : Forward::miss;
-    if (!request.keyed) return {Decision::pass, forward};
+    // A bypass route: to the origin as a method the cache does not answer (no key, no store).
+    if (traits.bypass) return {Decision::pass, Forward::bypass};
+    const Forward forward = !http::is_cacheable(traits.method) ? Forward::bypass
+                            : found.vary_miss                  ? Forward::vary_miss
+                                                               : Forward::miss;
+    if (!traits.keyed) return {Decision::pass, forward};
+    // ignore_no_cache: the request is decided as if it had no no-cache (RFC 9111 §5.2.1.4)
+    // and no Pragma: no-cache (§5.4); its other directives still count.
+    RequestTraits request = traits;
+    RequestFacts without_no_cache;
+    if (traits.ignore_no_cache && traits.directives &&
+        (traits.directives->cache_control.no_cache || traits.directives->pragma_no_cache)) {
+        without_no_cache = *traits.directives;
+        without_no_cache.cache_control.no_cache = false;
+        without_no_cache.pragma_no_cache = false;
+        request.directives = &without_no_cache;
+    }
     const bool head = request.method == http::Method::head;
     // A precondition is answered from a fresh entry, or forwarded as sent with its answer
     // not stored (it may be a 304 or a 412 for this client alone).

@@ -45,7 +45,7 @@ enum class Forward : std::uint8_t {
     miss,       // nothing stored for the request
     vary_miss,  // the URL has stored variants, none for this request's fields
     stale,      // a stored response was stale (set by the fetch when one rode along)
-    bypass,     // a method the cache does not answer from storage
+    bypass,     // a method the cache does not answer from storage, or a bypass route
 };
 std::string_view name(Forward forward) noexcept;  // "miss", "vary-miss", "stale", "bypass"
 
@@ -56,11 +56,16 @@ struct RequestTraits {
     bool conditional = false;  // If-* fields: answered from a fresh entry or forwarded as sent,
                                // and then the response is not stored
     bool range = false;        // a Range field
+    // The request's route (cache/route.hpp), when one matched (here, in the padding before
+    // the pointer: the traits stay 16 bytes):
+    bool bypass = false;           // forwarded, never looked up nor stored (fwd=bypass); the
+                                   // connection then builds no key (keyed is false)
+    bool ignore_no_cache = false;  // its no-cache / Pragma: no-cache force no validation
     // The request's Cache-Control, Pragma and Authorization, when it has any of them; null
     // when it has none, which is what most requests (and every hit the bench makes) carry.
     const RequestFacts* directives = nullptr;
-    // Room for what later inputs add (a route's rules, the replay mode): fields here and
-    // rows in the table test, not branches in the connection.
+    // Room for what later inputs add (the replay mode): fields here and rows in the table
+    // test, not branches in the connection.
 };
 
 // What the store holds for the request.

@@ -210,7 +210,9 @@ NotStored storable(const RequestFacts& request, const ResponseFacts& response,
     if (request.has_authorization && !cc.is_public && !cc.s_maxage && !cc.must_revalidate) {
         return NotStored::authorization;
     }
-    if (response.has_set_cookie && !options.store_set_cookie) return NotStored::set_cookie;
+    // strip_set_cookie: stored, and the stored head leaves the field out (store_updates.cpp).
+    if (response.has_set_cookie && !options.store_set_cookie && !options.strip_set_cookie)
+        return NotStored::set_cookie;
     // RFC 9110 §12.5.5: Vary: * can never be matched by a later request.
     if (response.vary_star) return NotStored::vary_star;
     // RFC 9111 §3.3: partial content (a 206) is stored only as a partial entry, never as
@@ -266,8 +268,19 @@ bool forbids_stale(const http::CacheControl& response) noexcept {
 
 // Expects `response.date` to be filled: the proxy sets it to the response time when the
 // origin sent none (RFC 9110 §6.6.1). Without it only the directives can give a lifetime.
+PolicyOptions with_rules(PolicyOptions options, const ResponseRules& rules) noexcept {
+    options.store_set_cookie = options.store_set_cookie || rules.store_set_cookie;
+    options.strip_set_cookie = rules.strip_set_cookie;
+    options.default_ttl = rules.default_ttl;
+    options.forced_ttl = rules.forced_ttl;
+    return options;
+}
+
 Seconds freshness_lifetime(const ResponseFacts& response, const PolicyOptions& options) noexcept {
     const http::CacheControl& cc = response.cache_control;
+    // A route's forced_ttl replaces the response's own freshness; whether it is stored at all
+    // (no-store, private, the status) is still storable()'s.
+    if (options.forced_ttl) return std::max<Seconds>(*options.forced_ttl, 0);
     // RFC 9111 §5.2.2.4: the most restrictive directive wins when they conflict (§4.2.1).
     if (cc.no_cache && !cc.no_cache_has_fields) return 0;
     // RFC 9111 §4.2.1, in order: s-maxage (shared caches), max-age, Expires - Date.
@@ -281,6 +294,8 @@ Seconds freshness_lifetime(const ResponseFacts& response, const PolicyOptions& o
     // heuristically cacheable status or a public response; 10% of the time since
     // Last-Modified, as the RFC suggests, capped.
     if (!heuristically_cacheable(response.status) && !cc.is_public) return 0;
+    // A route's default_ttl stands in for the heuristic.
+    if (options.default_ttl) return std::max<Seconds>(*options.default_ttl, 0);
     if (!response.date || !response.last_modified) return 0;
     const Seconds since_modified = std::max<Seconds>(*response.date - *response.last_modified, 0);
     return std::min(since_modified / 10, std::max<Seconds>(options.heuristic_cap, 0));

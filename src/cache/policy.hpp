@@ -63,10 +63,26 @@ struct ResponseFacts {
 };
 ResponseFacts response_facts(int status, http::HeaderSpan headers) noexcept;
 
+// What a route's rules say about its responses (cache/route.hpp): copied into the
+// OriginRequest, which can outlive the Config snapshot the route lives in.
+struct ResponseRules {
+    std::optional<Seconds> default_ttl{};  // freshness when the response gives none
+    std::optional<Seconds> forced_ttl{};   // freshness of a storable response, whatever it says
+    bool store_set_cookie = false;         // store responses that carry Set-Cookie
+    bool strip_set_cookie = false;         // store them, without their Set-Cookie fields
+};
+
 struct PolicyOptions {
     bool store_set_cookie = false;  // a response with Set-Cookie is not stored by default
     Seconds heuristic_cap = 86400;  // upper bound on heuristic freshness
+    // A route's rules (cache/route.hpp); unset: RFC 9111 alone.
+    std::optional<Seconds> default_ttl{};  // instead of the heuristic, when nothing explicit
+    std::optional<Seconds> forced_ttl{};   // instead of whatever the response says
+    bool strip_set_cookie = false;         // Set-Cookie does not stop storing: it is left out
 };
+
+// The options for a response under a route's rules: the global ones, with the route's added.
+PolicyOptions with_rules(PolicyOptions options, const ResponseRules& rules) noexcept;
 
 // Whether a shared cache may store this response (RFC 9111 §3).
 NotStored storable(const RequestFacts& request, const ResponseFacts& response,

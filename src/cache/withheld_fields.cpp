@@ -73,9 +73,29 @@ bool withholds(std::string_view cache_control, std::string_view field) noexcept 
     return named;
 }
 
-std::string without_withheld_fields(std::string_view head) {
-    if (!has_qualified_directive(head)) return std::string(head);
+std::string without_set_cookie(std::string_view head) {
+    std::string out;
+    std::string_view rest = head;
+    while (!rest.empty()) {
+        const std::size_t end = rest.find('\n');
+        const std::string_view line =
+            rest.substr(0, end == std::string_view::npos ? rest.size() : end + 1);
+        rest.remove_prefix(line.size());
+        const std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos ||
+            !iequals(trim_ows(line.substr(0, colon)), "set-cookie")) {
+            out.append(line);
+        }
+    }
+    return out;
+}
+
+std::string without_withheld_fields(std::string_view head, bool without_set_cookie) {
+    const bool qualified = has_qualified_directive(head);
+    if (!qualified && !without_set_cookie) return std::string(head);
     auto withheld = [&](std::string_view field) {
+        if (without_set_cookie && iequals(field, "set-cookie")) return true;
+        if (!qualified) return false;
         for (const http::HeaderView& h : http::HeadFields(head)) {
             if (iequals(h.name, "cache-control") && withholds(h.value, field)) return true;
         }

@@ -19,7 +19,11 @@ namespace cachet::cache {
 bool withholds(std::string_view cache_control, std::string_view field) noexcept;
 
 // `head` (a status line and field lines, each ending CRLF, no final empty line) without the
-// lines its own Cache-Control withholds. A copy: called when an entry is made.
-std::string without_withheld_fields(std::string_view head);
+// lines its own Cache-Control withholds, and without its Set-Cookie lines when
+// `without_set_cookie` (a route's strip_set_cookie). A copy: called when an entry is made.
+std::string without_withheld_fields(std::string_view head, bool without_set_cookie = false);
+
+// `head` without its Set-Cookie lines, and nothing else withheld.
+std::string without_set_cookie(std::string_view head);
 
 }  // namespace cachet::cache

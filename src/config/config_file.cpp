@@ -109,8 +109,24 @@ FileFields parse_config_json(std::string_view json, std::string_view file) {
             field.type = JsonType::null;
             error = value.is_null().error();
             break;
-        case od::json_type::array: field.type = JsonType::array; break;
-        case od::json_type::object: field.type = JsonType::object; break;
+        case od::json_type::array: {
+            field.type = JsonType::array;
+            od::array array;
+            std::string_view raw;
+            error = value.get_array().get(array);
+            if (!error) error = array.raw_json().get(raw);
+            field.json = std::string(raw);
+            break;
+        }
+        case od::json_type::object: {
+            field.type = JsonType::object;
+            od::object inner;
+            std::string_view raw;
+            error = value.get_object().get(inner);
+            if (!error) error = inner.raw_json().get(raw);
+            field.json = std::string(raw);
+            break;
+        }
         }
         if (error) return tl::unexpected(malformed(file, error, text, doc));
         fields.push_back(std::move(field));

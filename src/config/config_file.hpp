@@ -20,6 +20,7 @@ struct FileField {
     // A string unescaped, a number as written ("4", "4.5"), a boolean as "true" or "false";
     // empty for null, arrays and objects.
     std::string text;
+    std::string json;  // an array or an object as written (for `routes`); empty otherwise
 };
 
 using FileFields = tl::expected<std::vector<FileField>, std::string>;

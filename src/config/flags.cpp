@@ -8,6 +8,7 @@
 #include "cache/entry.hpp"
 #include "config/config_file.hpp"
 #include "config/current_value.hpp"
+#include "config/routes.hpp"
 #include "config/setting_names.hpp"
 #include "config/units.hpp"
 #include "http/tokens.hpp"
@@ -274,6 +275,7 @@ std::string apply_field(Config& c, std::vector<Source>& sources, const FileField
     if (!flag) {
         std::vector<std::string> fields;
         for (const auto& f : kFlags) fields.push_back(field_name(f.name));
+        fields.emplace_back("routes");
         auto near = nearest_name(field.name, fields);
         return where + ": unknown field" +
                (near ? " (did you mean " + *near + "?)" : " (docs/configuration.md lists them)");
@@ -418,6 +420,18 @@ FlagsResult parse_flags(const std::vector<std::string_view>& args, EnvLookup env
         auto fields = read_config_file(path);
         if (!fields) return tl::unexpected(fields.error());
         for (const auto& field : *fields) {
+            if (field.name == "routes") {
+                // Not a row of the table: a structure, from the file alone (config/routes.hpp).
+                if (field.type != JsonType::array) {
+                    return tl::unexpected(path + ": routes: expected an array of routes, got " +
+                                          describe(field));
+                }
+                auto routes = parse_routes(field.json);
+                if (!routes) return tl::unexpected(path + ": " + routes.error());
+                c.routes = std::move(*routes);
+                parsed.routes_source = Source::file;
+                continue;
+            }
             if (auto err = apply_field(c, parsed.sources, field, path); !err.empty()) {
                 return tl::unexpected(err);
             }
@@ -510,6 +524,8 @@ std::string print_config(const ParsedFlags& parsed) {
                         ": {\"value\": " + json_value(f, *value) + ", \"source\": \"" +
                         std::string(name(source)) + "\"}");
     }
+    lines.push_back("  \"routes\": {\"value\": " + routes_json(parsed.config.routes) +
+                    ", \"source\": \"" + std::string(name(parsed.routes_source)) + "\"}");
     std::string out = "{\n";
     for (std::size_t i = 0; i < lines.size(); ++i) {
         out += lines[i] + (i + 1 < lines.size() ? ",\n" : "\n");

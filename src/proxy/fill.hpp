@@ -69,6 +69,9 @@ struct FillHead {
     // waiter whose own request has another secondary key must not be given it.
     bool varies = false;
     std::string secondary_key;
+    // A route's strip_set_cookie applies: the entry is made without the Set-Cookie lines
+    // the client that fetched the response got.
+    bool strip_set_cookie = false;
 };
 
 // One subscriber of a fill on one worker (an intrusive list node owned by the subscriber).

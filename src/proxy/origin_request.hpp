@@ -26,6 +26,9 @@ struct OriginRequest {
     bool pragma_no_cache = false;
     std::uint8_t range_lines = 0;
     Seconds request_time = 0;
+    // The response rules of the request's route (cache/route.hpp), copied: a fetch can
+    // outlive the Config snapshot its route lives in. Default: none.
+    cache::ResponseRules rules;
 
     // The facts the storage policy needs; valid while this request lives.
     cache::RequestFacts facts() const noexcept {

@@ -154,6 +154,7 @@ FillHead build_fill_head(const OriginRequest& request, const OriginResponse& res
     head.verdict = verdict_for(request, response, facts, lifetime - initial_age, options);
     if (head.verdict == cache::NotStored::stored)
         head.verdict = key_variant(request, response.headers, head);
+    head.strip_set_cookie = options.policy.strip_set_cookie && facts.has_set_cookie;
     head.stale = stale_rules(facts, response.headers);
     head.freshness = cache::Freshness{
         response_time, initial_age, lifetime,

@@ -91,7 +91,9 @@ int OriginConnection::handle_headers_complete() {
             return request_.head_method ? 1 : 0;
         }
     }
-    HeadOptions options{context_.policy, context_.config->max_object_size, permit_->has_key()};
+    // The route's rules (copied into the request) join the global policy for this response.
+    HeadOptions options{cache::with_rules(context_.policy, request_.rules),
+                        context_.config->max_object_size, permit_->has_key()};
     FillHead head = build_fill_head(request_, response, context_.clock.now(), options);
     head.replaced_stale = static_cast<bool>(permit_->stale());
     bool storable = head.verdict == cache::NotStored::stored;

@@ -44,14 +44,15 @@ struct Updated {
 
 Updated store_updated(const FetchContext& context, const OriginRequest& request,
                       const cache::Entry& old, http::HeaderSpan update, Seconds now) {
+    const cache::PolicyOptions policy = cache::with_rules(context.policy, request.rules);
     cache::UpdateOptions options;
-    options.store_set_cookie = context.policy.store_set_cookie;
+    options.store_set_cookie = policy.store_set_cookie && !policy.strip_set_cookie;
     std::string head = cache::updated_head(old.head().text(), update, now, options);
     std::vector<http::HeaderView> fields(http::HeadFields(head).begin(),
                                          http::HeadFields(head).end());
     auto facts = cache::response_facts(old.status(), fields);
     if (!facts.date) facts.date = now;
-    Seconds lifetime = cache::freshness_lifetime(facts, context.policy);
+    Seconds lifetime = cache::freshness_lifetime(facts, policy);
     Seconds initial_age = cache::corrected_initial_age(facts, request.request_time, now);
 
     cache::Entry::Spec spec;
@@ -192,7 +193,9 @@ void store_and_complete(const FetchContext& context, LeaderPermit& permit) {
     if (permit->storable() && (!head.varies || !variant_key.empty()) &&
         holds_its_range(head, size)) {
         // The client got every field; the store keeps those Cache-Control does not withhold.
-        std::string entry_head = cache::without_withheld_fields(head.client_head);
+        // A route's strip_set_cookie keeps Set-Cookie to the client that fetched it.
+        std::string entry_head =
+            cache::without_withheld_fields(head.client_head, head.strip_set_cookie);
         entry_head.append("Content-Length: ").append(std::to_string(size)).append("\r\n");
         cache::Entry::Spec spec;
         spec.key = head.varies ? std::string_view(variant_key) : fill_key.primary;

@@ -17,6 +17,7 @@
 #include "cache/entry.hpp"
 #include "cache/key.hpp"
 #include "cache/policy.hpp"
+#include "cache/route.hpp"
 #include "cache/variants.hpp"
 #include "http/request_head.hpp"
 #include "proxy/fill.hpp"
@@ -81,6 +82,10 @@ private:
     // The facts decide() needs; builds key_ (and fill_key_), and directives_ when the
     // request has cache directives (traits.directives then points to it).
     cache::RequestTraits request_traits();
+    // request_traits() for a request that matched a route (route_): its rules as facts.
+    void routed_traits(cache::RequestTraits& traits);
+    // The origin request for this request, with its route's response rules copied in.
+    proxy::OriginRequest origin_request();
     // The request's variant of the URL whose vary marker the store held for key_.
     cache::EntryRef look_up_variant(const cache::Entry& marker, Seconds now, bool& vary_miss);
     bool head_only() const noexcept { return request_.method == http::Method::head; }
@@ -156,6 +161,13 @@ private:
     // the URL's marker named the fields (views into key_ or *variant_key_).
     std::string_view fill_key_;
     std::uint64_t fill_hash_ = 0;
+    // The route the request matched (cache/route.hpp), or null: chosen once, in
+    // request_traits(). It points into the worker's Config snapshot, so it is read during
+    // dispatch() only; what outlives that (the origin request) copies the rules.
+    const cache::Route* route_ = nullptr;
+    // Buffers for a route's key (query rules, keyed fields): made on the connection's first
+    // such request and reused after.
+    std::unique_ptr<cache::RouteKeyScratch> route_scratch_;
     ResponseStream stream_;
     HitBatch* batch_ = nullptr;  // hits of this read, not yet written
     HitBatch* free_batches_ = nullptr;

@@ -15,12 +15,26 @@
 
 namespace cachet::server {
 
-// Inline: called once per request, from dispatch() only, on the hit path.
-inline cache::RequestTraits ClientConnection::request_traits() {
+// Inline: called once per request, from dispatch() only, on the hit path (where a request
+// that matches no route costs the test of an empty vector, or the walk of the routes).
+[[gnu::always_inline]] inline cache::RequestTraits ClientConnection::request_traits() {
     cache::RequestTraits traits;
     traits.method = request_.method;
     traits.conditional = request_.conditional;
     traits.range = request_.range;
+    // The route is chosen once, before the key: its cache_key rules change the key. No
+    // routes (the default): one test of an empty vector.
+    const std::vector<cache::Route>& routes = worker_.config().routes;
+    route_ = nullptr;
+    if (!routes.empty()) [[unlikely]] {
+        route_ = cache::match_route(routes, request_.host, request_.target);
+        // A route that rules only its responses (TTLs, Set-Cookie) keys and decides the
+        // request as without one; origin_request() copies its rules.
+        if (route_ && route_->rules_request) {
+            routed_traits(traits);
+            return traits;  // one object returned on every path: built in the caller's frame
+        }
+    }
     traits.keyed =
         http::is_cacheable(request_.method) && !request_.has_body &&
         cache::build_key(key_, request_.method, request_.host, request_.target).has_value();
@@ -31,6 +45,38 @@ inline cache::RequestTraits ClientConnection::request_traits() {
     fill_key_ = key_.view();
     fill_hash_ = key_.hash;
     return traits;
+}
+
+// Out of line: the hit path of a request without a route does not carry it.
+[[gnu::noinline]] void ClientConnection::routed_traits(cache::RequestTraits& traits) {
+    const cache::RouteRules& rules = route_->rules;
+    traits.bypass = rules.bypass;
+    traits.ignore_no_cache = rules.ignore_no_cache;
+    // A bypass route's request has no key: it is never looked up, and its fill not stored.
+    const bool keyable = http::is_cacheable(request_.method) && !request_.has_body && !rules.bypass;
+    if (keyable && rules.key.changes_key()) {
+        if (!route_scratch_) route_scratch_ = std::make_unique<cache::RouteKeyScratch>();
+        traits.keyed = cache::build_route_key(key_, *route_scratch_, request_.method, request_.host,
+                                              request_.target, rules.key, request_.header_span())
+                           .has_value();
+    } else {
+        traits.keyed =
+            keyable &&
+            cache::build_key(key_, request_.method, request_.host, request_.target).has_value();
+    }
+    if (traits.keyed && parse_.cache_directives) {
+        directives_ = cache::request_facts(request_.method, request_.header_span());
+        traits.directives = &directives_;
+    }
+    fill_key_ = key_.view();
+    fill_hash_ = key_.hash;
+}
+
+proxy::OriginRequest ClientConnection::origin_request() {
+    auto request = proxy::build_origin_request(request_, client_ip_, worker_.config().origin,
+                                               worker_.clock().now());
+    if (route_) request.rules = route_->rules.response;  // a copy: the fetch may outlive a reload
+    return request;
 }
 
 void ClientConnection::dispatch() {
@@ -112,8 +158,7 @@ void ClientConnection::refresh_in_background(const cache::EntryRef& entry) {
     auto joined = worker.runtime().inflight.join(fill_key_, fill_hash_, worker.index());
     if (joined.role != proxy::InflightTable::Role::leader) return;
     joined.permit->set_stale(entry);
-    auto request = proxy::build_origin_request(request_, client_ip_, worker.config().origin,
-                                               worker.clock().now());
+    auto request = origin_request();
     if (entry->stale_rules().has_validators) proxy::add_validators(request, entry->head().text());
     worker.pool().start(std::move(request), std::move(joined.permit));
 }
@@ -209,12 +254,11 @@ void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fi
     info.keep_alive = request_.keep_alive && !worker_.draining();
     info.head_request = head_only();
     info.forward = forward;
-    auto origin_request = proxy::build_origin_request(request_, client_ip_, worker_.config().origin,
-                                                      worker_.clock().now());
+    auto request = origin_request();
     if (stale && stale->stale_rules().has_validators) {
-        proxy::add_validators(origin_request, stale->head().text());
+        proxy::add_validators(request, stale->head().text());
     }
-    stream_.start(role, std::move(fill), std::move(permit), std::move(origin_request), info);
+    stream_.start(role, std::move(fill), std::move(permit), std::move(request), info);
 }
 
 }  // namespace cachet::server

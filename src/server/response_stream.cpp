@@ -5,6 +5,7 @@
 #include "cache/key.hpp"
 #include "cache/variants.hpp"
 #include "cache/vary.hpp"
+#include "cache/withheld_fields.hpp"
 #include "proxy/origin_connection.hpp"
 #include "server/client_connection.hpp"
 #include "server/worker.hpp"
@@ -211,6 +212,11 @@ std::string ResponseStream::head_text(const proxy::FillHead& head) {
     std::string out;  // a miss-path allocation: one head per streamed response
     out.reserve(head.client_head.size() + 160);
     out += head.client_head;
+    if (head.strip_set_cookie && role_ == Role::waiter) {
+        // A route's strip_set_cookie: the cookie is the fetching client's alone; a waiter
+        // gets the response as it is stored.
+        out = cache::without_set_cookie(out);
+    }
     if (head.bodyless) {
         framing_ = Framing::none;
         if (!head.origin_content_length.empty())

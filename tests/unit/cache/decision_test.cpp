@@ -67,6 +67,9 @@ struct Row {
     bool inside_partial = false;                      // the Range lies in the partial entry
     bool vary_miss = false;
     bool keyed = true;
+    bool pragma_no_cache = false;  // Pragma: no-cache (with no Cache-Control)
+    bool bypass = false;           // the request's route: bypass (the connection keys nothing)
+    bool ignore_no_cache = false;  // the request's route: ignore_no_cache
     Decision expected = Decision::pass;
     Forward forward = Forward::miss;
 };
@@ -285,13 +288,63 @@ const Row kRows[] = {
      .cache_control = "only-if-cached",
      .stored = Stored::partial_fresh,
      .expected = Decision::only_if_cached_504},
+
+    // A route's rules (cache/route.hpp, docs/configuration.md "Routes").
+    {.rule = "a bypass route forwards a GET with no key and fwd=bypass: never looked up nor stored",
+     .keyed = false,
+     .bypass = true,
+     .expected = Decision::pass,
+     .forward = Forward::bypass},
+    {.rule = "a bypass route forwards even an only-if-cached request: the cache stays out",
+     .cache_control = "only-if-cached",
+     .keyed = false,
+     .bypass = true,
+     .expected = Decision::pass,
+     .forward = Forward::bypass},
+    {.rule = "Pragma: no-cache validates a fresh entry (RFC 9111 §5.4)",
+     .cache_control = "",
+     .stored = Stored::fresh,
+     .pragma_no_cache = true,
+     .expected = Decision::revalidate},
+    {.rule = "ignore_no_cache: a request's no-cache is served the fresh entry",
+     .cache_control = "no-cache",
+     .stored = Stored::fresh,
+     .ignore_no_cache = true,
+     .expected = Decision::serve_hit},
+    {.rule = "ignore_no_cache: Pragma: no-cache is served the fresh entry",
+     .cache_control = "",
+     .stored = Stored::fresh,
+     .pragma_no_cache = true,
+     .ignore_no_cache = true,
+     .expected = Decision::serve_hit},
+    {.rule = "ignore_no_cache leaves the request's other directives: max-age=10 still validates",
+     .cache_control = "no-cache, max-age=10",
+     .stored = Stored::fresh,
+     .ignore_no_cache = true,
+     .expected = Decision::revalidate},
+    {.rule = "ignore_no_cache: a no-cache request within stale-while-revalidate is served stale",
+     .cache_control = "no-cache",
+     .stored = Stored::stale_in_swr,
+     .ignore_no_cache = true,
+     .expected = Decision::serve_stale_and_refresh},
+    {.rule = "ignore_no_cache with nothing stored: an ordinary coalesced miss",
+     .cache_control = "no-cache",
+     .ignore_no_cache = true,
+     .expected = Decision::coalesce},
+    {.rule = "ignore_no_cache does not lift no-store: forwarded, not stored (RFC 9111 §5.2.1.5)",
+     .cache_control = "no-cache, no-store",
+     .ignore_no_cache = true,
+     .expected = Decision::pass},
 };
 
 Verdict decide_row(const Row& row, bool in_full = false) {
     RequestFacts directives;
     directives.method = row.method;
     if (row.cache_control) directives.cache_control = http::parse_cache_control(*row.cache_control);
+    directives.pragma_no_cache = row.pragma_no_cache;
     RequestTraits request;
+    request.bypass = row.bypass;
+    request.ignore_no_cache = row.ignore_no_cache;
     request.method = row.method;
     request.keyed = row.keyed;
     request.conditional = row.conditional;

@@ -622,3 +622,58 @@ TEST_CASE("facts read from headers drive storing, lifetime and reuse together (R
     CHECK(servable(get(), resp.cache_control, initial + 47, life) == Servable::fresh);
     CHECK(servable(get(), resp.cache_control, initial + 48, life) == Servable::must_validate);
 }
+
+// A route's rules (cache/route.hpp) as policy inputs: docs/configuration.md, "Routes".
+TEST_CASE("a route's default_ttl is the freshness of a response that gives none") {
+    ResponseRules rules;
+    rules.default_ttl = 120;
+    const PolicyOptions options = with_rules({}, rules);
+    const ResponseFacts bare = response(200, {{"Date", "Sun, 06 Nov 1994 08:49:37 GMT"}});
+    CHECK(freshness_lifetime(bare, {}) == 0);
+    CHECK(freshness_lifetime(bare, options) == 120);
+    // Instead of the heuristic, too.
+    const ResponseFacts modified =
+        response(200, {{"Date", "Sun, 06 Nov 1994 08:49:37 GMT"},
+                       {"Last-Modified", "Sun, 06 Nov 1994 07:49:37 GMT"}});
+    CHECK(freshness_lifetime(modified, {}) == 360);
+    CHECK(freshness_lifetime(modified, options) == 120);
+    // The response's own freshness wins over a default.
+    CHECK(freshness_lifetime(response_with("max-age=5"), options) == 5);
+    CHECK(freshness_lifetime(response_with("no-cache"), options) == 0);
+    CHECK(freshness_lifetime(response(200, {{"Date", "Sun, 06 Nov 1994 08:49:37 GMT"},
+                                            {"Expires", "Sun, 06 Nov 1994 08:49:47 GMT"}}),
+                             options) == 10);
+    // A status not heuristically cacheable gets no default.
+    CHECK(freshness_lifetime(response(302), options) == 0);
+}
+
+TEST_CASE("a route's forced_ttl overrides the response's freshness, not no-store or private") {
+    ResponseRules rules;
+    rules.forced_ttl = 300;
+    const PolicyOptions options = with_rules({}, rules);
+    CHECK(freshness_lifetime(response_with("max-age=1"), options) == 300);
+    CHECK(freshness_lifetime(response_with("s-maxage=9000"), options) == 300);
+    CHECK(freshness_lifetime(response_with("no-cache"), options) == 300);
+    CHECK(freshness_lifetime(response(200), options) == 300);
+    CHECK(verdict(get(), response_with("no-store"), options) == NotStored::no_store);
+    CHECK(verdict(get(), response_with("private"), options) == NotStored::private_directive);
+    CHECK(verdict(get(), response_with("max-age=1"), options) == NotStored::stored);
+}
+
+TEST_CASE("a route's Set-Cookie rules: store it as the global flag does, or store it stripped") {
+    const ResponseFacts with_cookie =
+        response(200, {{"Cache-Control", "max-age=60"}, {"Set-Cookie", "s=1"}});
+    CHECK(verdict(get(), with_cookie) == NotStored::set_cookie);
+    ResponseRules store;
+    store.store_set_cookie = true;
+    CHECK(verdict(get(), with_cookie, with_rules({}, store)) == NotStored::stored);
+    ResponseRules strip;
+    strip.strip_set_cookie = true;
+    CHECK(verdict(get(), with_cookie, with_rules({}, strip)) == NotStored::stored);
+    CHECK(with_rules({}, strip).strip_set_cookie);
+    // The global flag stays on under a route that says nothing.
+    PolicyOptions global;
+    global.store_set_cookie = true;
+    CHECK(with_rules(global, {}).store_set_cookie);
+    CHECK_FALSE(with_rules(global, {}).default_ttl);
+}

@@ -39,3 +39,20 @@ TEST_CASE("a head without qualified directives is kept as it is") {
     const std::string head = "HTTP/1.1 200 OK\r\nCache-Control: private, no-cache\r\nX-A: 1\r\n";
     CHECK(without_withheld_fields(head) == head);
 }
+
+TEST_CASE("a route's strip_set_cookie leaves every Set-Cookie line out of the stored head") {
+    const std::string head =
+        "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nCache-Control: max-age=60\r\nset-cookie: b=2\r\n";
+    CHECK(cachet::cache::without_withheld_fields(head, true) ==
+          "HTTP/1.1 200 OK\r\nCache-Control: max-age=60\r\n");
+    CHECK(cachet::cache::without_withheld_fields(head) == head);
+    CHECK(cachet::cache::without_withheld_fields(
+              "HTTP/1.1 200 OK\r\nCache-Control: private=\"X\"\r\nX: 1\r\nSet-Cookie: a=1\r\n",
+              true) == "HTTP/1.1 200 OK\r\nCache-Control: private=\"X\"\r\n");
+}
+
+TEST_CASE("without_set_cookie leaves out Set-Cookie lines and nothing else") {
+    CHECK(cachet::cache::without_set_cookie(
+              "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nCache-Control: private=\"X\"\r\nX: 1\r\n") ==
+          "HTTP/1.1 200 OK\r\nCache-Control: private=\"X\"\r\nX: 1\r\n");
+}

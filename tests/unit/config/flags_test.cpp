@@ -257,8 +257,14 @@ TEST_CASE("CACHET_CONFIG names the file, and --config overrides it") {
 TEST_CASE("a bad config file is refused with the file, the field and what was expected") {
     CHECK(error_for_file(R"({"cache_sise": "1m"})") ==
           "cachet.json: cache_sise: unknown field (did you mean cache_size?)");
-    CHECK(error_for_file(R"({"routes": []})") ==
-          "cachet.json: routes: unknown field (docs/configuration.md lists them)");
+    CHECK(error_for_file(R"({"routes": []})") == "(no error)");
+    CHECK(error_for_file(R"({"routes": {}})") ==
+          "cachet.json: routes: expected an array of routes, got an object");
+    CHECK(error_for_file(R"({"routes": [{"match": {"path": "/"}, "default_ttl": "thirty"}]})") ==
+          "cachet.json: routes[0].default_ttl: expected a duration like 500ms, 2s or 1m, got "
+          "\"thirty\"");
+    CHECK(error_for_file(R"({"route": []})") ==
+          "cachet.json: route: unknown field (did you mean routes?)");
     CHECK(error_for_file(R"({"origins": {}})") ==
           "cachet.json: origins: unknown field (did you mean origin?)");
     CHECK(error_for_file(R"({"connect_timeout": "thirty"})") ==
@@ -369,6 +375,44 @@ TEST_CASE("the printed values, as a config file, reproduce the configuration") {
     }
 }
 
+TEST_CASE("--print-config shows the routes from the file, and they read back the same") {
+    ConfigFile file(R"({"origin": "http://127.0.0.1:9000", "routes": [
+        {"match": {"host": "API.example.com", "path_prefix": "/v1/"}, "default_ttl": "90s",
+         "cache_key": {"query": {"drop": ["tracking", "ref"]}, "sort_query": true,
+                       "headers": ["Accept-Language"], "cookies": ["region"]}},
+        {"match": {"path_glob": "/img/**"}, "forced_ttl": "1h", "strip_set_cookie": true,
+         "ignore_no_cache": true, "store_set_cookie": true},
+        {"match": {"path": "/login"}, "bypass": true, "cache_key": {"query": {"keep": ["q"]}}},
+        {"match": {"path": "/s"}, "cache_key": {"query": "drop_all"}}]})");
+    auto first = parse({"--config", file.path()});
+    REQUIRE_MESSAGE(first.has_value(), first.error());
+    const std::string printed = print_config(*first);
+    CHECK_MESSAGE(printed.find(R"("routes": {"value": [{"match": {"host": "api.example.com", )"
+                               R"("path_prefix": "/v1/"}, "default_ttl": "90s", "cache_key": )"
+                               R"({"query": {"drop": ["tracking", "ref"]}, "sort_query": true, )"
+                               R"("headers": ["Accept-Language"], "cookies": ["region"]}}, )") !=
+                      std::string::npos,
+                  printed);
+    CHECK(printed.find(R"("source": "file"})") != std::string::npos);
+    std::string values = values_only(printed);
+    ConfigFile again(values);
+    auto second = parse({"--config", again.path()});
+    REQUIRE_MESSAGE(second.has_value(), second.error());
+    CHECK(values_only(print_config(*second)) == values);
+    const auto& routes = second->config.routes;
+    REQUIRE(routes.size() == 4);
+    CHECK(routes[0].rules.key.patterns.size() == 9);  // tracking's eight, and ref
+    CHECK(routes[0].rules.response.default_ttl == 90);
+    CHECK(routes[1].rules.response.forced_ttl == 3600);
+    CHECK(routes[1].match.kind == cache::PathMatch::glob);
+    CHECK(routes[2].rules.bypass);
+
+    auto none = parse({"--origin", "http://127.0.0.1:9000"});
+    REQUIRE(none.has_value());
+    CHECK(print_config(*none).find(R"("routes": {"value": [], "source": "default"})") !=
+          std::string::npos);
+}
+
 TEST_CASE("docs/configuration.md holds the generated reference and an example of every field") {
     std::string doc = read_text(std::filesystem::path(CACHET_SOURCE_DIR) / "docs/configuration.md");
     REQUIRE_FALSE(doc.empty());
@@ -445,4 +489,18 @@ TEST_CASE("--purge-tag-header takes one or more field names, Surrogate-Key by de
 
     CHECK_FALSE(parse({"--origin", "http://127.0.0.1:9000", "--purge-tag-header", "a b"}));
     CHECK_FALSE(parse({"--origin", "http://127.0.0.1:9000", "--purge-tag-header", "a,,b"}));
+}
+
+TEST_CASE("docs/configuration.md's routes example is a valid config file") {
+    std::string doc = read_text(std::filesystem::path(CACHET_SOURCE_DIR) / "docs/configuration.md");
+    auto section = doc.find("## Routes");
+    REQUIRE(section != std::string::npos);
+    auto start = doc.find("```\n{", section);
+    REQUIRE(start != std::string::npos);
+    start += 4;
+    ConfigFile file(doc.substr(start, doc.find("```", start) - start));
+    auto parsed = parse({"--config", file.path()});
+    REQUIRE_MESSAGE(parsed.has_value(), parsed.error());
+    CHECK(parsed->config.routes.size() == 4);
+    CHECK(parsed->routes_source == Source::file);
 }

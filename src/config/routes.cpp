@@ -1,0 +1,322 @@
+#include "config/routes.hpp"
+
+#include <simdjson.h>
+
+#include "config/config_file.hpp"
+#include "config/units.hpp"
+#include "http/tokens.hpp"
+
+namespace cachet::config {
+namespace {
+
+namespace dom = simdjson::dom;
+
+std::string got(dom::element value) {
+    switch (value.type()) {
+    case dom::element_type::STRING: return json_quoted(std::string_view(value.get_string()));
+    case dom::element_type::INT64:
+    case dom::element_type::UINT64:
+    case dom::element_type::DOUBLE: return "the number " + simdjson::minify(value);
+    case dom::element_type::BOOL: return bool(value) ? "true" : "false";
+    case dom::element_type::NULL_VALUE: return "null";
+    case dom::element_type::ARRAY: return "an array";
+    case dom::element_type::OBJECT: return "an object";
+    }
+    return {};
+}
+
+std::string expected(const std::string& where, std::string_view what, dom::element value) {
+    return where + ": expected " + std::string(what) + ", got " + got(value);
+}
+
+std::string get_bool(const std::string& where, dom::element value, bool& out) {
+    if (value.type() != dom::element_type::BOOL) return expected(where, "true or false", value);
+    out = bool(value);
+    return {};
+}
+
+std::string get_ttl(const std::string& where, dom::element value, std::optional<Seconds>& out) {
+    constexpr std::string_view what = "a duration like 500ms, 2s or 1m";
+    std::optional<Millis> ms;
+    if (value.type() == dom::element_type::STRING) {
+        ms = parse_duration(std::string_view(value.get_string()));
+    } else if (value.type() == dom::element_type::INT64 ||
+               value.type() == dom::element_type::UINT64) {
+        ms = parse_duration(simdjson::minify(value));
+    }
+    if (!ms) return expected(where, what, value);
+    out = static_cast<Seconds>((*ms + 999) / 1000);  // whole seconds, rounded up
+    return {};
+}
+
+bool is_token(std::string_view s) {
+    if (s.empty()) return false;
+    for (char c : s) {
+        if (!http::is_tchar(c)) return false;
+    }
+    return true;
+}
+
+std::string get_names(const std::string& where, dom::element value, std::vector<std::string>& out,
+                      std::string_view what) {
+    dom::array array;
+    if (value.get_array().get(array))
+        return expected(where, "an array of " + std::string(what), value);
+    std::size_t i = 0;
+    for (dom::element item : array) {
+        const std::string at = where + "[" + std::to_string(i++) + "]";
+        std::string_view name;
+        if (item.get_string().get(name) || name.empty()) return expected(at, what, item);
+        out.emplace_back(name);
+    }
+    return {};
+}
+
+std::string unknown(const std::string& where, std::string_view key, std::string_view fields) {
+    return where + "." + std::string(key) + ": unknown field (" + std::string(fields) + ")";
+}
+
+std::string parse_match(const std::string& where, dom::element value, cache::RouteMatch& match) {
+    dom::object object;
+    if (value.get_object().get(object)) {
+        return expected(where, "an object like {\"path_prefix\": \"/v1/\"}", value);
+    }
+    int paths = 0;
+    for (auto [key, field] : object) {
+        const std::string at = where + "." + std::string(key);
+        std::string_view text;
+        if (key == "host") {
+            if (field.get_string().get(text) || text.empty()) {
+                return expected(at, "a host name like \"api.example.com\"", field);
+            }
+            match.host.clear();
+            for (char c : text) match.host += (c >= 'A' && c <= 'Z') ? char(c + 32) : c;
+            if (match.host.back() == '.') match.host.pop_back();
+            continue;
+        }
+        if (key == "path") {
+            match.kind = cache::PathMatch::exact;
+        } else if (key == "path_prefix") {
+            match.kind = cache::PathMatch::prefix;
+        } else if (key == "path_glob") {
+            match.kind = cache::PathMatch::glob;
+        } else {
+            return unknown(where, key, "match takes host and one of path, path_prefix, path_glob");
+        }
+        ++paths;
+        if (field.get_string().get(text) || text.empty() || text.front() != '/' ||
+            text.find_first_of("?#") != std::string_view::npos) {
+            return expected(at, "a path starting with /, without ? or #", field);
+        }
+        match.path = std::string(text);
+    }
+    if (paths != 1) return where + ": expected exactly one of path, path_prefix, path_glob";
+    return {};
+}
+
+std::string parse_query(const std::string& where, dom::element value, cache::KeyRules& key) {
+    constexpr std::string_view what = "\"drop_all\", {\"drop\": [names]} or {\"keep\": [names]}";
+    std::string_view text;
+    if (!value.get_string().get(text)) {
+        if (text != "drop_all") return expected(where, what, value);
+        key.query = cache::QueryRule::drop_all;
+        return {};
+    }
+    dom::object object;
+    if (value.get_object().get(object) || object.size() != 1) return expected(where, what, value);
+    for (auto [mode, names] : object) {
+        const std::string at = where + "." + std::string(mode);
+        if (mode == "drop") {
+            key.query = cache::QueryRule::drop;
+        } else if (mode == "keep") {
+            key.query = cache::QueryRule::keep;
+        } else {
+            return unknown(where, mode, "query takes drop or keep");
+        }
+        if (auto err = get_names(at, names, key.names, "parameter names"); !err.empty()) return err;
+    }
+    for (const auto& name : key.names) {
+        if (key.query == cache::QueryRule::drop && name == "tracking") {
+            for (auto p : cache::kTrackingParameters) key.patterns.emplace_back(p);
+        } else {
+            key.patterns.push_back(name);
+        }
+    }
+    return {};
+}
+
+std::string parse_cache_key(const std::string& where, dom::element value, cache::KeyRules& key) {
+    dom::object object;
+    if (value.get_object().get(object)) {
+        return expected(where, "an object like {\"query\": \"drop_all\"}", value);
+    }
+    for (auto [name, field] : object) {
+        const std::string at = where + "." + std::string(name);
+        std::string err;
+        if (name == "query") {
+            err = parse_query(at, field, key);
+        } else if (name == "sort_query") {
+            err = get_bool(at, field, key.sort_query);
+        } else if (name == "headers") {
+            err = get_names(at, field, key.headers, "field names");
+            for (std::size_t i = 0; err.empty() && i < key.headers.size(); ++i) {
+                if (!is_token(key.headers[i])) {
+                    err = at + "[" + std::to_string(i) + "]: expected a field name, got " +
+                          json_quoted(key.headers[i]);
+                }
+            }
+        } else if (name == "cookies") {
+            err = get_names(at, field, key.cookies, "cookie names");
+            for (std::size_t i = 0; err.empty() && i < key.cookies.size(); ++i) {
+                if (!is_token(key.cookies[i])) {
+                    err = at + "[" + std::to_string(i) + "]: expected a cookie name, got " +
+                          json_quoted(key.cookies[i]);
+                }
+            }
+        } else {
+            return unknown(where, name, "cache_key takes query, sort_query, headers, cookies");
+        }
+        if (!err.empty()) return err;
+    }
+    return {};
+}
+
+std::string parse_route(const std::string& where, dom::element value, cache::Route& route) {
+    dom::object object;
+    if (value.get_object().get(object)) {
+        return expected(where, "an object like {\"match\": {\"path_prefix\": \"/\"}}", value);
+    }
+    bool matched = false;
+    cache::RouteRules& rules = route.rules;
+    for (auto [name, field] : object) {
+        const std::string at = where + "." + std::string(name);
+        std::string err;
+        if (name == "match") {
+            matched = true;
+            err = parse_match(at, field, route.match);
+        } else if (name == "bypass") {
+            err = get_bool(at, field, rules.bypass);
+        } else if (name == "ignore_no_cache") {
+            err = get_bool(at, field, rules.ignore_no_cache);
+        } else if (name == "store_set_cookie") {
+            err = get_bool(at, field, rules.response.store_set_cookie);
+        } else if (name == "strip_set_cookie") {
+            err = get_bool(at, field, rules.response.strip_set_cookie);
+        } else if (name == "default_ttl") {
+            err = get_ttl(at, field, rules.response.default_ttl);
+        } else if (name == "forced_ttl") {
+            err = get_ttl(at, field, rules.response.forced_ttl);
+        } else if (name == "cache_key") {
+            err = parse_cache_key(at, field, rules.key);
+        } else {
+            return unknown(where, name,
+                           "a route takes match, bypass, default_ttl, forced_ttl, "
+                           "ignore_no_cache, store_set_cookie, strip_set_cookie, cache_key");
+        }
+        if (!err.empty()) return err;
+    }
+    if (!matched) return where + ": expected a match, e.g. {\"match\": {\"path_prefix\": \"/\"}}";
+    return {};
+}
+
+void append_names(std::string& out, const std::vector<std::string>& names) {
+    out += "[";
+    for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + json_quoted(names[i]);
+    out += "]";
+}
+
+std::string ttl_json(Seconds seconds) {
+    return json_quoted(format_duration(static_cast<Millis>(seconds) * 1000));
+}
+
+}  // namespace
+
+RoutesResult parse_routes(std::string_view json) {
+    simdjson::padded_string padded(json);
+    dom::parser parser;
+    dom::element doc;
+    if (auto error = parser.parse(padded).get(doc)) {
+        return tl::unexpected(std::string("routes: malformed JSON: ") +
+                              simdjson::error_message(error));
+    }
+    dom::array array;
+    if (doc.get_array().get(array)) {
+        return tl::unexpected(expected("routes", "an array of routes", doc));
+    }
+    std::vector<cache::Route> routes;
+    std::size_t i = 0;
+    for (dom::element item : array) {
+        cache::Route route;
+        if (auto err = parse_route("routes[" + std::to_string(i++) + "]", item, route);
+            !err.empty()) {
+            return tl::unexpected(err);
+        }
+        route.rules_request = route.rules.rule_the_request();
+        routes.push_back(std::move(route));
+    }
+    return routes;
+}
+
+std::string routes_json(const std::vector<cache::Route>& routes) {
+    std::string out = "[";
+    for (std::size_t r = 0; r < routes.size(); ++r) {
+        const cache::Route& route = routes[r];
+        const cache::RouteRules& rules = route.rules;
+        out += r ? ", {" : "{";
+        out += "\"match\": {";
+        if (!route.match.host.empty()) out += "\"host\": " + json_quoted(route.match.host) + ", ";
+        switch (route.match.kind) {
+        case cache::PathMatch::exact: out += "\"path\": "; break;
+        case cache::PathMatch::prefix: out += "\"path_prefix\": "; break;
+        case cache::PathMatch::glob: out += "\"path_glob\": "; break;
+        }
+        out += json_quoted(route.match.path) + "}";
+        if (rules.bypass) out += ", \"bypass\": true";
+        if (rules.response.default_ttl)
+            out += ", \"default_ttl\": " + ttl_json(*rules.response.default_ttl);
+        if (rules.response.forced_ttl)
+            out += ", \"forced_ttl\": " + ttl_json(*rules.response.forced_ttl);
+        if (rules.ignore_no_cache) out += ", \"ignore_no_cache\": true";
+        if (rules.response.store_set_cookie) out += ", \"store_set_cookie\": true";
+        if (rules.response.strip_set_cookie) out += ", \"strip_set_cookie\": true";
+        const cache::KeyRules& key = rules.key;
+        if (key.changes_key()) {
+            std::string parts;
+            auto part = [&](std::string_view name) {
+                parts += parts.empty() ? "\"" : ", \"";
+                parts.append(name).append("\": ");
+            };
+            switch (key.query) {
+            case cache::QueryRule::as_sent: break;
+            case cache::QueryRule::drop_all:
+                part("query");
+                parts += "\"drop_all\"";
+                break;
+            case cache::QueryRule::drop:
+            case cache::QueryRule::keep:
+                part("query");
+                parts += key.query == cache::QueryRule::drop ? "{\"drop\": " : "{\"keep\": ";
+                append_names(parts, key.names);
+                parts += "}";
+                break;
+            }
+            if (key.sort_query) {
+                part("sort_query");
+                parts += "true";
+            }
+            if (!key.headers.empty()) {
+                part("headers");
+                append_names(parts, key.headers);
+            }
+            if (!key.cookies.empty()) {
+                part("cookies");
+                append_names(parts, key.cookies);
+            }
+            out += ", \"cache_key\": {" + parts + "}";
+        }
+        out += "}";
+    }
+    return out + "]";
+}
+
+}  // namespace cachet::config
