@@ -9,6 +9,7 @@
 #include "config/config_file.hpp"
 #include "config/current_value.hpp"
 #include "config/routes.hpp"
+#include "config/setters.hpp"
 #include "config/setting_names.hpp"
 #include "config/units.hpp"
 #include "http/tokens.hpp"
@@ -31,109 +32,6 @@ struct FlagSpec {
     std::string_view help;
     Setter set;
 };
-
-std::string set_listen(Config& c, std::string_view v) {
-    auto colon = v.rfind(':');
-    if (colon == std::string_view::npos || colon == 0) return "HOST:PORT, e.g. 127.0.0.1:8080";
-    std::string_view host = v.substr(0, colon);
-    std::string_view port = v.substr(colon + 1);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2);
-    }
-    unsigned p = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-    if (ec != std::errc{} || end != port.data() + port.size() || p > 65535) {
-        return "a port from 0 to 65535 after the colon";
-    }
-    c.listen_host = std::string(host);
-    c.listen_port = static_cast<std::uint16_t>(p);
-    return {};
-}
-
-std::string set_origin(Config& c, std::string_view v) {
-    auto origin = parse_origin_url(v);
-    if (!origin) return origin.error();
-    c.origin = *origin;
-    c.origin_set = true;
-    return {};
-}
-
-template <class T>
-std::string parse_count(std::string_view v, T& out, T min, T max, std::string_view expected) {
-    unsigned long long n = 0;
-    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-    if (ec != std::errc{} || end != v.data() + v.size() || n < min || n > max) {
-        return std::string(expected);
-    }
-    out = static_cast<T>(n);
-    return {};
-}
-
-std::string set_workers(Config& c, std::string_view v) {
-    return parse_count<unsigned>(v, c.workers, 0, 256,
-                                 "a number of workers from 0 (one per core) to 256");
-}
-
-std::string set_size(std::size_t& out, std::string_view v, std::size_t min) {
-    auto size = parse_size(v);
-    if (!size || *size < min) return "a size like 64m, 1g or 4096 (bytes)";
-    out = *size;
-    return {};
-}
-
-std::string set_duration(Millis& out, std::string_view v) {
-    auto d = parse_duration(v);
-    if (!d || *d == 0) return "a duration like 500ms, 2s or 1m";
-    out = *d;
-    return {};
-}
-
-std::string set_bool(bool& out, std::string_view v) {
-    if (v == "true" || v == "1" || v == "yes" || v == "on")
-        out = true;
-    else if (v == "false" || v == "0" || v == "no" || v == "off")
-        out = false;
-    else
-        return "true or false";
-    return {};
-}
-
-std::string set_admin(Config& c, std::string_view v) {
-    if (v == "off") {
-        c.admin_enabled = false;
-        return {};
-    }
-    Config parsed;  // the same HOST:PORT syntax as --listen
-    if (auto expected = set_listen(parsed, v); !expected.empty()) return expected + ", or off";
-    c.admin_enabled = true;
-    c.admin_host = parsed.listen_host;
-    c.admin_port = parsed.listen_port;
-    return {};
-}
-
-// An empty token is none: mutating admin endpoints are then refused (403).
-std::string set_admin_token(Config& c, std::string_view v) {
-    c.admin_token = std::string(v);
-    return {};
-}
-
-std::string set_purge_tag_headers(Config& c, std::string_view v) {
-    std::vector<std::string> names;
-    while (!v.empty()) {
-        const std::size_t comma = v.find(',');
-        std::string_view name = v.substr(0, comma);
-        while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-        while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-        if (name.empty() || !std::all_of(name.begin(), name.end(), http::is_tchar)) {
-            return "header names separated by commas, e.g. Surrogate-Key,Cache-Tag";
-        }
-        names.emplace_back(name);
-        v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
-    }
-    if (names.empty()) return "header names separated by commas, e.g. Surrogate-Key,Cache-Tag";
-    c.purge_tag_headers = std::move(names);
-    return {};
-}
 
 constexpr std::array kFlags = {
     FlagSpec{"listen", "CACHET_LISTEN", "HOST:PORT",
@@ -299,53 +197,6 @@ struct FlagValue {
 };
 
 }  // namespace
-
-tl::expected<OriginAddress, std::string> parse_origin_url(std::string_view url) {
-    constexpr std::string_view scheme = "http://";
-    if (url.substr(0, scheme.size()) != scheme) {
-        return tl::unexpected(
-            std::string("a URL starting with http:// (https origins are not supported)"));
-    }
-    std::string_view rest = url.substr(scheme.size());
-    auto slash = rest.find('/');
-    if (slash != std::string_view::npos) {
-        if (rest.substr(slash) != "/") {
-            return tl::unexpected(
-                std::string("an origin without a path, e.g. http://127.0.0.1:9000"));
-        }
-        rest = rest.substr(0, slash);
-    }
-    if (rest.empty()) return tl::unexpected(std::string("a host after http://"));
-    OriginAddress origin;
-    origin.authority = std::string(rest);
-    std::string_view host = rest;
-    std::string_view port;
-    if (rest.front() == '[') {
-        auto close = rest.find(']');
-        if (close == std::string_view::npos)
-            return tl::unexpected(std::string("a closing ] in the IPv6 address"));
-        host = rest.substr(1, close - 1);
-        if (close + 1 < rest.size()) {
-            if (rest[close + 1] != ':')
-                return tl::unexpected(std::string("a :port after the IPv6 address"));
-            port = rest.substr(close + 2);
-        }
-    } else if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-        host = rest.substr(0, colon);
-        port = rest.substr(colon + 1);
-    }
-    if (host.empty()) return tl::unexpected(std::string("a host after http://"));
-    origin.host = std::string(host);
-    if (!port.empty()) {
-        unsigned p = 0;
-        auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-        if (ec != std::errc{} || end != port.data() + port.size() || p == 0 || p > 65535) {
-            return tl::unexpected(std::string("a port from 1 to 65535"));
-        }
-        origin.port = static_cast<std::uint16_t>(p);
-    }
-    return origin;
-}
 
 FlagsResult parse_flags(const std::vector<std::string_view>& args, EnvLookup env) {
     ParsedFlags parsed;

@@ -7,32 +7,13 @@
 #include <fstream>
 
 #include "harness/cachet.hpp"
+#include "harness/config_file.hpp"
 #include "harness/http_client.hpp"
 #include "harness/origin.hpp"
 #include "harness/readiness_line.hpp"
 
 namespace cachet::integration {
 namespace {
-
-// cachet.json in a directory of its own, removed with it.
-class ConfigFile {
-public:
-    explicit ConfigFile(const std::string& json) {
-        static int count = 0;
-        dir_ =
-            std::filesystem::temp_directory_path() /
-            ("cachet-config-file-test-" + std::to_string(getpid()) + "-" + std::to_string(++count));
-        std::filesystem::create_directories(dir_);
-        path_ = (dir_ / "cachet.json").string();
-        std::ofstream(path_) << json;
-    }
-    ~ConfigFile() { std::filesystem::remove_all(dir_); }
-    const std::string& path() const { return path_; }
-
-private:
-    std::filesystem::path dir_;
-    std::string path_;
-};
 
 bool contains(const std::string& text, std::string_view part) {
     return text.find(part) != std::string::npos;

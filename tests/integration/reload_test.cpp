@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "harness/cachet.hpp"
+#include "harness/config_file.hpp"
 #include "harness/http_client.hpp"
 #include "harness/origin.hpp"
 #include "harness/process.hpp"
@@ -20,29 +21,10 @@
 namespace cachet::integration {
 namespace {
 
-// A config file in a directory of its own, rewritten by the test and removed with it.
-class ReloadFile {
-public:
-    ReloadFile() {
-        dir_ = std::filesystem::temp_directory_path() /
-               ("cachet-reload-test-" + std::to_string(getpid()) + "-" + std::to_string(++count_));
-        std::filesystem::create_directories(dir_);
-        path_ = (dir_ / "cachet.json").string();
-    }
-    ~ReloadFile() { std::filesystem::remove_all(dir_); }
-    void write(const std::string& json) const { std::ofstream(path_, std::ios::trunc) << json; }
-    const std::string& path() const { return path_; }
-
-private:
-    static inline int count_ = 0;
-    std::filesystem::path dir_;
-    std::string path_;
-};
-
 // cachet with its stderr captured, to read its log lines.
 class ReloadingCachet {
 public:
-    ReloadingCachet(const TestOrigin& origin, const ReloadFile& file)
+    ReloadingCachet(const TestOrigin& origin, const ConfigFile& file)
         : process_({cachet_binary(), "--config", file.path(), "--origin", origin.url(), "--listen",
                     "127.0.0.1:0", "--workers", "2", "--admin", "127.0.0.1:0"},
                    Process::Options{.capture_stderr = true}) {
@@ -82,8 +64,8 @@ private:
 
 TEST_CASE("SIGHUP applies a valid file to the next request on a connection kept open") {
     TestOrigin origin;
-    ReloadFile file;
-    file.write(R"({"store_set_cookie": false})");
+    ConfigFile file;
+    file.rewrite(R"({"store_set_cookie": false})");
     ReloadingCachet cachet(origin, file);
     Deadline deadline = Deadline::after(20s);
     HttpConnection client(cachet.port(), deadline);
@@ -95,7 +77,7 @@ TEST_CASE("SIGHUP applies a valid file to the next request on a connection kept 
     REQUIRE(client.exchange(request, deadline).ok());
     CHECK(origin.requests("/cookie") == 2);
 
-    file.write(R"({"store_set_cookie": true})");
+    file.rewrite(R"({"store_set_cookie": true})");
     REQUIRE_MESSAGE(cachet.reload_and_wait("\"msg\":\"config reloaded\"", 1), cachet.log());
     Reply stored = client.exchange(request, deadline);  // the same connection, not dropped
     REQUIRE_MESSAGE(stored.ok(), stored.describe());
@@ -109,8 +91,8 @@ TEST_CASE("SIGHUP applies a valid file to the next request on a connection kept 
 
 TEST_CASE("SIGHUP with an invalid file keeps the running configuration and logs why") {
     TestOrigin origin;
-    ReloadFile file;
-    file.write(R"({"store_set_cookie": true})");
+    ConfigFile file;
+    file.rewrite(R"({"store_set_cookie": true})");
     ReloadingCachet cachet(origin, file);
     Deadline deadline = Deadline::after(20s);
     HttpConnection client(cachet.port(), deadline);
@@ -118,10 +100,10 @@ TEST_CASE("SIGHUP with an invalid file keeps the running configuration and logs 
     const std::string request = http_request("GET", "/kept?set_cookie=1&cc=max-age=60");
     REQUIRE(client.exchange(request, deadline).ok());  // stored: store_set_cookie is true
 
-    file.write(R"({"store_set_cookie": "sometimes"})");
+    file.rewrite(R"({"store_set_cookie": "sometimes"})");
     REQUIRE_MESSAGE(cachet.reload_and_wait("config reload failed", 1), cachet.log());
     CHECK(cachet.log().find("store_set_cookie") != std::string::npos);  // names the field
-    file.write("{ not json");
+    file.rewrite("{ not json");
     REQUIRE_MESSAGE(cachet.reload_and_wait("config reload failed", 2), cachet.log());
 
     Reply hit = client.exchange(request, deadline);  // the stored entry and the connection stay
@@ -133,10 +115,10 @@ TEST_CASE("SIGHUP with an invalid file keeps the running configuration and logs 
 
 TEST_CASE("a setting only a restart can change is named in the log and kept") {
     TestOrigin origin;
-    ReloadFile file;
-    file.write(R"({"cache_size": "64m"})");
+    ConfigFile file;
+    file.rewrite(R"({"cache_size": "64m"})");
     ReloadingCachet cachet(origin, file);  // --listen and --workers given as flags win anyway
-    file.write(R"({"cache_size": "128m"})");
+    file.rewrite(R"({"cache_size": "128m"})");
     REQUIRE_MESSAGE(cachet.reload_and_wait("\"msg\":\"config reloaded\"", 1), cachet.log());
     CHECK(cachet.log().find("\"field\":\"cache_size\"") != std::string::npos);
     Deadline deadline = Deadline::after(10s);
