@@ -86,6 +86,7 @@ private:
     void routed_traits(cache::RequestTraits& traits);
     // The origin request for this request, with its route's response rules copied in.
     proxy::OriginRequest origin_request();
+    void key_built(cache::RequestTraits& traits);
     // The request's variant of the URL whose vary marker the store held for key_.
     cache::EntryRef look_up_variant(const cache::Entry& marker, Seconds now, bool& vary_miss);
     bool head_only() const noexcept { return request_.method == http::Method::head; }

@@ -15,6 +15,17 @@
 
 namespace cachet::server {
 
+// Once key_ is built (or not): the request's directives when it has any, and the key a
+// miss coalesces under (until a vary marker names a variant's).
+[[gnu::always_inline]] inline void ClientConnection::key_built(cache::RequestTraits& traits) {
+    if (traits.keyed && parse_.cache_directives) {
+        directives_ = cache::request_facts(request_.method, request_.header_span());
+        traits.directives = &directives_;
+    }
+    fill_key_ = key_.view();
+    fill_hash_ = key_.hash;
+}
+
 // Inline: called once per request, from dispatch() only, on the hit path (where a request
 // that matches no route costs the test of an empty vector, or the walk of the routes).
 [[gnu::always_inline]] inline cache::RequestTraits ClientConnection::request_traits() {
@@ -38,12 +49,7 @@ namespace cachet::server {
     traits.keyed =
         http::is_cacheable(request_.method) && !request_.has_body &&
         cache::build_key(key_, request_.method, request_.host, request_.target).has_value();
-    if (traits.keyed && parse_.cache_directives) {
-        directives_ = cache::request_facts(request_.method, request_.header_span());
-        traits.directives = &directives_;
-    }
-    fill_key_ = key_.view();
-    fill_hash_ = key_.hash;
+    key_built(traits);
     return traits;
 }
 
@@ -64,12 +70,7 @@ namespace cachet::server {
             keyable &&
             cache::build_key(key_, request_.method, request_.host, request_.target).has_value();
     }
-    if (traits.keyed && parse_.cache_directives) {
-        directives_ = cache::request_facts(request_.method, request_.header_span());
-        traits.directives = &directives_;
-    }
-    fill_key_ = key_.view();
-    fill_hash_ = key_.hash;
+    key_built(traits);
 }
 
 proxy::OriginRequest ClientConnection::origin_request() {
