@@ -17,10 +17,25 @@ struct OriginAddress {
     std::string authority;  // host[:port] as written, the Host header default
 };
 
+// A named origin: one or more servers, used round robin, each left out of the rotation for
+// fail_timeout after max_fails failures in a row (proxy/server_health.hpp). From the config
+// file's `origins`, or --origin as the origin named "default"; a setting an origin does not
+// give is the flag's of the same meaning (docs/configuration.md, "Origins").
+struct Origin {
+    std::string name;
+    std::vector<OriginAddress> servers;  // never empty
+    Millis connect_timeout = 2'000;
+    Millis first_byte_timeout = 30'000;
+    Millis idle_timeout = 30'000;
+    unsigned keepalive = 64;  // idle connections kept per server and worker
+    unsigned max_fails = 3;   // failures in a row (connect, reset or timeout before a head)
+    Millis fail_timeout = 10'000;
+};
+
 struct Config {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 8080;  // 0 = any free port (printed when listening)
-    OriginAddress origin;
+    OriginAddress origin;              // --origin: the servers of the origin named "default"
     bool origin_set = false;
     unsigned workers = 0;                     // 0 = one per core
     std::size_t cache_size = 256u << 20;      // bytes, the store's budget
@@ -32,6 +47,8 @@ struct Config {
     unsigned coalesce_max_waiters = 4096;  // per key; more misses go to the origin alone
     Millis coalesce_timeout = 5'000;       // a waiter without a response head by then fetches alone
     unsigned origin_keepalive = 64;        // idle origin connections kept per worker
+    unsigned origin_max_fails = 3;         // a server failing this often in a row is left out
+    Millis origin_fail_timeout = 10'000;   // for this long, then tried again
     bool store_set_cookie = false;
     Millis drain_timeout = 10'000;  // SIGTERM: in-flight requests get this long to finish
     // The admin API (src/admin/): its own listener, loopback by default; off: none.
@@ -45,6 +62,11 @@ struct Config {
     // Cache rules per host and path (config file only, docs/configuration.md "Routes"),
     // matched in order; none matching: the rules above.
     std::vector<cache::Route> routes;
+    // Every origin, resolved (config/origins.hpp): never empty once parsed. A request whose
+    // route names none goes to origins[default_origin]. Restart-only but for their timeouts
+    // and limits (server/reload.cpp).
+    std::vector<Origin> origins;
+    std::uint16_t default_origin = 0;
 };
 
 }  // namespace cachet

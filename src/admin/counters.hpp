@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "util/errc.hpp"
 
@@ -74,29 +75,37 @@ inline void bump(Gauge& gauge, std::int64_t n) noexcept {
     gauge.store(gauge.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
 }
 
+// What one worker counts of one origin (cachet_origin_*{origin=...}).
+struct alignas(64) OriginCounters {
+    Counter requests{0};
+    std::array<Counter, kErrcCount> errors{};
+    std::array<Counter, kLatencyBuckets> latency{};  // not cumulative: one per bucket
+    Counter latency_sum_us{0};
+
+    void count_error(Errc error) noexcept { bump(errors[static_cast<std::size_t>(error)]); }
+    void observe_response(std::uint64_t micros) noexcept {
+        std::size_t i = 0;
+        while (i < kLatencyBoundsUs.size() && micros > kLatencyBoundsUs[i]) ++i;
+        bump(latency[i]);
+        bump(latency_sum_us, micros);
+    }
+};
+
 struct alignas(64) WorkerCounters {
+    // One block of origin counters per origin, by its index in Config::origins (fixed at
+    // start: origins change only on restart).
+    explicit WorkerCounters(std::size_t origin_count = 0) : origins(origin_count) {}
+
     std::array<Counter, kCacheStatusCount> requests{};
     Counter client_received_bytes{0};
     Counter client_sent_bytes{0};
     Counter coalesced_waiters{0};
-    Counter origin_requests{0};
-    std::array<Counter, kErrcCount> origin_errors{};
-    std::array<Counter, kLatencyBuckets> origin_latency{};  // not cumulative: one per bucket
-    Counter origin_latency_sum_us{0};
     Counter purges{0};
     Gauge client_connections{0};
     Gauge origin_connections{0};
+    std::vector<OriginCounters> origins;
 
     void count(CacheStatus status) noexcept { bump(requests[static_cast<std::size_t>(status)]); }
-    void count_origin_error(Errc error) noexcept {
-        bump(origin_errors[static_cast<std::size_t>(error)]);
-    }
-    void observe_origin_response(std::uint64_t micros) noexcept {
-        std::size_t i = 0;
-        while (i < kLatencyBoundsUs.size() && micros > kLatencyBoundsUs[i]) ++i;
-        bump(origin_latency[i]);
-        bump(origin_latency_sum_us, micros);
-    }
     // For the purge endpoint: called on the thread that owns this block.
     void count_purge(std::uint64_t n = 1) noexcept { bump(purges, n); }
 };

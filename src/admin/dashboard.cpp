@@ -29,7 +29,8 @@ canvas { width: 100%; height: 120px; }
 <div class="grid">
   <div class="card"><div class="label">requests/s (last 5 s)</div><div class="value" id="rps">-</div></div>
   <div class="card"><div class="label">hit ratio (last 5 s)</div><div class="value" id="hit_ratio">-</div></div>
-  <div class="card"><div class="label">origin latency p50 / p99</div><div class="value" id="latency">-</div></div>
+  <div class="card"><div class="label">origin latency p50 / p99, servers in rotation</div>
+    <table id="origins"></table></div>
   <div class="card"><div class="label">memory (resident) / budget</div><div class="value" id="memory">-</div>
     <div class="bar"><div id="memory_bar"></div></div></div>
   <div class="card"><div class="label">store bytes / budget</div><div class="value" id="store">-</div>
@@ -49,6 +50,8 @@ let readings = [], history = [], updates = 0;
 function mib(n) { return (n / 1048576).toFixed(1) + " MiB"; }
 function ms(s) { return (s * 1000).toFixed(1) + " ms"; }
 function set(id, text) { document.getElementById(id).textContent = text; }
+// Names from the configuration, escaped before they join markup.
+function text(t) { const d = document.createElement("div"); d.textContent = t; return d.innerHTML; }
 function draw() {
   const c = document.getElementById("chart"), g = c.getContext("2d");
   g.clearRect(0, 0, c.width, c.height);
@@ -82,7 +85,13 @@ async function update() {
       history.push(total); if (history.length > 120) history.shift();
       draw();
     }
-    set("latency", ms(s.origin.response_seconds_p50) + " / " + ms(s.origin.response_seconds_p99));
+    let origin_rows = "";
+    for (const o of s.origins) {
+      const up = o.servers.filter(v => v.up).length;
+      origin_rows += "<tr><td>" + text(o.name) + "</td><td class=n>" + ms(o.response_seconds_p50) +
+        " / " + ms(o.response_seconds_p99) + "</td><td class=n>" + up + "/" + o.servers.length + "</td></tr>";
+    }
+    document.getElementById("origins").innerHTML = origin_rows;
     set("memory", mib(s.resident_memory_bytes) + " / " + mib(s.store.budget_bytes));
     document.getElementById("memory_bar").style.width =
       Math.min(100, 100 * s.resident_memory_bytes / s.store.budget_bytes) + "%";
@@ -92,8 +101,9 @@ async function update() {
     set("entries", String(s.store.entries));
     set("evictions", String(s.store.evictions));
     updates += 1;
-    set("status", (s.ready ? "ready" : "NOT READY") + ", " + s.workers + " workers, origin " +
-        s.origin.name + ", " + s.requests_total + " requests in all; updates: " + updates);
+    set("status", (s.ready ? "ready" : "NOT READY") + ", " + s.workers + " workers, " +
+        s.origins.length + (s.origins.length === 1 ? " origin, " : " origins, ") +
+        s.requests_total + " requests in all; updates: " + updates);
     document.body.dataset.updates = String(updates);
     document.body.dataset.requestsTotal = String(s.requests_total);
     readings.push({at: now, stats: s});

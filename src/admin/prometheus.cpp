@@ -47,6 +47,53 @@ std::string seconds_text(std::uint64_t micros) {
     return text;
 }
 
+bool is_origin_error(Errc e) noexcept {
+    return e != Errc::bad_request && e != Errc::header_too_large && e != Errc::key_too_long;
+}
+
+// The cachet_origin_* families, one series (or set of series) per origin, by its name.
+void write_origins(Writer& w, const std::vector<OriginFigures>& origins) {
+    w.family("cachet_origin_requests_total", "counter", "Requests sent to the origin.");
+    for (const auto& o : origins)
+        w.sample("cachet_origin_requests_total", label("origin", o.name), o.requests);
+    w.family("cachet_origin_errors_total", "counter", "Origin exchanges that failed, by reason.");
+    for (const auto& o : origins) {
+        const std::string origin = label("origin", o.name);
+        for (std::size_t i = 0; i < kErrcCount; ++i) {
+            auto e = static_cast<Errc>(i);
+            if (!is_origin_error(e)) continue;  // client-side reasons, never an origin's
+            w.sample("cachet_origin_errors_total", origin + "," + label("reason", name(e)),
+                     o.errors[i]);
+        }
+    }
+    w.family("cachet_origin_response_seconds", "histogram",
+             "Time from sending a request to the origin to its response head.");
+    for (const auto& o : origins) {
+        const std::string origin = label("origin", o.name);
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i < kLatencyBuckets; ++i) {
+            cumulative += o.latency[i];
+            const std::string le =
+                i < kLatencyBoundsUs.size() ? seconds_text(kLatencyBoundsUs[i]) : "+Inf";
+            w.sample("cachet_origin_response_seconds_bucket", origin + "," + label("le", le),
+                     cumulative);
+        }
+        w.sample_double("cachet_origin_response_seconds_sum", origin,
+                        static_cast<double>(o.latency_sum_us) / 1e6);
+        w.sample("cachet_origin_response_seconds_count", origin, cumulative);
+    }
+    w.family("cachet_origin_server_up", "gauge",
+             "1 while the origin server is in its origin's rotation, 0 while it is left out "
+             "after failures in a row.");
+    for (const auto& o : origins) {
+        for (const auto& server : o.servers) {
+            w.sample("cachet_origin_server_up",
+                     label("origin", o.name) + "," + label("server", server.authority),
+                     server.up ? 1 : 0);
+        }
+    }
+}
+
 }  // namespace
 
 std::string escape_label_value(std::string_view value) {
@@ -69,7 +116,6 @@ std::string format_prometheus(const Snapshot& s) {
     std::string out;
     out.reserve(4096);
     Writer w(out);
-    const std::string origin = label("origin", s.origin);
 
     w.family("cachet_requests_total", "counter",
              "Client requests answered, by how the response came about.");
@@ -77,29 +123,7 @@ std::string format_prometheus(const Snapshot& s) {
         w.sample("cachet_requests_total", label("cache_status", name(static_cast<CacheStatus>(i))),
                  s.requests[i]);
     }
-    w.family("cachet_origin_requests_total", "counter", "Requests sent to the origin.");
-    w.sample("cachet_origin_requests_total", origin, s.origin_requests);
-    w.family("cachet_origin_errors_total", "counter", "Origin exchanges that failed, by reason.");
-    for (std::size_t i = 0; i < kErrcCount; ++i) {
-        auto e = static_cast<Errc>(i);
-        if (e == Errc::bad_request || e == Errc::header_too_large || e == Errc::key_too_long)
-            continue;  // client-side reasons, never an origin's
-        w.sample("cachet_origin_errors_total", origin + "," + label("reason", name(e)),
-                 s.origin_errors[i]);
-    }
-    w.family("cachet_origin_response_seconds", "histogram",
-             "Time from sending a request to the origin to its response head.");
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i < kLatencyBuckets; ++i) {
-        cumulative += s.origin_latency[i];
-        const std::string le =
-            i < kLatencyBoundsUs.size() ? seconds_text(kLatencyBoundsUs[i]) : "+Inf";
-        w.sample("cachet_origin_response_seconds_bucket", origin + "," + label("le", le),
-                 cumulative);
-    }
-    w.sample_double("cachet_origin_response_seconds_sum", origin,
-                    static_cast<double>(s.origin_latency_sum_us) / 1e6);
-    w.sample("cachet_origin_response_seconds_count", origin, cumulative);
+    write_origins(w, s.origins);
 
     w.family("cachet_client_received_bytes_total", "counter", "Bytes read from client sockets.");
     w.sample("cachet_client_received_bytes_total", "", s.client_received_bytes);

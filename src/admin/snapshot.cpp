@@ -16,11 +16,14 @@ void add_counters(Snapshot& s, const WorkerCounters& c) noexcept {
     s.client_received_bytes += read(c.client_received_bytes);
     s.client_sent_bytes += read(c.client_sent_bytes);
     s.coalesced_waiters += read(c.coalesced_waiters);
-    s.origin_requests += read(c.origin_requests);
-    for (std::size_t i = 0; i < kErrcCount; ++i) s.origin_errors[i] += read(c.origin_errors[i]);
-    for (std::size_t i = 0; i < kLatencyBuckets; ++i)
-        s.origin_latency[i] += read(c.origin_latency[i]);
-    s.origin_latency_sum_us += read(c.origin_latency_sum_us);
+    for (std::size_t o = 0; o < c.origins.size() && o < s.origins.size(); ++o) {
+        const OriginCounters& from = c.origins[o];
+        OriginFigures& to = s.origins[o];
+        to.requests += read(from.requests);
+        for (std::size_t i = 0; i < kErrcCount; ++i) to.errors[i] += read(from.errors[i]);
+        for (std::size_t i = 0; i < kLatencyBuckets; ++i) to.latency[i] += read(from.latency[i]);
+        to.latency_sum_us += read(from.latency_sum_us);
+    }
     s.purges += read(c.purges);
     s.client_connections += c.client_connections.load(std::memory_order_relaxed);
     s.origin_connections += c.origin_connections.load(std::memory_order_relaxed);
@@ -36,14 +39,14 @@ std::uint64_t resident_memory_bytes() noexcept {
     return resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
 }
 
-double latency_quantile(const Snapshot& s, double q) noexcept {
+double latency_quantile(const OriginFigures& s, double q) noexcept {
     std::uint64_t total = 0;
-    for (auto n : s.origin_latency) total += n;
+    for (auto n : s.latency) total += n;
     if (total == 0) return 0;
     const double rank = q * static_cast<double>(total);
     std::uint64_t below = 0;
     for (std::size_t i = 0; i < kLatencyBuckets; ++i) {
-        const std::uint64_t n = s.origin_latency[i];
+        const std::uint64_t n = s.latency[i];
         if (n > 0 && static_cast<double>(below + n) >= rank) {
             const double lower = i == 0 ? 0 : static_cast<double>(kLatencyBoundsUs[i - 1]);
             if (i == kLatencyBoundsUs.size()) return lower / 1e6;  // +Inf: the last bound

@@ -4,21 +4,32 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "admin/counters.hpp"
 
 namespace cachet::admin {
 
+// One origin's figures, summed over the workers, and its servers' health now.
+struct OriginFigures {
+    std::string name;  // the origin's label: its name (config/origins.hpp)
+    std::uint64_t requests = 0;
+    std::array<std::uint64_t, kErrcCount> errors{};
+    std::array<std::uint64_t, kLatencyBuckets> latency{};  // per bucket, not cumulative
+    std::uint64_t latency_sum_us = 0;
+    struct Server {
+        std::string authority;
+        bool up = true;  // in the rotation (proxy/server_health.hpp)
+    };
+    std::vector<Server> servers;
+};
+
 struct Snapshot {
-    std::string origin;  // the origin's label: its authority as configured
+    std::vector<OriginFigures> origins;  // by index in Config::origins
     std::array<std::uint64_t, kCacheStatusCount> requests{};
     std::uint64_t client_received_bytes = 0;
     std::uint64_t client_sent_bytes = 0;
     std::uint64_t coalesced_waiters = 0;
-    std::uint64_t origin_requests = 0;
-    std::array<std::uint64_t, kErrcCount> origin_errors{};
-    std::array<std::uint64_t, kLatencyBuckets> origin_latency{};  // per bucket, not cumulative
-    std::uint64_t origin_latency_sum_us = 0;
     std::uint64_t purges = 0;
     std::int64_t client_connections = 0;
     std::int64_t origin_connections = 0;
@@ -35,7 +46,8 @@ struct Snapshot {
     }
 };
 
-// Adds one block's counters (read relaxed) to the snapshot.
+// Adds one block's counters (read relaxed) to the snapshot, its origin counters to the
+// snapshot's origins of the same index.
 void add_counters(Snapshot& snapshot, const WorkerCounters& counters) noexcept;
 
 // The process's resident set from /proc/self/statm; 0 when it cannot be read.
@@ -43,6 +55,6 @@ std::uint64_t resident_memory_bytes() noexcept;
 
 // The latency quantile q (0..1) estimated from the histogram, in seconds (linear within
 // a bucket, as Prometheus' histogram_quantile does); 0 with no observations.
-double latency_quantile(const Snapshot& snapshot, double q) noexcept;
+double latency_quantile(const OriginFigures& origin, double q) noexcept;
 
 }  // namespace cachet::admin

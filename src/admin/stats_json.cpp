@@ -45,6 +45,40 @@ void put_double(std::string& out, std::string_view key, double value) {
     out += text;
 }
 
+// {"name", "requests", "errors": {reason: n}, "responses", latency figures, "servers"}.
+void put_origin(std::string& out, const OriginFigures& o) {
+    out += '{';
+    put_key(out, "name");
+    put_string(out, o.name);
+    put(out, "requests", o.requests);
+    put_key(out, "errors");
+    out += '{';
+    for (std::size_t i = 0; i < kErrcCount; ++i) {
+        auto e = static_cast<Errc>(i);
+        if (e == Errc::bad_request || e == Errc::header_too_large || e == Errc::key_too_long)
+            continue;
+        put(out, name(e), o.errors[i]);
+    }
+    out += '}';
+    std::uint64_t count = 0;
+    for (auto n : o.latency) count += n;
+    put(out, "responses", count);
+    put_double(out, "response_seconds_sum", static_cast<double>(o.latency_sum_us) / 1e6);
+    put_double(out, "response_seconds_p50", latency_quantile(o, 0.5));
+    put_double(out, "response_seconds_p99", latency_quantile(o, 0.99));
+    put_key(out, "servers");
+    out += '[';
+    for (std::size_t i = 0; i < o.servers.size(); ++i) {
+        out += i ? ",{" : "{";
+        put_key(out, "server");
+        put_string(out, o.servers[i].authority);
+        put_key(out, "up");
+        out += o.servers[i].up ? "true" : "false";
+        out += '}';
+    }
+    out += "]}";
+}
+
 }  // namespace
 
 std::string format_stats_json(const Snapshot& s) {
@@ -70,27 +104,13 @@ std::string format_stats_json(const Snapshot& s) {
     put_signed(out, "client", s.client_connections);
     put_signed(out, "origin", s.origin_connections);
     out += '}';
-    put_key(out, "origin");
-    out += '{';
-    put_key(out, "name");
-    put_string(out, s.origin);
-    put(out, "requests", s.origin_requests);
-    put_key(out, "errors");
-    out += '{';
-    for (std::size_t i = 0; i < kErrcCount; ++i) {
-        auto e = static_cast<Errc>(i);
-        if (e == Errc::bad_request || e == Errc::header_too_large || e == Errc::key_too_long)
-            continue;
-        put(out, name(e), s.origin_errors[i]);
+    put_key(out, "origins");
+    out += '[';
+    for (std::size_t i = 0; i < s.origins.size(); ++i) {
+        if (i) out += ',';
+        put_origin(out, s.origins[i]);
     }
-    out += '}';
-    std::uint64_t count = 0;
-    for (auto n : s.origin_latency) count += n;
-    put(out, "responses", count);
-    put_double(out, "response_seconds_sum", static_cast<double>(s.origin_latency_sum_us) / 1e6);
-    put_double(out, "response_seconds_p50", latency_quantile(s, 0.5));
-    put_double(out, "response_seconds_p99", latency_quantile(s, 0.99));
-    out += '}';
+    out += ']';
     put_key(out, "store");
     out += '{';
     put(out, "entries", s.store_entries);

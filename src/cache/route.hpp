@@ -74,6 +74,11 @@ struct RouteRules {
 struct Route {
     RouteMatch match;
     RouteRules rules;
+    // The origin its requests go to: the name as written (empty: the default origin) and
+    // its index in Config::origins, resolved when the configuration is read
+    // (config/origins.hpp).
+    std::string origin;
+    std::uint16_t origin_index = 0;
     // rules.rule_the_request(), computed once when the route is read (config/routes.cpp),
     // so a request matching a route that rules only responses asks one byte.
     bool rules_request = false;

@@ -8,6 +8,7 @@
 #include "cache/entry.hpp"
 #include "config/config_file.hpp"
 #include "config/current_value.hpp"
+#include "config/origins.hpp"
 #include "config/routes.hpp"
 #include "config/setters.hpp"
 #include "config/setting_names.hpp"
@@ -38,7 +39,9 @@ constexpr std::array kFlags = {
              "address clients connect to (default 127.0.0.1:8080; port 0 picks a free one)",
              set_listen},
     FlagSpec{"origin", "CACHET_ORIGIN", "URL",
-             "origin server, e.g. http://127.0.0.1:9000 (required)", set_origin},
+             "origin server, e.g. http://127.0.0.1:9000: the origin \"default\" (required "
+             "unless the file has origins)",
+             set_origin},
     FlagSpec{"workers", "CACHET_WORKERS", "N",
              "worker threads, each with its own loop (default: one per core)", set_workers},
     FlagSpec{"cache-size", "CACHET_CACHE_SIZE", "SIZE", "memory budget of the store (default 256m)",
@@ -47,7 +50,7 @@ constexpr std::array kFlags = {
              "larger responses are passed through, not stored (default 64m)",
              [](Config& c, std::string_view v) { return set_size(c.max_object_size, v, 1); }},
     FlagSpec{"connect-timeout", "CACHET_CONNECT_TIMEOUT", "DURATION",
-             "origin connect timeout (default 2s)",
+             "origin connect timeout (default 2s; an origin may set its own)",
              [](Config& c, std::string_view v) { return set_duration(c.connect_timeout, v); }},
     FlagSpec{
         "first-byte-timeout", "CACHET_FIRST_BYTE_TIMEOUT", "DURATION",
@@ -76,6 +79,16 @@ constexpr std::array kFlags = {
                  return parse_count<unsigned>(v, c.origin_keepalive, 0, 65536,
                                               "a number from 0 to 65536");
              }},
+    FlagSpec{"origin-max-fails", "CACHET_ORIGIN_MAX_FAILS", "N",
+             "an origin server failing this often in a row (connect, reset or timeout before a "
+             "response head) is left out of the rotation; 0: never (default 3)",
+             [](Config& c, std::string_view v) {
+                 return parse_count<unsigned>(v, c.origin_max_fails, 0, 1000,
+                                              "a number from 0 to 1000");
+             }},
+    FlagSpec{"origin-fail-timeout", "CACHET_ORIGIN_FAIL_TIMEOUT", "DURATION",
+             "how long a failing origin server is left out before it is tried again (default 10s)",
+             [](Config& c, std::string_view v) { return set_duration(c.origin_fail_timeout, v); }},
     FlagSpec{"store-set-cookie", "CACHET_STORE_SET_COOKIE", "BOOL",
              "store responses that carry Set-Cookie (default false)",
              [](Config& c, std::string_view v) { return set_bool(c.store_set_cookie, v); }},
@@ -174,6 +187,7 @@ std::string apply_field(Config& c, std::vector<Source>& sources, const FileField
         std::vector<std::string> fields;
         for (const auto& f : kFlags) fields.push_back(field_name(f.name));
         fields.emplace_back("routes");
+        fields.emplace_back("origins");
         auto near = nearest_name(field.name, fields);
         return where + ": unknown field" +
                (near ? " (did you mean " + *near + "?)" : " (docs/configuration.md lists them)");
@@ -266,6 +280,7 @@ FlagsResult parse_flags(const std::vector<std::string_view>& args, EnvLookup env
     } else if (config_path.empty()) {
         return tl::unexpected(std::string("--config: expected the path of a JSON file, got \"\""));
     }
+    std::vector<OriginSpec> origin_specs;
     if (!config_path.empty()) {
         std::string path(config_path);
         auto fields = read_config_file(path);
@@ -281,6 +296,18 @@ FlagsResult parse_flags(const std::vector<std::string_view>& args, EnvLookup env
                 if (!routes) return tl::unexpected(path + ": " + routes.error());
                 c.routes = std::move(*routes);
                 parsed.routes_source = Source::file;
+                continue;
+            }
+            if (field.name == "origins") {
+                if (field.type != JsonType::object) {
+                    return tl::unexpected(path +
+                                          ": origins: expected an object of origins by name, got " +
+                                          describe(field));
+                }
+                auto specs = parse_origins(field.json);
+                if (!specs) return tl::unexpected(path + ": " + specs.error());
+                origin_specs = std::move(*specs);
+                parsed.origins_source = Source::file;
                 continue;
             }
             if (auto err = apply_field(c, parsed.sources, field, path); !err.empty()) {
@@ -301,9 +328,11 @@ FlagsResult parse_flags(const std::vector<std::string_view>& args, EnvLookup env
         }
         parsed.sources[index_of(*given.flag)] = Source::flag;
     }
-    if (!c.origin_set)
-        return tl::unexpected(
-            std::string("--origin: required, e.g. --origin http://127.0.0.1:9000"));
+    // Last: an origin's unset timeouts are the flags', whichever source gave those.
+    if (auto err = resolve_origins(c, origin_specs); !err.empty()) {
+        const bool in_file = err.rfind("--origin", 0) != 0;
+        return tl::unexpected(in_file ? std::string(config_path) + ": " + err : err);
+    }
     if (c.workers == 0) c.workers = std::max(1u, std::thread::hardware_concurrency());
     if (c.max_object_size > c.cache_size) c.max_object_size = c.cache_size;
     // An entry sizes its body in 32 bits (cache/entry.hpp); larger responses pass, unstored.
@@ -375,6 +404,8 @@ std::string print_config(const ParsedFlags& parsed) {
                         ": {\"value\": " + json_value(f, *value) + ", \"source\": \"" +
                         std::string(name(source)) + "\"}");
     }
+    lines.push_back("  \"origins\": {\"value\": " + origins_json(parsed.config.origins) +
+                    ", \"source\": \"" + std::string(name(parsed.origins_source)) + "\"}");
     lines.push_back("  \"routes\": {\"value\": " + routes_json(parsed.config.routes) +
                     ", \"source\": \"" + std::string(name(parsed.routes_source)) + "\"}");
     std::string out = "{\n";

@@ -22,8 +22,9 @@ std::string_view name(Source source) noexcept;  // "default", "file", "environme
 struct ParsedFlags {
     enum class Action { run, help, version, print_config, print_reference } action = Action::run;
     Config config;
-    std::vector<Source> sources;                   // one per setting, in the table's order
-    Source routes_source = Source::default_value;  // `routes`: the file or nothing
+    std::vector<Source> sources;                    // one per setting, in the table's order
+    Source routes_source = Source::default_value;   // `routes`: the file or nothing
+    Source origins_source = Source::default_value;  // `origins`: the file or nothing
 };
 
 // The error text names the offending flag or variable and says what was expected.

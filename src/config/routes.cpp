@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "config/config_file.hpp"
+#include "config/dom_fields.hpp"
 #include "config/units.hpp"
 #include "http/tokens.hpp"
 
@@ -10,24 +11,6 @@ namespace cachet::config {
 namespace {
 
 namespace dom = simdjson::dom;
-
-std::string got(dom::element value) {
-    switch (value.type()) {
-    case dom::element_type::STRING: return json_quoted(std::string_view(value.get_string()));
-    case dom::element_type::INT64:
-    case dom::element_type::UINT64:
-    case dom::element_type::DOUBLE: return "the number " + simdjson::minify(value);
-    case dom::element_type::BOOL: return bool(value) ? "true" : "false";
-    case dom::element_type::NULL_VALUE: return "null";
-    case dom::element_type::ARRAY: return "an array";
-    case dom::element_type::OBJECT: return "an object";
-    }
-    return {};
-}
-
-std::string expected(const std::string& where, std::string_view what, dom::element value) {
-    return where + ": expected " + std::string(what) + ", got " + got(value);
-}
 
 std::string get_bool(const std::string& where, dom::element value, bool& out) {
     if (value.type() != dom::element_type::BOOL) return expected(where, "true or false", value);
@@ -70,10 +53,6 @@ std::string get_names(const std::string& where, dom::element value, std::vector<
         out.emplace_back(name);
     }
     return {};
-}
-
-std::string unknown(const std::string& where, std::string_view key, std::string_view fields) {
-    return where + "." + std::string(key) + ": unknown field (" + std::string(fields) + ")";
 }
 
 std::string parse_match(const std::string& where, dom::element value, cache::RouteMatch& match) {
@@ -208,9 +187,15 @@ std::string parse_route(const std::string& where, dom::element value, cache::Rou
             err = get_ttl(at, field, rules.response.forced_ttl);
         } else if (name == "cache_key") {
             err = parse_cache_key(at, field, rules.key);
+        } else if (name == "origin") {
+            std::string_view text;
+            if (field.get_string().get(text) || text.empty()) {
+                return expected(at, "the name of an origin in origins", field);
+            }
+            route.origin = std::string(text);
         } else {
             return unknown(where, name,
-                           "a route takes match, bypass, default_ttl, forced_ttl, "
+                           "a route takes match, origin, bypass, default_ttl, forced_ttl, "
                            "ignore_no_cache, store_set_cookie, strip_set_cookie, cache_key");
         }
         if (!err.empty()) return err;
@@ -271,6 +256,7 @@ std::string routes_json(const std::vector<cache::Route>& routes) {
         case cache::PathMatch::glob: out += "\"path_glob\": "; break;
         }
         out += json_quoted(route.match.path) + "}";
+        if (!route.origin.empty()) out += ", \"origin\": " + json_quoted(route.origin);
         if (rules.bypass) out += ", \"bypass\": true";
         if (rules.response.default_ttl)
             out += ", \"default_ttl\": " + ttl_json(*rules.response.default_ttl);

@@ -2,7 +2,9 @@
 
 #include <charconv>
 
+#include "proxy/origin_pools.hpp"
 #include "proxy/store_updates.hpp"
+#include "util/log.hpp"
 #include "util/write_now.hpp"
 
 namespace cachet::proxy {
@@ -39,7 +41,7 @@ void OriginConnection::start(OriginRequest request, LeaderPermit&& permit) {
     response_paused_ = false;
     exchange_.reset();
     started_ns_ = uv_hrtime();
-    admin::bump(context_.counters.origin_requests);
+    admin::bump(pool_.counters().requests);
     llhttp_init(&parser_, HTTP_RESPONSE, &parser_settings());
     parser_.data = this;
     if (phase_ == Phase::idle) {
@@ -57,22 +59,22 @@ void OriginConnection::connect() {
     phase_ = Phase::connecting;
     connect_req_.data = this;
     int rc = uv_tcp_connect(&connect_req_, &tcp_,
-                            reinterpret_cast<const sockaddr*>(&context_.origin_address),
+                            reinterpret_cast<const sockaddr*>(&pool_.server().address),
                             [](uv_connect_t* req, int status) {
                                 static_cast<OriginConnection*>(req->data)->handle_connect(status);
                             });
     if (rc != 0) {
-        fail_exchange(Errc::origin_connect_failed);
+        fail_connect(Errc::origin_connect_failed);
         return;
     }
-    arm_timer(context_.config->connect_timeout, Errc::origin_connect_timeout);
+    arm_timer(pool_.settings().connect_timeout, Errc::origin_connect_timeout);
 }
 
 void OriginConnection::handle_connect(int status) {
     if (phase_ == Phase::closing) return;
     if (status != 0) {
-        fail_exchange(status == UV_ETIMEDOUT ? Errc::origin_connect_timeout
-                                             : Errc::origin_connect_failed);
+        fail_connect(status == UV_ETIMEDOUT ? Errc::origin_connect_timeout
+                                            : Errc::origin_connect_failed);
         return;
     }
     phase_ = Phase::exchanging;
@@ -86,7 +88,7 @@ void OriginConnection::send_head() {
     write_bytes(request_.head, false);
     // The response clock starts once the whole request is on its way.
     if (body_ended_)
-        arm_timer(context_.config->first_byte_timeout, Errc::origin_first_byte_timeout);
+        arm_timer(pool_.settings().first_byte_timeout, Errc::origin_first_byte_timeout);
     else
         uv_timer_stop(&timer_);
 }
@@ -156,14 +158,14 @@ void OriginConnection::end_body() {
     body_ended_ = true;
     if (phase_ != Phase::exchanging) return;
     if (request_.chunked_body) write_bytes("0\r\n\r\n", false);
-    arm_timer(context_.config->first_byte_timeout, Errc::origin_first_byte_timeout);
+    arm_timer(pool_.settings().first_byte_timeout, Errc::origin_first_byte_timeout);
 }
 
 void OriginConnection::resume_response() noexcept {
     if (!response_paused_) return;
     response_paused_ = false;
     if (phase_ != Phase::exchanging) return;
-    arm_timer(context_.config->origin_idle_timeout, Errc::origin_idle_timeout);
+    arm_timer(pool_.settings().idle_timeout, Errc::origin_idle_timeout);
     begin_reading();
 }
 
@@ -191,7 +193,10 @@ void OriginConnection::arm_timer(Millis ms, Errc on_expiry) {
 
 void OriginConnection::handle_timeout() {
     if (phase_ == Phase::idle || phase_ == Phase::closing) return;
-    fail_exchange(timer_error_);
+    if (phase_ == Phase::connecting)
+        fail_connect(timer_error_);
+    else
+        fail_exchange(timer_error_);
 }
 
 void OriginConnection::handle_idle_read(ssize_t nread) {
@@ -235,12 +240,12 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
     }
     exchange_.on_bytes();
     if (exchange_.head_published()) {
-        arm_timer(context_.config->origin_idle_timeout, Errc::origin_idle_timeout);
+        arm_timer(pool_.settings().idle_timeout, Errc::origin_idle_timeout);
     } else if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) {
         // A response that starts while the request body is still going out. Otherwise the
         // first-byte timer armed when the request ended keeps running: it bounds the whole
         // head, so an origin dribbling its head (or 1xx after 1xx) cannot hold the client.
-        arm_timer(context_.config->first_byte_timeout, Errc::origin_first_byte_timeout);
+        arm_timer(pool_.settings().first_byte_timeout, Errc::origin_first_byte_timeout);
     }
     llhttp_errno_t err = llhttp_execute(&parser_, buf->base, static_cast<std::size_t>(nread));
     if (phase_ != Phase::exchanging) return;
@@ -272,8 +277,44 @@ void OriginConnection::finish_exchange() {
     pool_.park(*this);
 }
 
-void OriginConnection::fail_exchange(Errc error) {
-    context_.counters.count_origin_error(error);
+void OriginConnection::fail_connect(Errc error) {
+    // Nothing was sent: another server of the origin may take the request (unless it has a
+    // body, which streams from the client and is not kept).
+    pool_.counters().count_error(error);
+    note_server_failure();
+    OriginPools& pools = pool_.owner();
+    if (permit_ && pools.start_elsewhere(request_, permit_, pool_.server())) {
+        detach_client();  // the retried exchange has no FetchClient: it has no body to take
+        pool_.forget(*this);
+        close();
+        return;
+    }
+    fail_exchange(error, /*counted=*/true);
+}
+
+void OriginConnection::note_server_failure() {
+    const Origin& origin = pool_.settings();
+    OriginServer& server = pool_.server();
+    if (server.health.failed(context_.clock.monotonic_ms(), origin.max_fails,
+                             origin.fail_timeout)) {
+        log::write(log::Level::warn, "origin server left out of the rotation",
+                   {{"origin", origin.name},
+                    {"server", server.authority},
+                    {"failures", static_cast<std::int64_t>(server.health.failures())},
+                    {"for_ms", static_cast<std::int64_t>(origin.fail_timeout)}});
+    }
+}
+
+void OriginConnection::fail_exchange(Errc error, bool counted) {
+    if (!counted) {
+        pool_.counters().count_error(error);
+        // Before a response head, a reset or a timeout says the server is unwell; after
+        // one, it answered (a body cut short is the response's failure, not the server's).
+        if (!exchange_.head_published() &&
+            (error == Errc::origin_reset || error == Errc::origin_first_byte_timeout)) {
+            note_server_failure();
+        }
+    }
     // A stored response may stand in (and complete the permit); otherwise the fill fails.
     if (permit_ && !exchange_.head_published()) serve_stale_on_error(context_, request_, permit_);
     if (permit_) permit_.fail(error);

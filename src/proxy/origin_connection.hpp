@@ -73,7 +73,9 @@ private:
     int handle_message_complete();
 
     void finish_exchange();
-    void fail_exchange(Errc error);
+    void fail_connect(Errc error);
+    void note_server_failure();
+    void fail_exchange(Errc error, bool counted = false);
     void relay_interim(int status);
     void detach_client() noexcept;
 

@@ -24,7 +24,7 @@ OriginConnection* OriginPool::start(OriginRequest request, LeaderPermit permit,
 
 void OriginPool::park(OriginConnection& connection) {
     busy_.erase(std::remove(busy_.begin(), busy_.end(), &connection), busy_.end());
-    if (closing_ || idle_.size() >= context_.config->origin_keepalive) {
+    if (closing_ || idle_.size() >= settings().keepalive) {
         connection.close();
         return;
     }

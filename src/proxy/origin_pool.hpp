@@ -1,6 +1,8 @@
 #pragma once
-// Per-worker pool of keep-alive connections to the origin. Only its worker's thread uses
-// it. Idle connections are reused most-recently-used first, up to origin_keepalive of them.
+// Per-worker pool of keep-alive connections to one origin server. Only its worker's thread
+// uses it. Idle connections are reused most-recently-used first, up to the origin's
+// keepalive of them. Which server a request goes to is decided by OriginPools
+// (proxy/origin_pools.hpp), which owns one pool per server.
 #include <sys/socket.h>
 
 #include <memory>
@@ -16,12 +18,14 @@
 #include "proxy/inflight_table.hpp"
 #include "proxy/leader_permit.hpp"
 #include "proxy/origin_request.hpp"
+#include "proxy/origin_set.hpp"
 #include "proxy/response_head.hpp"
 #include "util/loop_clock.hpp"
 
 namespace cachet::proxy {
 
 class OriginConnection;
+class OriginPools;
 
 // What a fetch needs besides its request and fill; borrowed from the worker.
 struct FetchContext {
@@ -30,7 +34,6 @@ struct FetchContext {
     cache::Store& store;
     InflightTable& inflight;
     LoopClock& clock;
-    sockaddr_storage origin_address;
     cache::PolicyOptions policy;
     admin::WorkerCounters& counters;  // the worker's: written on its thread only
 };
@@ -54,7 +57,9 @@ protected:
 
 class OriginPool {
 public:
-    explicit OriginPool(FetchContext context) : context_(std::move(context)) {}
+    // Borrows all but its connections from the worker's OriginPools.
+    OriginPool(OriginPools& owner, FetchContext& context, char* read_buffer, OriginServer& server)
+        : owner_(owner), context_(context), read_buffer_(read_buffer), server_(server) {}
     ~OriginPool();
     OriginPool(const OriginPool&) = delete;
     OriginPool& operator=(const OriginPool&) = delete;
@@ -71,22 +76,24 @@ public:
     void forget(OriginConnection& connection);  // it is closing
     void close_all();
 
+    OriginPools& owner() noexcept { return owner_; }
     FetchContext& context() noexcept { return context_; }
-    // A reloaded configuration: fetches started from now on use it (server/config_source.hpp).
-    void adopt(const Config& config, const cache::PolicyOptions& policy) noexcept {
-        context_.config = &config;
-        context_.policy = policy;
-    }
+    OriginServer& server() noexcept { return server_; }
+    // The server's origin as the worker's current snapshot has it (timeouts, limits).
+    const Origin& settings() const noexcept { return context_.config->origins[server_.origin]; }
+    admin::OriginCounters& counters() noexcept { return context_.counters.origins[server_.origin]; }
     // One read buffer for all of this worker's origin connections: libuv fills it and calls
     // the read callback before any other read, and every byte is copied out (head bytes,
     // fill chunks) before the callback returns.
-    uv_buf_t read_buffer() noexcept { return uv_buf_init(read_buffer_.get(), kReadBufferSize); }
+    static constexpr unsigned kReadBufferSize = 64 * 1024;
+    uv_buf_t read_buffer() noexcept { return uv_buf_init(read_buffer_, kReadBufferSize); }
     std::size_t idle_count() const noexcept { return idle_.size(); }
 
 private:
-    static constexpr unsigned kReadBufferSize = 64 * 1024;
-    FetchContext context_;
-    std::unique_ptr<char[]> read_buffer_ = std::make_unique<char[]>(kReadBufferSize);
+    OriginPools& owner_;
+    FetchContext& context_;
+    char* read_buffer_;
+    OriginServer& server_;
     std::vector<OriginConnection*> idle_;
     std::vector<OriginConnection*> busy_;
     bool closing_ = false;

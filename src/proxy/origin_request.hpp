@@ -26,6 +26,8 @@ struct OriginRequest {
     bool pragma_no_cache = false;
     std::uint8_t range_lines = 0;
     Seconds request_time = 0;
+    std::uint16_t origin = 0;         // index in Config::origins (the request's route's)
+    std::uint16_t servers_tried = 0;  // of that origin, for this request (origin_pools.hpp)
     // The response rules of the request's route (cache/route.hpp), copied: a fetch can
     // outlive the Config snapshot its route lives in. Default: none.
     cache::ResponseRules rules;

@@ -54,7 +54,8 @@ int OriginConnection::handle_headers_complete() {
         exchange_.on_interim_head();
         return 0;
     }
-    context_.counters.observe_origin_response((uv_hrtime() - started_ns_) / 1000);
+    pool_.counters().observe_response((uv_hrtime() - started_ns_) / 1000);
+    pool_.server().health.succeeded();  // it answered: its run of failures (if any) ends
     const http::HeaderSpan views = exchange_.fields();
     bool has_content_length = false;
     std::uint64_t content_length = 0;
@@ -101,7 +102,7 @@ int OriginConnection::handle_headers_complete() {
     permit_->publish_head(std::move(head));
     // Waiters were released by the head: new misses must not join a fill nobody may share.
     if (!storable) permit_.withdraw();
-    arm_timer(context_.config->origin_idle_timeout, Errc::origin_idle_timeout);
+    arm_timer(pool_.settings().idle_timeout, Errc::origin_idle_timeout);
     return request_.head_method ? 1 : 0;
 }
 

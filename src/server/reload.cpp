@@ -3,9 +3,53 @@
 #include <algorithm>
 
 namespace cachet::server {
+namespace {
+
+bool same_servers(const Origin& a, const Origin& b) {
+    if (a.name != b.name || a.servers.size() != b.servers.size()) return false;
+    for (std::size_t i = 0; i < a.servers.size(); ++i) {
+        if (a.servers[i].host != b.servers[i].host || a.servers[i].port != b.servers[i].port ||
+            a.servers[i].authority != b.servers[i].authority) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// The running process's origins and servers stay (the workers' pools and the servers'
+// health are built on them); the new timeouts and limits are taken when the servers are
+// the same. Routes are pointed at the origins that stay, by name.
+void keep_origin_layout(const Config& running, Reload& out) {
+    Config& c = out.config;
+    const bool same =
+        c.origins.size() == running.origins.size() &&
+        std::equal(c.origins.begin(), c.origins.end(), running.origins.begin(), same_servers);
+    if (!same) {
+        out.ignored.push_back("origins");
+        c.origins = running.origins;
+        c.default_origin = running.default_origin;
+    }
+    for (std::size_t i = 0; i < c.routes.size(); ++i) {
+        cache::Route& route = c.routes[i];
+        if (route.origin.empty()) {
+            route.origin_index = c.default_origin;
+            continue;
+        }
+        auto found = std::find_if(c.origins.begin(), c.origins.end(),
+                                  [&](const Origin& o) { return o.name == route.origin; });
+        if (found == c.origins.end()) {
+            out.refused = "routes[" + std::to_string(i) + "].origin: \"" + route.origin +
+                          "\" is not a running origin (origins change only on restart)";
+            return;
+        }
+        route.origin_index = static_cast<std::uint16_t>(found - c.origins.begin());
+    }
+}
+
+}  // namespace
 
 Reload reload(const Config& running, const Config& next) {
-    Reload out{next, {}};
+    Reload out{next, {}, {}};
     Config& c = out.config;
     auto keep = [&](auto member, std::string_view field) {
         if (!(c.*member == running.*member)) out.ignored.push_back(field);
@@ -26,6 +70,7 @@ Reload reload(const Config& running, const Config& next) {
     }
     c.origin = running.origin;
     c.origin_set = running.origin_set;
+    keep_origin_layout(running, out);
     // One name per setting, in the order met.
     out.ignored.erase(std::unique(out.ignored.begin(), out.ignored.end()), out.ignored.end());
     // The object limit never exceeds the budget that keeps running (flags.cpp's rule).

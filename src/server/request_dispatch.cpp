@@ -74,8 +74,11 @@ namespace cachet::server {
 }
 
 proxy::OriginRequest ClientConnection::origin_request() {
-    auto request = proxy::build_origin_request(request_, client_ip_, worker_.config().origin,
-                                               worker_.clock().now());
+    const Config& config = worker_.config();
+    const std::uint16_t origin = route_ ? route_->origin_index : config.default_origin;
+    auto request = proxy::build_origin_request(
+        request_, client_ip_, config.origins[origin].servers.front(), worker_.clock().now());
+    request.origin = origin;
     if (route_) request.rules = route_->rules.response;  // a copy: the fetch may outlive a reload
     return request;
 }
@@ -161,7 +164,7 @@ void ClientConnection::refresh_in_background(const cache::EntryRef& entry) {
     joined.permit->set_stale(entry);
     auto request = origin_request();
     if (entry->stale_rules().has_validators) proxy::add_validators(request, entry->head().text());
-    worker.pool().start(std::move(request), std::move(joined.permit));
+    worker.origins().start(std::move(request), std::move(joined.permit));
 }
 
 ConnectionField ClientConnection::connection_field_for_response() {

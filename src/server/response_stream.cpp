@@ -66,7 +66,7 @@ void ResponseStream::fetch(proxy::OriginRequest request, proxy::LeaderPermit&& p
     // This stream caused the fetch: it streams the request body and takes the interim
     // responses, which waiters never see.
     proxy::OriginConnection* origin =
-        connection_.worker().pool().start(std::move(request), std::move(permit));
+        connection_.worker().origins().start(std::move(request), std::move(permit));
     if (fill_ && origin->attach_client(this)) origin_ = origin;
 }
 

@@ -15,10 +15,10 @@ cache::Store::Options store_options(const Config& config) {
 
 }  // namespace
 
-Runtime::Runtime(const Config& config_, const sockaddr_storage& origin_address_)
+Runtime::Runtime(const Config& config_, std::unique_ptr<proxy::OriginSet> origin_servers_)
     : config(config_),
       configs(config_),
-      origin_address(origin_address_),
+      origin_servers(std::move(origin_servers_)),
       store(store_options(config_)),
       inflight(config_.workers, config_.coalesce_max_waiters, *this) {}
 

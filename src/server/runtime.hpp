@@ -10,6 +10,7 @@
 #include "cachet/config.hpp"
 #include "proxy/fill.hpp"
 #include "proxy/inflight_table.hpp"
+#include "proxy/origin_set.hpp"
 #include "server/config_source.hpp"
 
 namespace cachet::server {
@@ -18,18 +19,19 @@ class Worker;
 
 class Runtime final : public proxy::Notifier {
 public:
-    Runtime(const Config& config, const sockaddr_storage& origin_address);
+    Runtime(const Config& config, std::unique_ptr<proxy::OriginSet> origin_servers);
     ~Runtime();
 
     // Routes a fill's progress to the worker that has subscribers for it.
     void notify(unsigned worker, proxy::FillRef fill) override;
 
     // The configuration the process started with: what only a restart changes (listen,
-    // workers, cache_size, origin, coalesce_max_waiters) is read here.
+    // workers, cache_size, origins, coalesce_max_waiters) is read here.
     const Config& config;
     // What SIGHUP replaces; workers read their own snapshot of it (Worker::config()).
     ConfigSource configs;
-    const sockaddr_storage origin_address;
+    // Every origin server, resolved, with its health: shared by the workers' pools.
+    const std::unique_ptr<proxy::OriginSet> origin_servers;
     cache::Store store;
     proxy::InflightTable inflight;
     std::vector<std::unique_ptr<Worker>> workers;  // filled once before any worker runs

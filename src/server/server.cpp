@@ -1,6 +1,5 @@
 #include "server/server.hpp"
 
-#include <netdb.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -17,23 +16,6 @@
 
 namespace cachet::server {
 namespace {
-
-tl::expected<sockaddr_storage, std::string> resolve_origin(const OriginAddress& origin) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* result = nullptr;
-    std::string port = std::to_string(origin.port);
-    int rc = ::getaddrinfo(origin.host.c_str(), port.c_str(), &hints, &result);
-    if (rc != 0 || !result) {
-        return tl::unexpected("--origin: cannot resolve \"" + origin.host +
-                              "\": " + gai_strerror(rc));
-    }
-    sockaddr_storage address{};
-    std::memcpy(&address, result->ai_addr, result->ai_addrlen);
-    ::freeaddrinfo(result);
-    return address;
-}
 
 // Blocks SIGTERM/SIGINT/SIGHUP in every thread (workers inherit the mask); the main thread
 // waits for them.
@@ -58,6 +40,11 @@ void reload_config(Runtime& runtime, const Reparse& reparse) {
         return;
     }
     const Reload applied = reload(*runtime.configs.current(), *next);
+    if (!applied.refused.empty()) {
+        log::write(log::Level::error, "config reload failed; keeping the running configuration",
+                   {{"error", applied.refused}});
+        return;
+    }
     for (std::string_view field : applied.ignored) {
         log::write(log::Level::warn, "setting changes only on restart; keeping the running value",
                    {{"field", field}});
@@ -68,6 +55,21 @@ void reload_config(Runtime& runtime, const Reparse& reparse) {
                {{"generation", static_cast<std::int64_t>(runtime.configs.generation())}});
 }
 
+// The default origin's first server, as the readiness line has always named it, and how
+// many more there are.
+std::string origins_summary(const Config& config) {
+    const Origin& fallback = config.origins[config.default_origin];
+    std::size_t servers = 0;
+    for (const Origin& origin : config.origins) servers += origin.servers.size();
+    std::string text = fallback.servers.front().authority;
+    if (servers > 1) {
+        text += " and " + std::to_string(servers - 1) + " more server" + (servers > 2 ? "s" : "") +
+                " in " + std::to_string(config.origins.size()) + " origin" +
+                (config.origins.size() > 1 ? "s" : "");
+    }
+    return text;
+}
+
 std::string bracketed(const std::string& host) {
     return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
@@ -75,9 +77,9 @@ std::string bracketed(const std::string& host) {
 }  // namespace
 
 int run_server(const Config& config, const Reparse& reparse) {
-    auto origin = resolve_origin(config.origin);
-    if (!origin) {
-        std::fprintf(stderr, "cachet: %s\n", origin.error().c_str());
+    auto origin_servers = proxy::OriginSet::resolve(config.origins);
+    if (!origin_servers) {
+        std::fprintf(stderr, "cachet: %s\n", origin_servers.error().c_str());
         return 2;
     }
     // The first socket decides the port (port 0 = any free port); the others share it.
@@ -109,7 +111,7 @@ int run_server(const Config& config, const Reparse& reparse) {
         admin_port = socket->port;
     }
     sigset_t stop_signals = block_stop_signals();
-    Runtime runtime(config, *origin);
+    Runtime runtime(config, std::move(*origin_servers));
     for (unsigned i = 0; i < config.workers; ++i) {
         runtime.workers.push_back(std::make_unique<Worker>(i, runtime, fds[i]));
     }
@@ -121,15 +123,15 @@ int run_server(const Config& config, const Reparse& reparse) {
         admin_server->start();
         admin_note = ", admin " + bracketed(config.admin_host) + ":" + std::to_string(admin_port);
     }
+    const std::string origins = origins_summary(config);
     std::printf("cachet listening on %s:%u (%u %s, origin %s%s)\n",
                 bracketed(config.listen_host).c_str(), port, config.workers,
-                config.workers == 1 ? "worker" : "workers", config.origin.authority.c_str(),
-                admin_note.c_str());
+                config.workers == 1 ? "worker" : "workers", origins.c_str(), admin_note.c_str());
     std::fflush(stdout);
     log::write(log::Level::info, "listening",
                {{"address", bracketed(config.listen_host) + ":" + std::to_string(port)},
                 {"workers", static_cast<std::int64_t>(config.workers)},
-                {"origin", config.origin.authority}});
+                {"origin", origins}});
 
     int signal_number = 0;
     for (;;) {

@@ -19,14 +19,8 @@ cache::PolicyOptions policy_options(const Config& config) {
 
 proxy::FetchContext fetch_context(uv_loop_t* loop, Runtime& runtime, const Config& config,
                                   LoopClock& clock, admin::WorkerCounters& counters) {
-    return proxy::FetchContext{loop,
-                               &config,
-                               runtime.store,
-                               runtime.inflight,
-                               clock,
-                               runtime.origin_address,
-                               policy_options(config),
-                               counters};
+    return proxy::FetchContext{
+        loop, &config, runtime.store, runtime.inflight, clock, policy_options(config), counters};
 }
 
 uv_loop_t* init_loop(uv_loop_t* loop) {
@@ -41,7 +35,9 @@ Worker::Worker(unsigned index, Runtime& runtime, int listen_fd)
       runtime_(runtime),
       config_generation_(runtime.configs.generation()),
       config_(runtime.configs.current()),
-      pool_(fetch_context(init_loop(&loop_), runtime, *config_, clock_, counters_)) {
+      counters_(runtime.config.origins.size()),
+      origins_(fetch_context(init_loop(&loop_), runtime, *config_, clock_, counters_),
+               *runtime.origin_servers, index) {
     uv_tcp_init(&loop_, &listener_);
     uv_tcp_open(&listener_, listen_fd);
     listener_.data = this;
@@ -138,7 +134,7 @@ void Worker::adopt_config() {
     // Between callbacks on this loop: no request is halfway through the old snapshot.
     config_generation_ = runtime_.configs.generation();
     config_ = runtime_.configs.current();
-    pool_.adopt(*config_, policy_options(*config_));
+    origins_.adopt(*config_, policy_options(*config_));
 }
 
 void Worker::add(ClientConnection& connection) noexcept {
@@ -189,7 +185,7 @@ void Worker::begin_drain() {
 
 void Worker::close_everything() {
     if (uv_is_closing(reinterpret_cast<uv_handle_t*>(&wakeup_))) return;
-    pool_.close_all();
+    origins_.close_all();
     uv_close(reinterpret_cast<uv_handle_t*>(&sweep_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&local_wakeup_), nullptr);
     local_fills_.clear();

@@ -11,7 +11,7 @@
 #include <uv.h>
 
 #include "admin/counters.hpp"
-#include "proxy/origin_pool.hpp"
+#include "proxy/origin_pools.hpp"
 #include "server/runtime.hpp"
 #include "util/loop_clock.hpp"
 
@@ -44,7 +44,7 @@ public:
     // This worker's snapshot of the configuration, replaced only between loop callbacks.
     const Config& config() const noexcept { return *config_; }
     Runtime& runtime() noexcept { return runtime_; }
-    proxy::OriginPool& pool() noexcept { return pool_; }
+    proxy::OriginPools& origins() noexcept { return origins_; }
     bool draining() const noexcept { return draining_; }
     // Written by this worker's thread only (admin/counters.hpp); read by the admin thread.
     admin::WorkerCounters& counters() noexcept { return counters_; }
@@ -83,7 +83,7 @@ private:
     uv_idle_t local_wakeup_;                   // runs while local_fills_ is not empty
     std::vector<proxy::FillRef> local_fills_;  // this thread only
     uv_timer_t sweep_;
-    proxy::OriginPool pool_;
+    proxy::OriginPools origins_;
     std::thread thread_;
     bool draining_ = false;
     Millis drain_started_ = 0;

@@ -11,7 +11,8 @@ namespace cachet::integration {
 class Cachet {
 public:
     // `cachet --origin ORIGIN_URL --listen 127.0.0.1:0 --workers 2 [--admin 127.0.0.1:0] FLAGS...`
-    // (--admin only when FLAGS has none); throws HarnessError
+    // (--admin only when FLAGS has none; no --origin when ORIGIN_URL is empty, for a config
+    // file's origins); throws HarnessError
     // unless it prints "cachet listening on 127.0.0.1:PORT" within 15 s.
     explicit Cachet(const std::string& origin_url, const std::vector<std::string>& flags = {});
     Cachet(const Cachet&) = delete;

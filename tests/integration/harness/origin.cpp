@@ -43,7 +43,10 @@ std::string url_encode(std::string_view text) {
     return out;
 }
 
-TestOrigin::TestOrigin() : process_({TEST_ORIGIN_BIN, "--listen", "127.0.0.1:0"}) {
+TestOrigin::TestOrigin() : TestOrigin(0) {}
+
+TestOrigin::TestOrigin(int listen_port)
+    : process_({TEST_ORIGIN_BIN, "--listen", "127.0.0.1:" + std::to_string(listen_port)}) {
     constexpr std::string_view ready = "test-origin listening on ";
     auto line = process_.wait_for_line(ready, Deadline::after(10s));
     if (!line) throw HarnessError("the test origin did not report its port within 10 s");
@@ -99,8 +102,11 @@ DeadPort::DeadPort() {
     port_ = ntohs(addr.sin_port);
 }
 
-DeadPort::~DeadPort() {
+DeadPort::~DeadPort() { release(); }
+
+void DeadPort::release() noexcept {
     if (fd_ >= 0) close(fd_);
+    fd_ = -1;
 }
 
 }  // namespace cachet::integration

@@ -15,6 +15,8 @@ public:
     // Starts `cachet-test-origin --listen 127.0.0.1:0`; throws HarnessError if it does not report
     // its port within 10 s.
     TestOrigin();
+    // The same on a given loopback port (one a DeadPort held until now, say).
+    explicit TestOrigin(int port);
     TestOrigin(const TestOrigin&) = delete;
     TestOrigin& operator=(const TestOrigin&) = delete;
     // Stops the origin unless the test did, and checks that it exited with status 0.
@@ -56,6 +58,8 @@ public:
     DeadPort& operator=(const DeadPort&) = delete;
     ~DeadPort();
     int port() const noexcept { return port_; }
+    // Lets the port go (a TestOrigin may take it next); port() still names it.
+    void release() noexcept;
 
 private:
     int fd_ = -1;

@@ -11,14 +11,20 @@ namespace {
 
 Snapshot known() {
     Snapshot s;
-    s.origin = "api.example:8080";
+    OriginFigures api;
+    api.name = "api";
+    api.requests = 1;
+    api.errors[static_cast<std::size_t>(Errc::origin_reset)] = 2;
+    api.latency[0] = 1;  // <= 1 ms
+    api.latency[3] = 2;  // <= 10 ms
+    api.latency_sum_us = 12'500;
+    api.servers = {{"10.0.0.1:8080", true}, {"10.0.0.2:8080", false}};
+    OriginFigures assets;
+    assets.name = "assets";
+    assets.requests = 7;
+    s.origins = {api, assets};
     s.requests[static_cast<std::size_t>(CacheStatus::hit)] = 3;
     s.requests[static_cast<std::size_t>(CacheStatus::miss)] = 1;
-    s.origin_requests = 1;
-    s.origin_errors[static_cast<std::size_t>(Errc::origin_reset)] = 2;
-    s.origin_latency[0] = 1;  // <= 1 ms
-    s.origin_latency[3] = 2;  // <= 10 ms
-    s.origin_latency_sum_us = 12'500;
     s.store_entries = 1;
     s.store_budget_bytes = 1 << 20;
     s.client_connections = 2;
@@ -39,7 +45,7 @@ TEST_CASE("every family has HELP and TYPE lines before its samples") {
           "cachet_client_sent_bytes_total", "cachet_store_entries", "cachet_store_bytes",
           "cachet_store_budget_bytes", "cachet_store_evictions_total",
           "cachet_process_resident_memory_bytes", "cachet_coalesced_waiters_total",
-          "cachet_open_connections", "cachet_purges_total"}) {
+          "cachet_open_connections", "cachet_purges_total", "cachet_origin_server_up"}) {
         auto help = text.find(std::string("# HELP ") + family + " ");
         auto type = text.find(std::string("# TYPE ") + family + " ");
         auto first = text.find(std::string("\n") + family);
@@ -56,16 +62,17 @@ TEST_CASE("request counters carry one cache_status label per status") {
     CHECK(has_line(text, "cachet_requests_total{cache_status=\"hit\"} 3"));
     CHECK(has_line(text, "cachet_requests_total{cache_status=\"miss\"} 1"));
     CHECK(has_line(text, "cachet_requests_total{cache_status=\"refused\"} 0"));
-    CHECK(has_line(text, "cachet_origin_requests_total{origin=\"api.example:8080\"} 1"));
-    CHECK(has_line(text,
-                   "cachet_origin_errors_total{origin=\"api.example:8080\",reason=\"reset\"} 2"));
+    CHECK(has_line(text, "cachet_origin_requests_total{origin=\"api\"} 1"));
+    CHECK(has_line(text, "cachet_origin_requests_total{origin=\"assets\"} 7"));
+    CHECK(has_line(text, "cachet_origin_errors_total{origin=\"api\",reason=\"reset\"} 2"));
+    CHECK(has_line(text, "cachet_origin_errors_total{origin=\"assets\",reason=\"reset\"} 0"));
     CHECK(text.find("reason=\"bad_request\"") == std::string::npos);  // not an origin's
     CHECK(has_line(text, "cachet_open_connections{side=\"client\"} 2"));
 }
 
 TEST_CASE("the latency histogram is cumulative, in seconds, ending at +Inf") {
     std::string text = format_prometheus(known());
-    const std::string o = "origin=\"api.example:8080\"";
+    const std::string o = "origin=\"api\"";
     CHECK(has_line(text, "cachet_origin_response_seconds_bucket{" + o + ",le=\"0.001\"} 1"));
     CHECK(has_line(text, "cachet_origin_response_seconds_bucket{" + o + ",le=\"0.005\"} 1"));
     CHECK(has_line(text, "cachet_origin_response_seconds_bucket{" + o + ",le=\"0.01\"} 3"));
@@ -73,34 +80,47 @@ TEST_CASE("the latency histogram is cumulative, in seconds, ending at +Inf") {
     CHECK(has_line(text, "cachet_origin_response_seconds_bucket{" + o + ",le=\"+Inf\"} 3"));
     CHECK(has_line(text, "cachet_origin_response_seconds_sum{" + o + "} 0.012500"));
     CHECK(has_line(text, "cachet_origin_response_seconds_count{" + o + "} 3"));
+    CHECK(has_line(text, "cachet_origin_response_seconds_count{origin=\"assets\"} 0"));
+}
+
+TEST_CASE("each origin server's place in the rotation is a gauge") {
+    std::string text = format_prometheus(known());
+    CHECK(has_line(text, "cachet_origin_server_up{origin=\"api\",server=\"10.0.0.1:8080\"} 1"));
+    CHECK(has_line(text, "cachet_origin_server_up{origin=\"api\",server=\"10.0.0.2:8080\"} 0"));
 }
 
 TEST_CASE("label values escape backslash, quote and newline") {
     CHECK(escape_label_value("a\\b\"c\nd") == "a\\\\b\\\"c\\nd");
     Snapshot s;
-    s.origin = "we\"ird";
+    s.origins.resize(1);
+    s.origins[0].name = "we\"ird";
     CHECK(format_prometheus(s).find("origin=\"we\\\"ird\"") != std::string::npos);
 }
 
 TEST_CASE("counter blocks add up, and the quantile reads the histogram") {
-    WorkerCounters a, b;
+    WorkerCounters a(2), b(2);
     a.count(CacheStatus::hit);
     a.count(CacheStatus::hit);
     b.count(CacheStatus::hit);
-    b.count_origin_error(Errc::origin_connect_timeout);
-    a.observe_origin_response(500);         // bucket 0 (<= 1 ms)
-    b.observe_origin_response(20'000'000);  // past 10 s: +Inf
+    b.origins[0].count_error(Errc::origin_connect_timeout);
+    a.origins[0].observe_response(500);         // bucket 0 (<= 1 ms)
+    b.origins[0].observe_response(20'000'000);  // past 10 s: +Inf
+    bump(b.origins[1].requests, 4);
     bump(a.client_connections, 3);
     bump(a.client_connections, -1);
     Snapshot s;
+    s.origins.resize(2);
     add_counters(s, a);
     add_counters(s, b);
+    add_counters(s, WorkerCounters{});  // the admin thread's block: no origin counters
     CHECK(s.requests_of(CacheStatus::hit) == 3);
-    CHECK(s.origin_errors[static_cast<std::size_t>(Errc::origin_connect_timeout)] == 1);
-    CHECK(s.origin_latency.front() == 1);
-    CHECK(s.origin_latency.back() == 1);
+    const OriginFigures& first = s.origins[0];
+    CHECK(first.errors[static_cast<std::size_t>(Errc::origin_connect_timeout)] == 1);
+    CHECK(first.latency.front() == 1);
+    CHECK(first.latency.back() == 1);
+    CHECK(s.origins[1].requests == 4);
     CHECK(s.client_connections == 2);
-    CHECK(latency_quantile(s, 0.5) == doctest::Approx(0.001));
-    CHECK(latency_quantile(s, 0.99) == doctest::Approx(10.0));
-    CHECK(latency_quantile(Snapshot{}, 0.5) == 0);
+    CHECK(latency_quantile(first, 0.5) == doctest::Approx(0.001));
+    CHECK(latency_quantile(first, 0.99) == doctest::Approx(10.0));
+    CHECK(latency_quantile(OriginFigures{}, 0.5) == 0);
 }

@@ -9,7 +9,10 @@ using namespace cachet::admin;
 
 TEST_CASE("/stats is one JSON object with the figures of /metrics") {
     Snapshot s;
-    s.origin = "o\"rigin";
+    s.origins.resize(2);
+    s.origins[0].name = "o\"rigin";
+    s.origins[0].servers = {{"10.0.0.1:80", true}, {"10.0.0.2:80", false}};
+    s.origins[1].name = "second";
     s.ready = true;
     s.workers = 2;
     s.requests[static_cast<std::size_t>(CacheStatus::hit)] = 3;
@@ -21,7 +24,10 @@ TEST_CASE("/stats is one JSON object with the figures of /metrics") {
     CHECK(json.starts_with("{\"ready\":true,\"workers\":2,"));
     CHECK(json.find("\"requests\":{\"hit\":3,\"stale\":0,\"miss\":1,") != std::string::npos);
     CHECK(json.find("\"requests_total\":4,") != std::string::npos);
-    CHECK(json.find("\"name\":\"o\\\"rigin\"") != std::string::npos);
+    CHECK(json.find("\"origins\":[{\"name\":\"o\\\"rigin\"") != std::string::npos);
+    CHECK(json.find("\"servers\":[{\"server\":\"10.0.0.1:80\",\"up\":true},"
+                    "{\"server\":\"10.0.0.2:80\",\"up\":false}]},{\"name\":\"second\"") !=
+          std::string::npos);
     CHECK(
         json.find("\"store\":{\"entries\":1,\"bytes\":0,\"budget_bytes\":4096,\"evictions\":0}") !=
         std::string::npos);
@@ -31,6 +37,10 @@ TEST_CASE("/stats is one JSON object with the figures of /metrics") {
     int depth = 0;
     for (char c : json) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
     CHECK(depth == 0);
+    for (char c : json) depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+    CHECK(depth == 0);
     CHECK(json.find(",}") == std::string::npos);
     CHECK(json.find("{,") == std::string::npos);
+    CHECK(json.find(",]") == std::string::npos);
+    CHECK(json.find("[,") == std::string::npos);
 }

@@ -265,8 +265,10 @@ TEST_CASE("a bad config file is refused with the file, the field and what was ex
           "\"thirty\"");
     CHECK(error_for_file(R"({"route": []})") ==
           "cachet.json: route: unknown field (did you mean routes?)");
+    CHECK(error_for_file(R"({"origns": {}})") ==
+          "cachet.json: origns: unknown field (did you mean origins?)");
     CHECK(error_for_file(R"({"origins": {}})") ==
-          "cachet.json: origins: unknown field (did you mean origin?)");
+          "cachet.json: origins: expected at least one origin");
     CHECK(error_for_file(R"({"connect_timeout": "thirty"})") ==
           "cachet.json: connect_timeout: expected a duration like 500ms, 2s or 1m, got \"thirty\"");
     CHECK(error_for_file(R"({"connect_timeout": 30})") ==

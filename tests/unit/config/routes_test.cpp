@@ -78,7 +78,8 @@ TEST_CASE("a bad route is refused with the path of the field and what was expect
                    R"({"match": {"path": "/"}, "default_ttl": "thirty"}])") ==
           R"(routes[2].default_ttl: expected a duration like 500ms, 2s or 1m, got "thirty")");
     CHECK(error_of(R"([{"match": {"path": "/"}, "ttl": "1s"}])") ==
-          "routes[0].ttl: unknown field (a route takes match, bypass, default_ttl, forced_ttl, "
+          "routes[0].ttl: unknown field (a route takes match, origin, bypass, default_ttl, "
+          "forced_ttl, "
           "ignore_no_cache, store_set_cookie, strip_set_cookie, cache_key)");
     CHECK(error_of(R"([{"match": {"path": "/"}, "bypass": "yes"}])") ==
           R"(routes[0].bypass: expected true or false, got "yes")");

@@ -59,3 +59,72 @@ TEST_CASE("the admin listener needs a restart; its token does not") {
     CHECK(r.config.admin_token == "rotated");
     CHECK(r.ignored == std::vector<std::string_view>{"admin"});
 }
+
+namespace {
+
+Config with_origins() {
+    Config c;
+    Origin api;
+    api.name = "api";
+    api.servers = {{"10.0.0.1", 80, "10.0.0.1"}, {"10.0.0.2", 80, "10.0.0.2"}};
+    Origin img;
+    img.name = "img";
+    img.servers = {{"10.0.0.3", 80, "10.0.0.3"}};
+    c.origins = {api, img};
+    c.default_origin = 0;
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("a reload takes an origin's timeouts and limits while its servers stay") {
+    Config running = with_origins();
+    Config next = running;
+    next.origins[0].first_byte_timeout = 1'000;
+    next.origins[1].max_fails = 9;
+    const Reload r = reload(running, next);
+    CHECK(r.ignored.empty());
+    CHECK(r.refused.empty());
+    CHECK(r.config.origins[0].first_byte_timeout == 1'000);
+    CHECK(r.config.origins[1].max_fails == 9);
+}
+
+TEST_CASE("a reload keeps the running origins when their servers change, routes by name") {
+    Config running = with_origins();
+    Config next = running;
+    next.origins[0].servers.pop_back();
+    next.origins[0].connect_timeout = 1;
+    std::swap(next.origins[0], next.origins[1]);  // the file lists them the other way round
+    next.default_origin = 1;
+    cache::Route to_img;
+    to_img.origin = "img";
+    to_img.origin_index = 0;  // where the new file has it
+    cache::Route to_default;
+    to_default.origin_index = 1;
+    next.routes = {to_img, to_default};
+    const Reload r = reload(running, next);
+    CHECK(r.refused.empty());
+    CHECK(r.ignored == std::vector<std::string_view>{"origins"});
+    REQUIRE(r.config.origins.size() == 2);
+    CHECK(r.config.origins[0].servers.size() == 2);
+    CHECK(r.config.origins[0].connect_timeout == running.origins[0].connect_timeout);
+    CHECK(r.config.default_origin == 0);
+    CHECK(r.config.routes[0].origin_index == 1);  // "img" where it runs
+    CHECK(r.config.routes[1].origin_index == 0);  // the running default
+}
+
+TEST_CASE("a reloaded route to an origin only a restart would add refuses the reload") {
+    Config running = with_origins();
+    Config next = running;
+    Origin added;
+    added.name = "new";
+    added.servers = {{"10.0.0.9", 80, "10.0.0.9"}};
+    next.origins.push_back(added);
+    cache::Route to_new;
+    to_new.origin = "new";
+    to_new.origin_index = 2;
+    next.routes = {to_new};
+    const Reload r = reload(running, next);
+    CHECK(r.refused ==
+          "routes[0].origin: \"new\" is not a running origin (origins change only on restart)");
+}
