@@ -223,15 +223,15 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
         if (!exchange_.started() && reused_ && request_.may_retry) {
             {
                 // The origin closed an idle keep-alive connection as we reused it: resend
-                // on a fresh connection (RFC 9112 §9.3.1 allows retrying idempotent requests).
-                // The retried exchange has no FetchClient (close() lets it go): a bodyless
-                // request loses only the interim responses it might have been relayed.
+                // on a fresh connection (RFC 9112 §9.3.1 allows retrying idempotent requests),
+                // which takes over the client exchange.
                 OriginPool& pool = pool_;
                 OriginRequest request = std::move(request_);
                 LeaderPermit permit = std::move(permit_);
+                FetchClient* client = std::exchange(client_, nullptr);
                 pool.forget(*this);
                 close();
-                pool.start(std::move(request), std::move(permit), true);
+                hand_over(client, pool.start(std::move(request), std::move(permit), true));
                 return;
             }
         }
@@ -283,12 +283,15 @@ void OriginConnection::fail_connect(Errc error) {
     pool_.counters().count_error(error);
     note_server_failure();
     OriginPools& pools = pool_.owner();
-    if (permit_ && pools.start_elsewhere(request_, permit_, pool_.server())) {
-        detach_client();  // the retried exchange has no FetchClient: it has no body to take
+    if (!permit_) return fail_exchange(error, /*counted=*/true);
+    FetchClient* client = std::exchange(client_, nullptr);
+    if (OriginConnection* next = pools.start_elsewhere(request_, permit_, pool_.server())) {
         pool_.forget(*this);
         close();
+        hand_over(client, next);
         return;
     }
+    client_ = client;
     fail_exchange(error, /*counted=*/true);
 }
 
@@ -340,6 +343,14 @@ bool OriginConnection::attach_client(FetchClient* client) noexcept {
     if (phase_ == Phase::closing || !permit_) return false;
     client_ = client;
     return true;
+}
+
+void OriginConnection::hand_over(FetchClient* client, OriginConnection* next) noexcept {
+    if (!client) return;
+    if (next && next->attach_client(client))
+        client->on_origin_moved(*next);  // interim responses and flow control follow it
+    else
+        client->on_origin_gone();  // the retry ended already (it failed at once)
 }
 
 void OriginConnection::detach_client() noexcept {

@@ -78,6 +78,8 @@ private:
     void fail_exchange(Errc error, bool counted = false);
     void relay_interim(int status);
     void detach_client() noexcept;
+    // A retry of this exchange on `next` (null: none) takes over its client exchange.
+    static void hand_over(FetchClient* client, OriginConnection* next) noexcept;
 
     static const llhttp_settings_t& parser_settings();
 

@@ -50,6 +50,9 @@ public:
     virtual void on_interim(std::string head) = 0;
     // The connection no longer serves this exchange (it ended or failed): forget it.
     virtual void on_origin_gone() = 0;
+    // The exchange was resent on another connection (a keep-alive connection the origin
+    // had closed, a server that refused the connect): that one serves it from now on.
+    virtual void on_origin_moved(OriginConnection& now) = 0;
 
 protected:
     ~FetchClient() = default;

@@ -34,16 +34,15 @@ OriginConnection* OriginPools::start(OriginRequest request, LeaderPermit permit)
     return pool_from(origin, turns_[origin]).start(std::move(request), std::move(permit));
 }
 
-bool OriginPools::start_elsewhere(OriginRequest& request, LeaderPermit& permit,
-                                  const OriginServer& failed) {
+OriginConnection* OriginPools::start_elsewhere(OriginRequest& request, LeaderPermit& permit,
+                                               const OriginServer& failed) {
     const unsigned origin = request.origin;
     const std::size_t count = servers_.servers_of(origin);
     // A body may be partly taken from the client's stream already: it is not sent twice.
-    if (request.has_body || request.servers_tried >= count) return false;
+    if (request.has_body || request.servers_tried >= count) return nullptr;
     ++request.servers_tried;
     const std::size_t after_failed = (failed.index - servers_.first_server(origin) + 1) % count;
-    pool_from(origin, after_failed).start(std::move(request), std::move(permit));
-    return true;
+    return pool_from(origin, after_failed).start(std::move(request), std::move(permit));
 }
 
 void OriginPools::close_all() {

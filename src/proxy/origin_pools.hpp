@@ -21,8 +21,10 @@ public:
     OriginConnection* start(OriginRequest request, LeaderPermit permit);
     // A connect to server `failed` of the request's origin failed before anything was sent:
     // the next server in rotation after it gets the request, while the origin has servers
-    // not yet tried. False when none is left (the caller fails the exchange).
-    bool start_elsewhere(OriginRequest& request, LeaderPermit& permit, const OriginServer& failed);
+    // not yet tried. Null when none is left (the caller fails the exchange), else the
+    // connection that took the request and the permit.
+    OriginConnection* start_elsewhere(OriginRequest& request, LeaderPermit& permit,
+                                      const OriginServer& failed);
 
     void close_all();
     FetchContext& context() noexcept { return context_; }

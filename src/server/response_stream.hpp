@@ -63,6 +63,7 @@ public:
     void on_client_drained() noexcept;
     void on_interim(std::string head) override;
     void on_origin_gone() override { origin_ = nullptr; }
+    void on_origin_moved(proxy::OriginConnection& now) override { origin_ = &now; }
 
 private:
     enum class Framing : std::uint8_t { length, chunked, close_delimited, none };

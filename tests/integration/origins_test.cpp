@@ -85,6 +85,24 @@ TEST_CASE(
     CHECK(cachet.metric(up_of_dead) == "1");
 }
 
+TEST_CASE("origins: the request a refused connect moves to the next server keeps its client") {
+    TestOrigin alive;
+    DeadPort dead;
+    // The dead server first: the first request meets it, and goes on to the live one.
+    WithOrigins cachet(R"({"api": {"servers": [)" + server(dead.port()) + "," +
+                       server(alive.port()) + "]}}");
+    const std::string hints =
+        "interim=103&interim_header=" + url_encode("Link: </a.css>; rel=preload");
+    Reply r = get(cachet.port(), "/moved?" + hints + "&cc=no-store");
+    REQUIRE_MESSAGE(r.status == 200, r.describe());
+    CHECK(alive.requests("/moved") == 1);
+    // The 103 is relayed only to the client exchange the connection serves: the retry's.
+    REQUIRE(r.interim.size() == 1);
+    CHECK(r.interim[0].status == 103);
+    CHECK(cachet.metric(R"(cachet_origin_errors_total{origin="api",reason="connect_failed"})") ==
+          "1");
+}
+
 TEST_CASE("origins: when every server is left out, requests still go to them") {
     TestOrigin only;
     WithOrigins cachet(
