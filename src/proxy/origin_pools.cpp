@@ -20,15 +20,18 @@ OriginPools::OriginPools(FetchContext context, OriginSet& servers, unsigned work
 OriginPools::~OriginPools() = default;
 
 OriginPool& OriginPools::pool_from(unsigned origin, std::size_t turn) {
+    const std::size_t count = servers_.servers_of(origin);
+    if (count == 1) return *pools_[servers_.first_server(origin)];  // no rotation to keep
     const Origin& settings = context_.config->origins[origin];
     const std::size_t chosen =
         servers_.choose(origin, turn, context_.clock.monotonic_ms(), settings.max_fails);
     // The next request starts after the chosen server: round robin over those in rotation.
-    turns_[origin] = (chosen - servers_.first_server(origin) + 1) % servers_.servers_of(origin);
+    const std::size_t next = chosen - servers_.first_server(origin) + 1;
+    turns_[origin] = next == count ? 0 : next;
     return *pools_[chosen];
 }
 
-OriginConnection* OriginPools::start(OriginRequest request, LeaderPermit permit) {
+OriginConnection* OriginPools::start(OriginRequest&& request, LeaderPermit&& permit) {
     request.servers_tried = 1;
     const unsigned origin = request.origin;
     return pool_from(origin, turns_[origin]).start(std::move(request), std::move(permit));

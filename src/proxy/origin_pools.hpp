@@ -18,7 +18,8 @@ public:
     OriginPools& operator=(const OriginPools&) = delete;
 
     // Sends the request to a server of its origin (request.origin), chosen round robin.
-    OriginConnection* start(OriginRequest request, LeaderPermit permit);
+    // The request is moved on once, into the connection that sends it.
+    OriginConnection* start(OriginRequest&& request, LeaderPermit&& permit);
     // A connect to server `failed` of the request's origin failed before anything was sent:
     // the next server in rotation after it gets the request, while the origin has servers
     // not yet tried. Null when none is left (the caller fails the exchange), else the
