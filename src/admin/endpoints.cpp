@@ -34,6 +34,7 @@ Snapshot collect(AdminContext& context) {
     s.store_bytes = store.bytes + store.shared_head_bytes;
     s.store_budget_bytes = runtime.config.cache_size;
     s.store_evictions = store.evictions;
+    s.store_index_bytes = store.index_bytes;
     s.resident_memory_bytes = resident_memory_bytes();
     s.workers = static_cast<unsigned>(runtime.workers.size());
     s.ready = all_workers_accepting(runtime);

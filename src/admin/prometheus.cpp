@@ -123,6 +123,10 @@ std::string format_prometheus(const Snapshot& s) {
     w.family("cachet_store_evictions_total", "counter",
              "Entries dropped to stay within the budget.");
     w.sample("cachet_store_evictions_total", "", s.store_evictions);
+    w.family("cachet_purge_index_bytes", "gauge",
+             "Memory of the purge indexes by path and tag (allocator size classes; not charged "
+             "to the budget).");
+    w.sample("cachet_purge_index_bytes", "", s.store_index_bytes);
     w.family("cachet_purges_total", "counter", "Entries removed by POST /purge.");
     w.sample("cachet_purges_total", "", s.purges);
     w.family("cachet_process_resident_memory_bytes", "gauge",

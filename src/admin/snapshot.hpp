@@ -26,6 +26,7 @@ struct Snapshot {
     std::uint64_t store_bytes = 0;
     std::uint64_t store_budget_bytes = 0;
     std::uint64_t store_evictions = 0;
+    std::uint64_t store_index_bytes = 0;  // the purge indexes (StoreStats::index_bytes)
     std::uint64_t resident_memory_bytes = 0;
     unsigned workers = 0;
     bool ready = false;

@@ -97,6 +97,7 @@ std::string format_stats_json(const Snapshot& s) {
     put(out, "bytes", s.store_bytes);
     put(out, "budget_bytes", s.store_budget_bytes);
     put(out, "evictions", s.store_evictions);
+    put(out, "index_bytes", s.store_index_bytes);
     out += '}';
     put(out, "purges", s.purges);
     put(out, "resident_memory_bytes", s.resident_memory_bytes);

@@ -115,6 +115,8 @@ TEST_CASE("admin: counters after one miss and three hits on two workers") {
     CHECK(sample(m, "cachet_origin_response_seconds_count" + o) == "1");
     CHECK(sample(m, "cachet_store_entries") == "1");
     CHECK(sample(m, "cachet_store_evictions_total") == "0");
+    // One entry in the path index: one map node (48 B, its size class) in one shard.
+    CHECK(std::stoull(sample(m, "cachet_purge_index_bytes").value_or("0")) >= 48);
     CHECK(sample(m, "cachet_workers") == "2");
     CHECK(sample(m, "cachet_store_budget_bytes") == std::to_string(256u << 20));
     CHECK(std::stoull(sample(m, "cachet_client_sent_bytes_total").value_or("0")) > 4 * 40);
@@ -124,6 +126,7 @@ TEST_CASE("admin: counters after one miss and three hits on two workers") {
     Reply stats = get(cachet.admin_port(), "/stats");
     CHECK(stats.body.find("\"hit\":3,") != std::string::npos);
     CHECK(stats.body.find("\"entries\":1,") != std::string::npos);
+    CHECK(stats.body.find("\"index_bytes\":") != std::string::npos);
 }
 
 TEST_CASE("admin: origin errors are counted by reason") {

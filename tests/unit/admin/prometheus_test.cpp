@@ -22,6 +22,7 @@ Snapshot known() {
     s.store_entries = 1;
     s.store_budget_bytes = 1 << 20;
     s.client_connections = 2;
+    s.store_index_bytes = 4096;
     return s;
 }
 
@@ -39,7 +40,7 @@ TEST_CASE("every family has HELP and TYPE lines before its samples") {
           "cachet_client_sent_bytes_total", "cachet_store_entries", "cachet_store_bytes",
           "cachet_store_budget_bytes", "cachet_store_evictions_total",
           "cachet_process_resident_memory_bytes", "cachet_coalesced_waiters_total",
-          "cachet_open_connections", "cachet_purges_total"}) {
+          "cachet_open_connections", "cachet_purges_total", "cachet_purge_index_bytes"}) {
         auto help = text.find(std::string("# HELP ") + family + " ");
         auto type = text.find(std::string("# TYPE ") + family + " ");
         auto first = text.find(std::string("\n") + family);
@@ -61,6 +62,12 @@ TEST_CASE("request counters carry one cache_status label per status") {
                    "cachet_origin_errors_total{origin=\"api.example:8080\",reason=\"reset\"} 2"));
     CHECK(text.find("reason=\"bad_request\"") == std::string::npos);  // not an origin's
     CHECK(has_line(text, "cachet_open_connections{side=\"client\"} 2"));
+}
+
+TEST_CASE("the purge indexes' memory is a gauge of its own") {
+    std::string text = format_prometheus(known());
+    CHECK(text.find("# TYPE cachet_purge_index_bytes gauge\n") != std::string::npos);
+    CHECK(has_line(text, "cachet_purge_index_bytes 4096"));
 }
 
 TEST_CASE("the latency histogram is cumulative, in seconds, ending at +Inf") {

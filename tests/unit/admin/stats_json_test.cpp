@@ -16,15 +16,15 @@ TEST_CASE("/stats is one JSON object with the figures of /metrics") {
     s.requests[static_cast<std::size_t>(CacheStatus::miss)] = 1;
     s.store_entries = 1;
     s.store_budget_bytes = 4096;
+    s.store_index_bytes = 96;
     s.client_connections = -0;
     std::string json = format_stats_json(s);
     CHECK(json.starts_with("{\"ready\":true,\"workers\":2,"));
     CHECK(json.find("\"requests\":{\"hit\":3,\"stale\":0,\"miss\":1,") != std::string::npos);
     CHECK(json.find("\"requests_total\":4,") != std::string::npos);
     CHECK(json.find("\"name\":\"o\\\"rigin\"") != std::string::npos);
-    CHECK(
-        json.find("\"store\":{\"entries\":1,\"bytes\":0,\"budget_bytes\":4096,\"evictions\":0}") !=
-        std::string::npos);
+    CHECK(json.find("\"store\":{\"entries\":1,\"bytes\":0,\"budget_bytes\":4096,\"evictions\":0,"
+                    "\"index_bytes\":96}") != std::string::npos);
     CHECK(json.find("\"errors\":{\"connect_failed\":0,") != std::string::npos);
     CHECK(json.ends_with("}\n"));
     // Balanced braces, no trailing commas.
