@@ -9,11 +9,12 @@
 #include <cstdint>
 #include <string_view>
 
+#include "admin/route_labels.hpp"
 #include "util/errc.hpp"
 
 namespace cachet::admin {
 
-// How a response came about: the label of cachet_requests_total{cache_status=...}.
+// How a response came about: the label of cachet_requests_total{cache_status=...,route=...}.
 enum class CacheStatus : std::uint8_t {
     hit,          // a fresh stored response, or a 304/206/416 derived from one
     stale,        // a stored response served stale (max-stale, stale-while-revalidate)
@@ -75,7 +76,8 @@ inline void bump(Gauge& gauge, std::int64_t n) noexcept {
 }
 
 struct alignas(64) WorkerCounters {
-    std::array<Counter, kCacheStatusCount> requests{};
+    // By route slot (admin/route_labels.hpp: kNoRouteSlot for no route), then cache status.
+    std::array<std::array<Counter, kCacheStatusCount>, kRouteSlots> requests{};
     Counter client_received_bytes{0};
     Counter client_sent_bytes{0};
     Counter coalesced_waiters{0};
@@ -87,7 +89,9 @@ struct alignas(64) WorkerCounters {
     Gauge client_connections{0};
     Gauge origin_connections{0};
 
-    void count(CacheStatus status) noexcept { bump(requests[static_cast<std::size_t>(status)]); }
+    void count(CacheStatus status, std::uint8_t route_slot = kNoRouteSlot) noexcept {
+        bump(requests[route_slot][static_cast<std::size_t>(status)]);
+    }
     void count_origin_error(Errc error) noexcept {
         bump(origin_errors[static_cast<std::size_t>(error)]);
     }

@@ -27,6 +27,7 @@ Snapshot collect(AdminContext& context) {
     const server::Runtime& runtime = context.runtime;
     Snapshot s;
     s.origin = runtime.config.origin.authority;
+    s.route_labels = runtime.configs.route_labels().labels();
     for (const auto& worker : runtime.workers) add_counters(s, worker->counters());
     add_counters(s, context.counters);
     const cache::StoreStats store = runtime.store.stats();

@@ -72,10 +72,14 @@ std::string format_prometheus(const Snapshot& s) {
     const std::string origin = label("origin", s.origin);
 
     w.family("cachet_requests_total", "counter",
-             "Client requests answered, by how the response came about.");
-    for (std::size_t i = 0; i < kCacheStatusCount; ++i) {
-        w.sample("cachet_requests_total", label("cache_status", name(static_cast<CacheStatus>(i))),
-                 s.requests[i]);
+             "Client requests answered, by how the response came about and by route.");
+    for (std::size_t slot = 0; slot < s.route_labels.size() && slot < kRouteSlots; ++slot) {
+        const std::string route = "," + label("route", s.route_labels[slot]);
+        for (std::size_t i = 0; i < kCacheStatusCount; ++i) {
+            w.sample("cachet_requests_total",
+                     label("cache_status", name(static_cast<CacheStatus>(i))) + route,
+                     s.route_requests[slot][i]);
+        }
     }
     w.family("cachet_origin_requests_total", "counter", "Requests sent to the origin.");
     w.sample("cachet_origin_requests_total", origin, s.origin_requests);

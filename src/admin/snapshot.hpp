@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "admin/counters.hpp"
 
@@ -11,7 +12,10 @@ namespace cachet::admin {
 
 struct Snapshot {
     std::string origin;  // the origin's label: its authority as configured
-    std::array<std::uint64_t, kCacheStatusCount> requests{};
+    std::array<std::uint64_t, kCacheStatusCount> requests{};  // over every route
+    // By route slot, then status; route_labels names the slots given so far (the rest are 0).
+    std::array<std::array<std::uint64_t, kCacheStatusCount>, kRouteSlots> route_requests{};
+    std::vector<std::string> route_labels;
     std::uint64_t client_received_bytes = 0;
     std::uint64_t client_sent_bytes = 0;
     std::uint64_t coalesced_waiters = 0;

@@ -62,6 +62,19 @@ std::string format_stats_json(const Snapshot& s) {
     }
     out += '}';
     put(out, "requests_total", total);
+    put_key(out, "routes");
+    out += '[';
+    for (std::size_t slot = 0; slot < s.route_labels.size() && slot < kRouteSlots; ++slot) {
+        out += slot ? ",{" : "{";
+        put_key(out, "name");
+        put_string(out, s.route_labels[slot]);
+        put_key(out, "requests");
+        out += '{';
+        for (std::size_t i = 0; i < kCacheStatusCount; ++i)
+            put(out, name(static_cast<CacheStatus>(i)), s.route_requests[slot][i]);
+        out += "}}";
+    }
+    out += ']';
     put(out, "client_received_bytes", s.client_received_bytes);
     put(out, "client_sent_bytes", s.client_sent_bytes);
     put(out, "coalesced_waiters", s.coalesced_waiters);

@@ -170,8 +170,9 @@ ConnectionField ClientConnection::connection_field_for_response() {
 }
 
 void ClientConnection::serve_hit(const cache::EntryRef& entry, CachePhase phase) {
-    worker_.counters().count(phase == CachePhase::hit ? admin::CacheStatus::hit
-                                                      : admin::CacheStatus::stale);
+    worker_.counters().count(
+        phase == CachePhase::hit ? admin::CacheStatus::hit : admin::CacheStatus::stale,
+        route_slot());
     ResponseTail tail;
     tail.phase = phase;
     tail.connection = connection_field_for_response();
@@ -190,7 +191,7 @@ void ClientConnection::serve_hit(const cache::EntryRef& entry, CachePhase phase)
 
 void ClientConnection::write_derived(std::string head, const cache::EntryRef& entry,
                                      std::uint64_t offset, std::uint64_t length, Seconds now) {
-    worker_.counters().count(admin::CacheStatus::hit);
+    worker_.counters().count(admin::CacheStatus::hit, route_slot());
     ResponseTail tail;
     tail.phase = CachePhase::hit;
     tail.connection = connection_field_for_response();
@@ -205,7 +206,7 @@ void ClientConnection::write_derived(std::string head, const cache::EntryRef& en
 
 void ClientConnection::send_status(int status, std::string_view reason_phrase,
                                    std::string_view detail, cache::Forward forward) {
-    worker_.counters().count(admin::CacheStatus::error);
+    worker_.counters().count(admin::CacheStatus::error, route_slot());
     std::string out =
         "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase) + "\r\n";
     out +=
@@ -255,6 +256,7 @@ void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fi
     info.keep_alive = request_.keep_alive && !worker_.draining();
     info.head_request = head_only();
     info.forward = forward;
+    info.route_slot = route_slot();
     auto request = origin_request();
     if (stale && stale->stale_rules().has_validators) {
         proxy::add_validators(request, stale->head().text());

@@ -108,9 +108,9 @@ TEST_CASE("admin: counters after one miss and three hits on two workers") {
     REQUIRE_MESSAGE(metrics.ok(), metrics.describe());
     const std::string& m = metrics.body;
     const std::string o = "{origin=\"127.0.0.1:" + std::to_string(origin.port()) + "\"}";
-    CHECK(sample(m, "cachet_requests_total{cache_status=\"hit\"}") == "3");
-    CHECK(sample(m, "cachet_requests_total{cache_status=\"miss\"}") == "1");
-    CHECK(sample(m, "cachet_requests_total{cache_status=\"pass\"}") == "0");
+    CHECK(sample(m, "cachet_requests_total{cache_status=\"hit\",route=\"none\"}") == "3");
+    CHECK(sample(m, "cachet_requests_total{cache_status=\"miss\",route=\"none\"}") == "1");
+    CHECK(sample(m, "cachet_requests_total{cache_status=\"pass\",route=\"none\"}") == "0");
     CHECK(sample(m, "cachet_origin_requests_total" + o) == "1");
     CHECK(sample(m, "cachet_origin_response_seconds_count" + o) == "1");
     CHECK(sample(m, "cachet_store_entries") == "1");
@@ -137,7 +137,8 @@ TEST_CASE("admin: origin errors are counted by reason") {
     const std::string o = "origin=\"127.0.0.1:" + std::to_string(dead.port()) + "\"";
     CHECK(sample(metrics.body, "cachet_origin_errors_total{" + o + ",reason=\"connect_failed\"}") ==
           "1");
-    CHECK(sample(metrics.body, "cachet_requests_total{cache_status=\"error\"}") == "1");
+    CHECK(sample(metrics.body, "cachet_requests_total{cache_status=\"error\",route=\"none\"}") ==
+          "1");
 }
 
 TEST_CASE("admin: /readyz is 503 once SIGTERM arrives, while a slow request drains") {

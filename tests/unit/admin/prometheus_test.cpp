@@ -14,6 +14,10 @@ Snapshot known() {
     s.origin = "api.example:8080";
     s.requests[static_cast<std::size_t>(CacheStatus::hit)] = 3;
     s.requests[static_cast<std::size_t>(CacheStatus::miss)] = 1;
+    s.route_labels = {"none", "other", "api \"v1\""};
+    s.route_requests[kNoRouteSlot][static_cast<std::size_t>(CacheStatus::hit)] = 1;
+    s.route_requests[2][static_cast<std::size_t>(CacheStatus::hit)] = 2;
+    s.route_requests[2][static_cast<std::size_t>(CacheStatus::miss)] = 1;
     s.origin_requests = 1;
     s.origin_errors[static_cast<std::size_t>(Errc::origin_reset)] = 2;
     s.origin_latency[0] = 1;  // <= 1 ms
@@ -52,11 +56,18 @@ TEST_CASE("every family has HELP and TYPE lines before its samples") {
     CHECK(text.back() == '\n');
 }
 
-TEST_CASE("request counters carry one cache_status label per status") {
+TEST_CASE("request counters carry a cache_status and a route label, every status per route") {
     std::string text = format_prometheus(known());
-    CHECK(has_line(text, "cachet_requests_total{cache_status=\"hit\"} 3"));
-    CHECK(has_line(text, "cachet_requests_total{cache_status=\"miss\"} 1"));
-    CHECK(has_line(text, "cachet_requests_total{cache_status=\"refused\"} 0"));
+    CHECK(has_line(text, "cachet_requests_total{cache_status=\"hit\",route=\"none\"} 1"));
+    CHECK(has_line(text, "cachet_requests_total{cache_status=\"hit\",route=\"api \\\"v1\\\"\"} 2"));
+    CHECK(
+        has_line(text, "cachet_requests_total{cache_status=\"miss\",route=\"api \\\"v1\\\"\"} 1"));
+    CHECK(has_line(text, "cachet_requests_total{cache_status=\"refused\",route=\"other\"} 0"));
+    std::size_t samples = 0;
+    for (auto at = text.find("\ncachet_requests_total{"); at != std::string::npos;
+         at = text.find("\ncachet_requests_total{", at + 1))
+        ++samples;
+    CHECK(samples == 3 * kCacheStatusCount);  // the three labels given, no more
     CHECK(has_line(text, "cachet_origin_requests_total{origin=\"api.example:8080\"} 1"));
     CHECK(has_line(text,
                    "cachet_origin_errors_total{origin=\"api.example:8080\",reason=\"reset\"} 2"));
@@ -99,10 +110,15 @@ TEST_CASE("counter blocks add up, and the quantile reads the histogram") {
     b.observe_origin_response(20'000'000);  // past 10 s: +Inf
     bump(a.client_connections, 3);
     bump(a.client_connections, -1);
+    a.count(CacheStatus::miss, 5);
+    b.count(CacheStatus::miss, 5);
     Snapshot s;
     add_counters(s, a);
     add_counters(s, b);
     CHECK(s.requests_of(CacheStatus::hit) == 3);
+    CHECK(s.route_requests[kNoRouteSlot][static_cast<std::size_t>(CacheStatus::hit)] == 3);
+    CHECK(s.route_requests[5][static_cast<std::size_t>(CacheStatus::miss)] == 2);
+    CHECK(s.requests_of(CacheStatus::miss) == 2);  // the totals count every route
     CHECK(s.origin_errors[static_cast<std::size_t>(Errc::origin_connect_timeout)] == 1);
     CHECK(s.origin_latency.front() == 1);
     CHECK(s.origin_latency.back() == 1);

@@ -17,11 +17,19 @@ TEST_CASE("/stats is one JSON object with the figures of /metrics") {
     s.store_entries = 1;
     s.store_budget_bytes = 4096;
     s.store_index_bytes = 96;
+    s.route_labels = {"none", "other", "api"};
+    s.route_requests[2][static_cast<std::size_t>(CacheStatus::hit)] = 3;
     s.client_connections = -0;
     std::string json = format_stats_json(s);
     CHECK(json.starts_with("{\"ready\":true,\"workers\":2,"));
     CHECK(json.find("\"requests\":{\"hit\":3,\"stale\":0,\"miss\":1,") != std::string::npos);
     CHECK(json.find("\"requests_total\":4,") != std::string::npos);
+    CHECK(json.find("\"routes\":[{\"name\":\"none\",\"requests\":{\"hit\":0,") !=
+          std::string::npos);
+    CHECK(json.find(",{\"name\":\"other\",") != std::string::npos);
+    CHECK(json.find(",{\"name\":\"api\",\"requests\":{\"hit\":3,\"stale\":0,") !=
+          std::string::npos);
+    CHECK(json.find("\"refused\":0}}],") != std::string::npos);
     CHECK(json.find("\"name\":\"o\\\"rigin\"") != std::string::npos);
     CHECK(json.find("\"store\":{\"entries\":1,\"bytes\":0,\"budget_bytes\":4096,\"evictions\":0,"
                     "\"index_bytes\":96}") != std::string::npos);
