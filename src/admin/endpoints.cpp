@@ -23,6 +23,15 @@ bool all_workers_accepting(const server::Runtime& runtime) {
     return !runtime.workers.empty();
 }
 
+// Every worker's last published table, summed by key (admin/top_keys.hpp).
+std::vector<TopKey> top_keys(const server::Runtime& runtime) {
+    std::vector<TopKeyTable> tables;
+    tables.reserve(runtime.workers.size());
+    for (const auto& worker : runtime.workers)
+        tables.push_back(worker->published_top_keys().read());
+    return merge_top_keys(tables, kTopKeysShown);
+}
+
 Snapshot collect(AdminContext& context) {
     const server::Runtime& runtime = context.runtime;
     Snapshot s;
@@ -75,7 +84,9 @@ void metrics(AdminExchange& exchange) {
 void stats(AdminExchange& exchange) {
     AdminResponse response;
     response.content_type = "application/json";
-    response.body = format_stats_json(collect(exchange.context()));
+    Snapshot s = collect(exchange.context());
+    s.top_keys = top_keys(exchange.context().runtime);
+    response.body = format_stats_json(s);
     exchange.respond(std::move(response));
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "admin/counters.hpp"
+#include "admin/top_keys.hpp"
 
 namespace cachet::admin {
 
@@ -32,6 +33,7 @@ struct Snapshot {
     std::uint64_t store_evictions = 0;
     std::uint64_t store_index_bytes = 0;  // the purge indexes (StoreStats::index_bytes)
     std::uint64_t resident_memory_bytes = 0;
+    std::vector<TopKey> top_keys;  // most estimated hits first (/stats only)
     unsigned workers = 0;
     bool ready = false;
 

@@ -112,6 +112,16 @@ std::string format_stats_json(const Snapshot& s) {
     put(out, "evictions", s.store_evictions);
     put(out, "index_bytes", s.store_index_bytes);
     out += '}';
+    put_key(out, "top_keys");
+    out += '[';
+    for (std::size_t i = 0; i < s.top_keys.size(); ++i) {
+        out += i ? ",{" : "{";
+        put_key(out, "key");
+        put_string(out, s.top_keys[i].key);
+        put(out, "hits", s.top_keys[i].hits);
+        out += '}';
+    }
+    out += ']';
     put(out, "purges", s.purges);
     put(out, "resident_memory_bytes", s.resident_memory_bytes);
     out += "}\n";

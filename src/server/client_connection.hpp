@@ -167,6 +167,9 @@ private:
     // request_traits(). It points into the worker's Config snapshot, so it is read during
     // dispatch() only; what outlives that (the origin request) copies the rules.
     const cache::Route* route_ = nullptr;
+    // A hit of key_, for the worker's top keys (admin/top_keys.hpp): one in about 16 is
+    // recorded, the others cost a decrement and a test.
+    void sample_hit() noexcept;
     // The counter slot of route_ (admin/route_labels.hpp), during dispatch() only.
     std::uint8_t route_slot() const noexcept {
         return route_ ? route_->counter_slot : admin::kNoRouteSlot;

@@ -53,6 +53,12 @@ namespace cachet::server {
     return traits;
 }
 
+inline void ClientConnection::sample_hit() noexcept {
+    admin::TopKeys& top = worker_.top_keys();
+    if (top.sample()) [[unlikely]]
+        top.record(key_.view(), key_.hash);
+}
+
 // Out of line: the hit path of a request without a route does not carry it.
 [[gnu::noinline]] void ClientConnection::routed_traits(cache::RequestTraits& traits) {
     const cache::RouteRules& rules = route_->rules;
@@ -173,6 +179,7 @@ void ClientConnection::serve_hit(const cache::EntryRef& entry, CachePhase phase)
     worker_.counters().count(
         phase == CachePhase::hit ? admin::CacheStatus::hit : admin::CacheStatus::stale,
         route_slot());
+    sample_hit();
     ResponseTail tail;
     tail.phase = phase;
     tail.connection = connection_field_for_response();
@@ -192,6 +199,7 @@ void ClientConnection::serve_hit(const cache::EntryRef& entry, CachePhase phase)
 void ClientConnection::write_derived(std::string head, const cache::EntryRef& entry,
                                      std::uint64_t offset, std::uint64_t length, Seconds now) {
     worker_.counters().count(admin::CacheStatus::hit, route_slot());
+    sample_hit();
     ResponseTail tail;
     tail.phase = CachePhase::hit;
     tail.connection = connection_field_for_response();

@@ -129,6 +129,37 @@ TEST_CASE("admin: counters after one miss and three hits on two workers") {
     CHECK(stats.body.find("\"index_bytes\":") != std::string::npos);
 }
 
+TEST_CASE("admin: /stats top_keys names the key being hit, with its hits estimated") {
+    TestOrigin origin;
+    Cachet cachet(origin.url(), {"--workers", "2"});
+    Deadline deadline = Deadline::after(30s);
+    {
+        HttpConnection client(cachet.port(), deadline);
+        REQUIRE(client.connected());
+        for (int i = 0; i < 400; ++i) {
+            REQUIRE(client.exchange(http_request("GET", "/hot?cc=max-age=60"), deadline).ok());
+            if (i % 20 == 0) {
+                const std::string cold = "/cold" + std::to_string(i) + "?cc=max-age=60";
+                REQUIRE(client.exchange(http_request("GET", cold), deadline).ok());
+            }
+        }
+    }
+    // The workers publish their tables once a second.
+    const std::string first = "\"top_keys\":[{\"key\":\"127.0.0.1/hot?cc=max-age=60\",\"hits\":";
+    std::string body;
+    while (!deadline.expired()) {
+        body = get(cachet.admin_port(), "/stats").body;
+        if (body.find(first) != std::string::npos) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    const auto at = body.find(first);
+    REQUIRE_MESSAGE(at != std::string::npos, body);
+    // 399 hits, one in about 16 sampled: an estimate, not a count.
+    const long long hits = std::stoll(body.substr(at + first.size()));
+    CHECK(hits >= 100);
+    CHECK(hits <= 1200);
+}
+
 TEST_CASE("admin: origin errors are counted by reason") {
     DeadPort dead;
     Cachet cachet("http://127.0.0.1:" + std::to_string(dead.port()));

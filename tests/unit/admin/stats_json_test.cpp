@@ -18,6 +18,7 @@ TEST_CASE("/stats is one JSON object with the figures of /metrics") {
     s.store_budget_bytes = 4096;
     s.store_index_bytes = 96;
     s.route_labels = {"none", "other", "api"};
+    s.top_keys = {{"shop.example/p?id=\"1\"", 480}, {"shop.example/q", 32}};
     s.route_requests[2][static_cast<std::size_t>(CacheStatus::hit)] = 3;
     s.client_connections = -0;
     std::string json = format_stats_json(s);
@@ -30,6 +31,8 @@ TEST_CASE("/stats is one JSON object with the figures of /metrics") {
     CHECK(json.find(",{\"name\":\"api\",\"requests\":{\"hit\":3,\"stale\":0,") !=
           std::string::npos);
     CHECK(json.find("\"refused\":0}}],") != std::string::npos);
+    CHECK(json.find("\"top_keys\":[{\"key\":\"shop.example/p?id=\\\"1\\\"\",\"hits\":480},"
+                    "{\"key\":\"shop.example/q\",\"hits\":32}],") != std::string::npos);
     CHECK(json.find("\"name\":\"o\\\"rigin\"") != std::string::npos);
     CHECK(json.find("\"store\":{\"entries\":1,\"bytes\":0,\"budget_bytes\":4096,\"evictions\":0,"
                     "\"index_bytes\":96}") != std::string::npos);
