@@ -56,6 +56,7 @@ struct Config {
     std::string admin_host = "127.0.0.1";
     std::uint16_t admin_port = 9091;  // 0 = any free port (printed when listening)
     std::string admin_token;          // empty: mutating admin endpoints are refused (403)
+    Millis admin_timeout = 10'000;    // an admin client's whole request, from connect or answer
     // Response fields whose values (space- or comma-separated) tag the stored entry for
     // purges by tag.
     std::vector<std::string> purge_tag_headers{"Surrogate-Key"};

@@ -44,7 +44,8 @@ AdminResponse text_response(int status, std::string_view reason, std::string ext
     return response;
 }
 
-AdminConnection::AdminConnection(AdminServer& server) : server_(server) {
+AdminConnection::AdminConnection(AdminServer& server)
+    : server_(server), waiting_since_(uv_now(server.loop())) {
     uv_tcp_init(server.loop(), &tcp_);
     tcp_.data = this;
     llhttp_init(&parser_, HTTP_REQUEST, &settings());
@@ -59,7 +60,10 @@ void AdminConnection::accept(AdminServer& server, uv_stream_t* listener) {
         c->close();
         return;
     }
-    server.add(*c);
+    if (!server.add(*c)) {
+        c->close();  // every open connection is being answered: this one is refused
+        return;
+    }
     c->start_reading();
 }
 
@@ -169,6 +173,7 @@ void AdminConnection::respond(AdminResponse response) {
     const bool keep_alive = keep_alive_;
     request_ = AdminRequest{};
     busy_ = false;
+    waiting_since_ = uv_now(server_.loop());  // the next request's time starts now
     write(std::move(out));
     if (!keep_alive) {
         close_after_write_ = true;

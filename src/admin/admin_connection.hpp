@@ -3,7 +3,9 @@
 // bodies up to kMaxBody, 431 / 413 past them), the route table picks the handler, and the
 // answer leaves with Content-Length, the connection kept alive unless the client asked
 // otherwise. Requests are answered one at a time, in order. It ends its own life: close()
-// -> close callback -> delete.
+// -> close callback -> delete. The server's sweep closes it when it has waited too long for
+// a whole request (waited_too_long), reads not counting: a head sent a byte at a time
+// cannot hold it.
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -12,6 +14,7 @@
 #include <uv.h>
 
 #include "admin/exchange.hpp"
+#include "util/time.hpp"
 
 namespace cachet::admin {
 
@@ -30,6 +33,16 @@ public:
     void respond(AdminResponse response) override;
     void on_abandon(std::function<void()> cancel) override {
         if (busy_) abandon_ = std::move(cancel);  // not when the handler has answered already
+    }
+
+    // Waiting for a request (none being answered, nothing being written): one the server
+    // may close to make room, the one with the oldest waiting_since() first.
+    bool waiting() const noexcept { return !busy_ && writes_in_flight_ == 0 && !closing_; }
+    Millis waiting_since() const noexcept { return waiting_since_; }
+    // No whole request within `timeout` of opening or of the last answer (loop time, ms).
+    // A handler still answering (an origin probe: bounded by its own timer) is not timed.
+    bool waited_too_long(Millis now, Millis timeout) const noexcept {
+        return !busy_ && now - waiting_since_ >= timeout;
     }
 
     AdminConnection* next = nullptr;  // the server's list of open connections
@@ -64,6 +77,7 @@ private:
     bool close_after_write_ = false;
     bool closing_ = false;
     int writes_in_flight_ = 0;
+    Millis waiting_since_ = 0;  // uv_now when it opened or last answered
     std::function<void()> abandon_;
 };
 

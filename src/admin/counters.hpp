@@ -10,11 +10,12 @@
 #include <string_view>
 #include <vector>
 
+#include "admin/route_labels.hpp"
 #include "util/errc.hpp"
 
 namespace cachet::admin {
 
-// How a response came about: the label of cachet_requests_total{cache_status=...}.
+// How a response came about: the label of cachet_requests_total{cache_status=...,route=...}.
 enum class CacheStatus : std::uint8_t {
     hit,          // a fresh stored response, or a 304/206/416 derived from one
     stale,        // a stored response served stale (max-stale, stale-while-revalidate)
@@ -96,7 +97,8 @@ struct alignas(64) WorkerCounters {
     // start: origins change only on restart).
     explicit WorkerCounters(std::size_t origin_count = 0) : origins(origin_count) {}
 
-    std::array<Counter, kCacheStatusCount> requests{};
+    // By route slot (admin/route_labels.hpp: kNoRouteSlot for no route), then cache status.
+    std::array<std::array<Counter, kCacheStatusCount>, kRouteSlots> requests{};
     Counter client_received_bytes{0};
     Counter client_sent_bytes{0};
     Counter coalesced_waiters{0};
@@ -105,7 +107,9 @@ struct alignas(64) WorkerCounters {
     Gauge origin_connections{0};
     std::vector<OriginCounters> origins;
 
-    void count(CacheStatus status) noexcept { bump(requests[static_cast<std::size_t>(status)]); }
+    void count(CacheStatus status, std::uint8_t route_slot = kNoRouteSlot) noexcept {
+        bump(requests[route_slot][static_cast<std::size_t>(status)]);
+    }
     // For the purge endpoint: called on the thread that owns this block.
     void count_purge(std::uint64_t n = 1) noexcept { bump(purges, n); }
 };

@@ -18,6 +18,7 @@ h1 { font-size: 20px; margin: 0 0 4px; }
 .value { font-size: 26px; font-variant-numeric: tabular-nums; margin-top: 4px; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 td { padding: 2px 4px; } td.n { text-align: right; }
+td.key { font-family: ui-monospace, monospace; word-break: break-all; }
 .bar { height: 8px; background: #eee; border-radius: 4px; margin-top: 8px; overflow: hidden; }
 .bar > div { height: 100%; background: #3a7bd5; width: 0; }
 canvas { width: 100%; height: 120px; }
@@ -42,6 +43,8 @@ canvas { width: 100%; height: 120px; }
 </div>
 <div class="card" style="margin-top:12px"><div class="label">requests/s, last 2 minutes</div>
   <canvas id="chart" width="800" height="120"></canvas></div>
+<div class="card" style="margin-top:12px"><div class="label">top keys by hits (estimated from
+  one hit in 16, since start)</div><table id="top_keys"></table></div>
 <script>
 "use strict";
 const statuses = ["hit", "stale", "miss", "revalidated", "pass", "error", "refused"];
@@ -98,6 +101,22 @@ async function update() {
     set("store", mib(s.store.bytes) + " / " + mib(s.store.budget_bytes));
     document.getElementById("store_bar").style.width =
       Math.min(100, 100 * s.store.bytes / s.store.budget_bytes) + "%";
+    const keys = s.top_keys.map(k => {
+      const row = document.createElement("tr"), key = document.createElement("td"),
+            hits = document.createElement("td");
+      key.className = "key"; key.textContent = k.key;
+      hits.className = "n"; hits.textContent = "~" + k.hits;
+      row.append(key, hits);
+      return row;
+    });
+    if (keys.length === 0) {
+      const row = document.createElement("tr"), none = document.createElement("td");
+      none.textContent = "no hits sampled yet";
+      row.append(none);
+      keys.push(row);
+    }
+    document.getElementById("top_keys").replaceChildren(...keys);
+    document.body.dataset.topKeys = String(s.top_keys.length);
     set("entries", String(s.store.entries));
     set("evictions", String(s.store.evictions));
     updates += 1;

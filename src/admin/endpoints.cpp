@@ -26,6 +26,15 @@ bool all_workers_accepting(const server::Runtime& runtime) {
     return !runtime.workers.empty();
 }
 
+// Every worker's last published table, summed by key (admin/top_keys.hpp).
+std::vector<TopKey> top_keys(const server::Runtime& runtime) {
+    std::vector<TopKeyTable> tables;
+    tables.reserve(runtime.workers.size());
+    for (const auto& worker : runtime.workers)
+        tables.push_back(worker->published_top_keys().read());
+    return merge_top_keys(tables, kTopKeysShown);
+}
+
 Snapshot collect(AdminContext& context) {
     const server::Runtime& runtime = context.runtime;
     Snapshot s;
@@ -42,6 +51,7 @@ Snapshot collect(AdminContext& context) {
         s.origins[server.origin].servers.push_back(
             {server.authority, server.health.in_rotation(now, max_fails)});
     }
+    s.route_labels = runtime.configs.route_labels().labels();
     for (const auto& worker : runtime.workers) add_counters(s, worker->counters());
     add_counters(s, context.counters);
     const cache::StoreStats store = runtime.store.stats();
@@ -49,6 +59,7 @@ Snapshot collect(AdminContext& context) {
     s.store_bytes = store.bytes + store.shared_head_bytes;
     s.store_budget_bytes = runtime.config.cache_size;
     s.store_evictions = store.evictions;
+    s.store_index_bytes = store.index_bytes;
     s.resident_memory_bytes = resident_memory_bytes();
     s.workers = static_cast<unsigned>(runtime.workers.size());
     s.ready = all_workers_accepting(runtime);
@@ -155,7 +166,9 @@ void metrics(AdminExchange& exchange) {
 void stats(AdminExchange& exchange) {
     AdminResponse response;
     response.content_type = "application/json";
-    response.body = format_stats_json(collect(exchange.context()));
+    Snapshot s = collect(exchange.context());
+    s.top_keys = top_keys(exchange.context().runtime);
+    response.body = format_stats_json(s);
     exchange.respond(std::move(response));
 }
 

@@ -118,10 +118,14 @@ std::string format_prometheus(const Snapshot& s) {
     Writer w(out);
 
     w.family("cachet_requests_total", "counter",
-             "Client requests answered, by how the response came about.");
-    for (std::size_t i = 0; i < kCacheStatusCount; ++i) {
-        w.sample("cachet_requests_total", label("cache_status", name(static_cast<CacheStatus>(i))),
-                 s.requests[i]);
+             "Client requests answered, by how the response came about and by route.");
+    for (std::size_t slot = 0; slot < s.route_labels.size() && slot < kRouteSlots; ++slot) {
+        const std::string route = "," + label("route", s.route_labels[slot]);
+        for (std::size_t i = 0; i < kCacheStatusCount; ++i) {
+            w.sample("cachet_requests_total",
+                     label("cache_status", name(static_cast<CacheStatus>(i))) + route,
+                     s.route_requests[slot][i]);
+        }
     }
     write_origins(w, s.origins);
 
@@ -147,6 +151,10 @@ std::string format_prometheus(const Snapshot& s) {
     w.family("cachet_store_evictions_total", "counter",
              "Entries dropped to stay within the budget.");
     w.sample("cachet_store_evictions_total", "", s.store_evictions);
+    w.family("cachet_purge_index_bytes", "gauge",
+             "Memory of the purge indexes by path and tag (allocator size classes; not charged "
+             "to the budget).");
+    w.sample("cachet_purge_index_bytes", "", s.store_index_bytes);
     w.family("cachet_purges_total", "counter", "Entries removed by POST /purge.");
     w.sample("cachet_purges_total", "", s.purges);
     w.family("cachet_process_resident_memory_bytes", "gauge",

@@ -12,7 +12,13 @@ std::uint64_t read(const Counter& c) noexcept { return c.load(std::memory_order_
 }  // namespace
 
 void add_counters(Snapshot& s, const WorkerCounters& c) noexcept {
-    for (std::size_t i = 0; i < kCacheStatusCount; ++i) s.requests[i] += read(c.requests[i]);
+    for (std::size_t slot = 0; slot < kRouteSlots; ++slot) {
+        for (std::size_t i = 0; i < kCacheStatusCount; ++i) {
+            const std::uint64_t n = read(c.requests[slot][i]);
+            s.route_requests[slot][i] += n;
+            s.requests[i] += n;
+        }
+    }
     s.client_received_bytes += read(c.client_received_bytes);
     s.client_sent_bytes += read(c.client_sent_bytes);
     s.coalesced_waiters += read(c.coalesced_waiters);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "admin/counters.hpp"
+#include "admin/top_keys.hpp"
 
 namespace cachet::admin {
 
@@ -25,8 +26,11 @@ struct OriginFigures {
 };
 
 struct Snapshot {
-    std::vector<OriginFigures> origins;  // by index in Config::origins
-    std::array<std::uint64_t, kCacheStatusCount> requests{};
+    std::vector<OriginFigures> origins;                       // by index in Config::origins
+    std::array<std::uint64_t, kCacheStatusCount> requests{};  // over every route
+    // By route slot, then status; route_labels names the slots given so far (the rest are 0).
+    std::array<std::array<std::uint64_t, kCacheStatusCount>, kRouteSlots> route_requests{};
+    std::vector<std::string> route_labels;
     std::uint64_t client_received_bytes = 0;
     std::uint64_t client_sent_bytes = 0;
     std::uint64_t coalesced_waiters = 0;
@@ -37,7 +41,9 @@ struct Snapshot {
     std::uint64_t store_bytes = 0;
     std::uint64_t store_budget_bytes = 0;
     std::uint64_t store_evictions = 0;
+    std::uint64_t store_index_bytes = 0;  // the purge indexes (StoreStats::index_bytes)
     std::uint64_t resident_memory_bytes = 0;
+    std::vector<TopKey> top_keys;  // most estimated hits first (/stats only)
     unsigned workers = 0;
     bool ready = false;
 

@@ -96,6 +96,19 @@ std::string format_stats_json(const Snapshot& s) {
     }
     out += '}';
     put(out, "requests_total", total);
+    put_key(out, "routes");
+    out += '[';
+    for (std::size_t slot = 0; slot < s.route_labels.size() && slot < kRouteSlots; ++slot) {
+        out += slot ? ",{" : "{";
+        put_key(out, "name");
+        put_string(out, s.route_labels[slot]);
+        put_key(out, "requests");
+        out += '{';
+        for (std::size_t i = 0; i < kCacheStatusCount; ++i)
+            put(out, name(static_cast<CacheStatus>(i)), s.route_requests[slot][i]);
+        out += "}}";
+    }
+    out += ']';
     put(out, "client_received_bytes", s.client_received_bytes);
     put(out, "client_sent_bytes", s.client_sent_bytes);
     put(out, "coalesced_waiters", s.coalesced_waiters);
@@ -117,7 +130,18 @@ std::string format_stats_json(const Snapshot& s) {
     put(out, "bytes", s.store_bytes);
     put(out, "budget_bytes", s.store_budget_bytes);
     put(out, "evictions", s.store_evictions);
+    put(out, "index_bytes", s.store_index_bytes);
     out += '}';
+    put_key(out, "top_keys");
+    out += '[';
+    for (std::size_t i = 0; i < s.top_keys.size(); ++i) {
+        out += i ? ",{" : "{";
+        put_key(out, "key");
+        put_string(out, s.top_keys[i].key);
+        put(out, "hits", s.top_keys[i].hits);
+        out += '}';
+    }
+    out += ']';
     put(out, "purges", s.purges);
     put(out, "resident_memory_bytes", s.resident_memory_bytes);
     out += "}\n";

@@ -194,4 +194,6 @@ Result<std::string_view> build_route_key(KeyBuffer& out, RouteKeyScratch& scratc
     return build_key(out, method, host, key_target);
 }
 
+std::string default_route_name(const RouteMatch& match) { return match.host + match.path; }
+
 }  // namespace cachet::cache

@@ -82,7 +82,18 @@ struct Route {
     // rules.rule_the_request(), computed once when the route is read (config/routes.cpp),
     // so a request matching a route that rules only responses asks one byte.
     bool rules_request = false;
+    // The slot of the route's request counters (admin/route_labels.hpp), set for its name
+    // when the process takes the configuration (server/config_source.hpp): read by the hit
+    // path, one byte beside the pointer it already holds.
+    std::uint8_t counter_slot = 0;
+    // Its label in cachet_requests_total{route=...} and /stats: the config's "name", or
+    // default_route_name(match). Routes that share a name share their counters.
+    std::string name;
 };
+
+// A route's name when its config gives none: its host and path as written, "/v1/" or
+// "api.example.com/v1/*/avatar".
+std::string default_route_name(const RouteMatch& match);
 
 // `*` matches any run of characters but '/', `**` any run at all (slashes included).
 bool glob_matches(std::string_view pattern, std::string_view path) noexcept;

@@ -59,6 +59,7 @@ constexpr std::array kRenderings = {
               }},
     // The secret itself; print_config shows "(redacted)" in its place when one is set.
     Rendering{"admin-token", [](const Config& c) { return c.admin_token; }},
+    Rendering{"admin-timeout", [](const Config& c) { return format_duration(c.admin_timeout); }},
     Rendering{"purge-tag-header",
               [](const Config& c) {
                   std::string names;

@@ -102,6 +102,10 @@ constexpr std::array kFlags = {
     FlagSpec{"admin-token", "CACHET_ADMIN_TOKEN", "TOKEN",
              "bearer token required by mutating admin endpoints (default: none, they are refused)",
              set_admin_token},
+    FlagSpec{"admin-timeout", "CACHET_ADMIN_TIMEOUT", "DURATION",
+             "closes an admin connection that has not sent a whole request this long after it "
+             "opened or got its last answer (default 10s)",
+             [](Config& c, std::string_view v) { return set_duration(c.admin_timeout, v); }},
     FlagSpec{"purge-tag-header", "CACHET_PURGE_TAG_HEADER", "NAME[,NAME]",
              "response fields that tag entries for purge by tag (default Surrogate-Key)",
              set_purge_tag_headers},

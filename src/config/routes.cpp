@@ -160,6 +160,25 @@ std::string parse_cache_key(const std::string& where, dom::element value, cache:
     return {};
 }
 
+// A route's name: a label value of its own, so not one of cachet's ("none", "other").
+std::string get_name(const std::string& where, dom::element value, std::string& out) {
+    constexpr std::string_view what = "a name of 1 to 64 printable characters, like \"api\"";
+    std::string_view text;
+    if (value.get_string().get(text) || text.empty() || text.size() > 64) {
+        return expected(where, what, value);
+    }
+    for (char c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return expected(where, what, value);
+    }
+    if (text == "none" || text == "other") {
+        return where + ": \"" + std::string(text) +
+               "\" is cachet's own label (requests of no route, routes past the 62 names "
+               "counted), choose another name";
+    }
+    out = std::string(text);
+    return {};
+}
+
 std::string parse_route(const std::string& where, dom::element value, cache::Route& route) {
     dom::object object;
     if (value.get_object().get(object)) {
@@ -173,6 +192,8 @@ std::string parse_route(const std::string& where, dom::element value, cache::Rou
         if (name == "match") {
             matched = true;
             err = parse_match(at, field, route.match);
+        } else if (name == "name") {
+            err = get_name(at, field, route.name);
         } else if (name == "bypass") {
             err = get_bool(at, field, rules.bypass);
         } else if (name == "ignore_no_cache") {
@@ -195,12 +216,13 @@ std::string parse_route(const std::string& where, dom::element value, cache::Rou
             route.origin = std::string(text);
         } else {
             return unknown(where, name,
-                           "a route takes match, origin, bypass, default_ttl, forced_ttl, "
+                           "a route takes match, name, origin, bypass, default_ttl, forced_ttl, "
                            "ignore_no_cache, store_set_cookie, strip_set_cookie, cache_key");
         }
         if (!err.empty()) return err;
     }
     if (!matched) return where + ": expected a match, e.g. {\"match\": {\"path_prefix\": \"/\"}}";
+    if (route.name.empty()) route.name = cache::default_route_name(route.match);
     return {};
 }
 
@@ -257,6 +279,8 @@ std::string routes_json(const std::vector<cache::Route>& routes) {
         }
         out += json_quoted(route.match.path) + "}";
         if (!route.origin.empty()) out += ", \"origin\": " + json_quoted(route.origin);
+        if (route.name != cache::default_route_name(route.match))
+            out += ", \"name\": " + json_quoted(route.name);
         if (rules.bypass) out += ", \"bypass\": true";
         if (rules.response.default_ttl)
             out += ", \"default_ttl\": " + ttl_json(*rules.response.default_ttl);

@@ -12,6 +12,7 @@
 #include <llhttp.h>
 #include <uv.h>
 
+#include "admin/route_labels.hpp"
 #include "cache/decision.hpp"
 #include "cache/derivation.hpp"
 #include "cache/entry.hpp"
@@ -166,6 +167,13 @@ private:
     // request_traits(). It points into the worker's Config snapshot, so it is read during
     // dispatch() only; what outlives that (the origin request) copies the rules.
     const cache::Route* route_ = nullptr;
+    // A hit of key_, for the worker's top keys (admin/top_keys.hpp): one in about 16 is
+    // recorded, the others cost a decrement and a test.
+    void sample_hit() noexcept;
+    // The counter slot of route_ (admin/route_labels.hpp), during dispatch() only.
+    std::uint8_t route_slot() const noexcept {
+        return route_ ? route_->counter_slot : admin::kNoRouteSlot;
+    }
     // Buffers for a route's key (query rules, keyed fields): made on the connection's first
     // such request and reused after.
     std::unique_ptr<cache::RouteKeyScratch> route_scratch_;

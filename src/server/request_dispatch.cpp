@@ -53,6 +53,12 @@ namespace cachet::server {
     return traits;
 }
 
+inline void ClientConnection::sample_hit() noexcept {
+    admin::TopKeys& top = worker_.top_keys();
+    if (top.sample()) [[unlikely]]
+        top.record(key_.view(), key_.hash);
+}
+
 // Out of line: the hit path of a request without a route does not carry it.
 [[gnu::noinline]] void ClientConnection::routed_traits(cache::RequestTraits& traits) {
     const cache::RouteRules& rules = route_->rules;
@@ -173,8 +179,10 @@ ConnectionField ClientConnection::connection_field_for_response() {
 }
 
 void ClientConnection::serve_hit(const cache::EntryRef& entry, CachePhase phase) {
-    worker_.counters().count(phase == CachePhase::hit ? admin::CacheStatus::hit
-                                                      : admin::CacheStatus::stale);
+    worker_.counters().count(
+        phase == CachePhase::hit ? admin::CacheStatus::hit : admin::CacheStatus::stale,
+        route_slot());
+    sample_hit();
     ResponseTail tail;
     tail.phase = phase;
     tail.connection = connection_field_for_response();
@@ -193,7 +201,8 @@ void ClientConnection::serve_hit(const cache::EntryRef& entry, CachePhase phase)
 
 void ClientConnection::write_derived(std::string head, const cache::EntryRef& entry,
                                      std::uint64_t offset, std::uint64_t length, Seconds now) {
-    worker_.counters().count(admin::CacheStatus::hit);
+    worker_.counters().count(admin::CacheStatus::hit, route_slot());
+    sample_hit();
     ResponseTail tail;
     tail.phase = CachePhase::hit;
     tail.connection = connection_field_for_response();
@@ -208,7 +217,7 @@ void ClientConnection::write_derived(std::string head, const cache::EntryRef& en
 
 void ClientConnection::send_status(int status, std::string_view reason_phrase,
                                    std::string_view detail, cache::Forward forward) {
-    worker_.counters().count(admin::CacheStatus::error);
+    worker_.counters().count(admin::CacheStatus::error, route_slot());
     std::string out =
         "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase) + "\r\n";
     out +=
@@ -258,6 +267,7 @@ void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fi
     info.keep_alive = request_.keep_alive && !worker_.draining();
     info.head_request = head_only();
     info.forward = forward;
+    info.route_slot = route_slot();
     auto request = origin_request();
     if (stale && stale->stale_rules().has_validators) {
         proxy::add_validators(request, stale->head().text());

@@ -179,7 +179,8 @@ int ClientConnection::on_message_complete() {
 
 void ClientConnection::reject_request(int status, std::string_view reason) {
     // The request could not be parsed, so nothing after it can be: answer and close.
-    worker_.counters().count(admin::CacheStatus::refused);
+    // Never read, so never routed: counted under route="none".
+    worker_.counters().count(admin::CacheStatus::refused, admin::kNoRouteSlot);
     std::string out = status == 431   ? "HTTP/1.1 431 Request Header Fields Too Large\r\n"
                       : status == 501 ? "HTTP/1.1 501 Not Implemented\r\n"
                       : status == 505 ? "HTTP/1.1 505 HTTP Version Not Supported\r\n"

@@ -234,7 +234,7 @@ std::string ResponseStream::head_text(const proxy::FillHead& head) {
     if (client_.head_request) framing_ = Framing::none;
     if (connection_.worker().draining()) keep_alive_ = false;
     const ResponseTail tail = tail_of(head);
-    connection_.worker().counters().count(cache_status_of(head, tail));
+    connection_.worker().counters().count(cache_status_of(head, tail), client_.route_slot);
     append_tail(out, tail);
     head_sent_ = true;
     return out;
@@ -261,7 +261,7 @@ void ResponseStream::send_body_bytes(std::uint64_t upto, std::string prefix) {
 
 void ResponseStream::send_error(Errc error) {
     int status = is_timeout(error) ? 504 : 502;
-    connection_.worker().counters().count(admin::CacheStatus::error);
+    connection_.worker().counters().count(admin::CacheStatus::error, client_.route_slot);
     std::string_view reason = describe(error);
     std::string body = std::string(reason) + "\n";
     std::string out =

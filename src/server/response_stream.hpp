@@ -42,6 +42,9 @@ public:
         bool head_request = false;
         cache::Forward forward = cache::Forward::miss;  // Cache-Status fwd, unless a stale
                                                         // response rode along
+        // The request's route counters (cache::Route::counter_slot): a copy, as the stream
+        // may outlive the Config snapshot its route lives in.
+        std::uint8_t route_slot = 0;
     };
     // Starts streaming `fill`. For the leader and alone roles, `request` is sent to the
     // origin now with `permit` (the fill's); a waiter has none and keeps the request in

@@ -36,6 +36,7 @@ Worker::Worker(unsigned index, Runtime& runtime, int listen_fd)
       config_generation_(runtime.configs.generation()),
       config_(runtime.configs.current()),
       counters_(runtime.config.origins.size()),
+      top_keys_(0x9E3779B97F4A7C15ULL * (index + 1)),  // a sampling sequence per worker
       origins_(fetch_context(init_loop(&loop_), runtime, *config_, clock_, counters_),
                *runtime.origin_servers, index) {
     uv_tcp_init(&loop_, &listener_);
@@ -158,6 +159,7 @@ void Worker::remove(ClientConnection& connection) noexcept {
 }
 
 void Worker::handle_sweep() {
+    published_top_keys_.publish(top_keys_);
     Millis now = clock_.monotonic_ms();
     bool grace_over = draining_ && now - drain_started_ >= config().drain_timeout;
     for (ClientConnection* c = connections_; c != nullptr;) {

@@ -11,6 +11,7 @@
 #include <uv.h>
 
 #include "admin/counters.hpp"
+#include "admin/top_keys.hpp"
 #include "proxy/origin_pools.hpp"
 #include "server/runtime.hpp"
 #include "util/loop_clock.hpp"
@@ -48,9 +49,15 @@ public:
     bool draining() const noexcept { return draining_; }
     // Written by this worker's thread only (admin/counters.hpp); read by the admin thread.
     admin::WorkerCounters& counters() noexcept { return counters_; }
+    // This worker's most-hit keys (admin/top_keys.hpp), published once a second.
+    admin::TopKeys& top_keys() noexcept { return top_keys_; }
 
     // --- any thread ---
     const admin::WorkerCounters& counters() const noexcept { return counters_; }
+    // The copy of top_keys() made at the last sweep.
+    const admin::PublishedTopKeys& published_top_keys() const noexcept {
+        return published_top_keys_;
+    }
     // Listening and not asked to stop: what /readyz reports.
     bool accepting() const noexcept {
         return accepting_.load(std::memory_order_relaxed) &&
@@ -76,6 +83,8 @@ private:
     std::uint64_t config_generation_;
     std::shared_ptr<const Config> config_;
     admin::WorkerCounters counters_;
+    admin::TopKeys top_keys_;                     // this thread only
+    admin::PublishedTopKeys published_top_keys_;  // its copy for the admin thread
     uv_loop_t loop_;
     LoopClock clock_{&loop_};
     uv_tcp_t listener_;

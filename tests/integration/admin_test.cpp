@@ -96,13 +96,15 @@ TEST_CASE("admin: counters after one miss and three hits on two workers") {
     REQUIRE_MESSAGE(metrics.ok(), metrics.describe());
     const std::string& m = metrics.body;
     const std::string o = "{origin=\"default\"}";  // --origin is the origin named default
-    CHECK(sample(m, "cachet_requests_total{cache_status=\"hit\"}") == "3");
-    CHECK(sample(m, "cachet_requests_total{cache_status=\"miss\"}") == "1");
-    CHECK(sample(m, "cachet_requests_total{cache_status=\"pass\"}") == "0");
+    CHECK(sample(m, "cachet_requests_total{cache_status=\"hit\",route=\"none\"}") == "3");
+    CHECK(sample(m, "cachet_requests_total{cache_status=\"miss\",route=\"none\"}") == "1");
+    CHECK(sample(m, "cachet_requests_total{cache_status=\"pass\",route=\"none\"}") == "0");
     CHECK(sample(m, "cachet_origin_requests_total" + o) == "1");
     CHECK(sample(m, "cachet_origin_response_seconds_count" + o) == "1");
     CHECK(sample(m, "cachet_store_entries") == "1");
     CHECK(sample(m, "cachet_store_evictions_total") == "0");
+    // One entry in the path index: one map node (48 B, its size class) in one shard.
+    CHECK(std::stoull(sample(m, "cachet_purge_index_bytes").value_or("0")) >= 48);
     CHECK(sample(m, "cachet_workers") == "2");
     CHECK(sample(m, "cachet_store_budget_bytes") == std::to_string(256u << 20));
     CHECK(std::stoull(sample(m, "cachet_client_sent_bytes_total").value_or("0")) > 4 * 40);
@@ -112,6 +114,38 @@ TEST_CASE("admin: counters after one miss and three hits on two workers") {
     Reply stats = get(cachet.admin_port(), "/stats");
     CHECK(stats.body.find("\"hit\":3,") != std::string::npos);
     CHECK(stats.body.find("\"entries\":1,") != std::string::npos);
+    CHECK(stats.body.find("\"index_bytes\":") != std::string::npos);
+}
+
+TEST_CASE("admin: /stats top_keys names the key being hit, with its hits estimated") {
+    TestOrigin origin;
+    Cachet cachet(origin.url(), {"--workers", "2"});
+    Deadline deadline = Deadline::after(30s);
+    {
+        HttpConnection client(cachet.port(), deadline);
+        REQUIRE(client.connected());
+        for (int i = 0; i < 400; ++i) {
+            REQUIRE(client.exchange(http_request("GET", "/hot?cc=max-age=60"), deadline).ok());
+            if (i % 20 == 0) {
+                const std::string cold = "/cold" + std::to_string(i) + "?cc=max-age=60";
+                REQUIRE(client.exchange(http_request("GET", cold), deadline).ok());
+            }
+        }
+    }
+    // The workers publish their tables once a second.
+    const std::string first = "\"top_keys\":[{\"key\":\"127.0.0.1/hot?cc=max-age=60\",\"hits\":";
+    std::string body;
+    while (!deadline.expired()) {
+        body = get(cachet.admin_port(), "/stats").body;
+        if (body.find(first) != std::string::npos) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    const auto at = body.find(first);
+    REQUIRE_MESSAGE(at != std::string::npos, body);
+    // 399 hits, one in about 16 sampled: an estimate, not a count.
+    const long long hits = std::stoll(body.substr(at + first.size()));
+    CHECK(hits >= 100);
+    CHECK(hits <= 1200);
 }
 
 TEST_CASE("admin: origin errors are counted by reason") {
@@ -122,7 +156,8 @@ TEST_CASE("admin: origin errors are counted by reason") {
     const std::string o = "origin=\"default\"";
     CHECK(sample(metrics.body, "cachet_origin_errors_total{" + o + ",reason=\"connect_failed\"}") ==
           "1");
-    CHECK(sample(metrics.body, "cachet_requests_total{cache_status=\"error\"}") == "1");
+    CHECK(sample(metrics.body, "cachet_requests_total{cache_status=\"error\",route=\"none\"}") ==
+          "1");
 }
 
 TEST_CASE("admin: /readyz is 503 once SIGTERM arrives, while a slow request drains") {

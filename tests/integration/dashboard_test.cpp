@@ -65,6 +65,13 @@ std::string attribute(const std::string& dom, const std::string& name) {
     return dom.substr(at, dom.find('"', at) - at);
 }
 
+// The inner HTML of the table with this id ("" when absent).
+std::string table_html(const std::string& dom, const std::string& id) {
+    auto at = dom.find("<table id=\"" + id + "\">");
+    if (at == std::string::npos) return {};
+    return dom.substr(at, dom.find("</table>", at) - at);
+}
+
 std::string element_text(const std::string& dom, const std::string& id) {
     auto at = dom.find("id=\"" + id + "\">");
     if (at == std::string::npos) return {};
@@ -94,9 +101,11 @@ TEST_CASE("admin: the dashboard's figures change under load in headless Chromium
 
     std::atomic<bool> stop{false};
     std::thread load([&] {
-        // Hits with a miss now and then, until the browser is done: a small, steady load.
+        // Hits with a miss now and then, until the browser is done: a small, steady load,
+        // every other request for one hot key.
         for (int i = 0; !stop.load(); ++i) {
-            get(cachet.port(), "/dash" + std::to_string(i % 50) + "?cc=max-age=60", {}, 2s);
+            const std::string target = i % 2 == 0 ? "/dash-hot" : "/dash" + std::to_string(i % 50);
+            get(cachet.port(), target + "?cc=max-age=60", {}, 2s);
             std::this_thread::sleep_for(2ms);
         }
     });
@@ -106,7 +115,7 @@ TEST_CASE("admin: the dashboard's figures change under load in headless Chromium
     const std::string shot = std::string(ARTIFACT_DIR) + "/admin-dashboard.png";
     std::filesystem::remove(shot);
     RunResult picture =
-        run_chromium(chromium, profile, {"--screenshot=" + shot, "--window-size=1100,800"}, url);
+        run_chromium(chromium, profile, {"--screenshot=" + shot, "--window-size=1100,1000"}, url);
     stop = true;
     load.join();
 
@@ -121,6 +130,14 @@ TEST_CASE("admin: the dashboard's figures change under load in headless Chromium
     CHECK(element_text(dom.out, "rps") != "-");
     CHECK(std::atoi(element_text(dom.out, "entries").c_str()) > 0);
     CHECK(element_text(dom.out, "hit_ratio").find('%') != std::string::npos);
+    // The top keys table: the hot key first, its estimated hits beside it.
+    CHECK(std::atoi(attribute(dom.out, "data-top-keys").c_str()) > 0);
+    const std::string top = table_html(dom.out, "top_keys");
+    const auto first_key = top.find("<td class=\"key\">");
+    CHECK_MESSAGE(first_key != std::string::npos, "top_keys: '" << top << "'");
+    CHECK_MESSAGE(top.find("127.0.0.1/dash-hot?cc=max-age=60</td>") == first_key + 16,
+                  "top_keys: '" << top << "'");
+    CHECK(top.find("<td class=\"n\">~") != std::string::npos);
 
     CHECK_MESSAGE(!picture.timed_out, picture.err.substr(0, 2000));
     CHECK_MESSAGE(std::filesystem::exists(shot),

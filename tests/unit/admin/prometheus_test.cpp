@@ -25,9 +25,14 @@ Snapshot known() {
     s.origins = {api, assets};
     s.requests[static_cast<std::size_t>(CacheStatus::hit)] = 3;
     s.requests[static_cast<std::size_t>(CacheStatus::miss)] = 1;
+    s.route_labels = {"none", "other", "api \"v1\""};
+    s.route_requests[kNoRouteSlot][static_cast<std::size_t>(CacheStatus::hit)] = 1;
+    s.route_requests[2][static_cast<std::size_t>(CacheStatus::hit)] = 2;
+    s.route_requests[2][static_cast<std::size_t>(CacheStatus::miss)] = 1;
     s.store_entries = 1;
     s.store_budget_bytes = 1 << 20;
     s.client_connections = 2;
+    s.store_index_bytes = 4096;
     return s;
 }
 
@@ -45,7 +50,8 @@ TEST_CASE("every family has HELP and TYPE lines before its samples") {
           "cachet_client_sent_bytes_total", "cachet_store_entries", "cachet_store_bytes",
           "cachet_store_budget_bytes", "cachet_store_evictions_total",
           "cachet_process_resident_memory_bytes", "cachet_coalesced_waiters_total",
-          "cachet_open_connections", "cachet_purges_total", "cachet_origin_server_up"}) {
+          "cachet_open_connections", "cachet_purges_total", "cachet_origin_server_up",
+          "cachet_purge_index_bytes"}) {
         auto help = text.find(std::string("# HELP ") + family + " ");
         auto type = text.find(std::string("# TYPE ") + family + " ");
         auto first = text.find(std::string("\n") + family);
@@ -57,17 +63,30 @@ TEST_CASE("every family has HELP and TYPE lines before its samples") {
     CHECK(text.back() == '\n');
 }
 
-TEST_CASE("request counters carry one cache_status label per status") {
+TEST_CASE("request counters carry a cache_status and a route label, every status per route") {
     std::string text = format_prometheus(known());
-    CHECK(has_line(text, "cachet_requests_total{cache_status=\"hit\"} 3"));
-    CHECK(has_line(text, "cachet_requests_total{cache_status=\"miss\"} 1"));
-    CHECK(has_line(text, "cachet_requests_total{cache_status=\"refused\"} 0"));
+    CHECK(has_line(text, "cachet_requests_total{cache_status=\"hit\",route=\"none\"} 1"));
+    CHECK(has_line(text, "cachet_requests_total{cache_status=\"hit\",route=\"api \\\"v1\\\"\"} 2"));
+    CHECK(
+        has_line(text, "cachet_requests_total{cache_status=\"miss\",route=\"api \\\"v1\\\"\"} 1"));
+    CHECK(has_line(text, "cachet_requests_total{cache_status=\"refused\",route=\"other\"} 0"));
+    std::size_t samples = 0;
+    for (auto at = text.find("\ncachet_requests_total{"); at != std::string::npos;
+         at = text.find("\ncachet_requests_total{", at + 1))
+        ++samples;
+    CHECK(samples == 3 * kCacheStatusCount);  // the three labels given, no more
     CHECK(has_line(text, "cachet_origin_requests_total{origin=\"api\"} 1"));
     CHECK(has_line(text, "cachet_origin_requests_total{origin=\"assets\"} 7"));
     CHECK(has_line(text, "cachet_origin_errors_total{origin=\"api\",reason=\"reset\"} 2"));
     CHECK(has_line(text, "cachet_origin_errors_total{origin=\"assets\",reason=\"reset\"} 0"));
     CHECK(text.find("reason=\"bad_request\"") == std::string::npos);  // not an origin's
     CHECK(has_line(text, "cachet_open_connections{side=\"client\"} 2"));
+}
+
+TEST_CASE("the purge indexes' memory is a gauge of its own") {
+    std::string text = format_prometheus(known());
+    CHECK(text.find("# TYPE cachet_purge_index_bytes gauge\n") != std::string::npos);
+    CHECK(has_line(text, "cachet_purge_index_bytes 4096"));
 }
 
 TEST_CASE("the latency histogram is cumulative, in seconds, ending at +Inf") {
@@ -108,6 +127,8 @@ TEST_CASE("counter blocks add up, and the quantile reads the histogram") {
     bump(b.origins[1].requests, 4);
     bump(a.client_connections, 3);
     bump(a.client_connections, -1);
+    a.count(CacheStatus::miss, 5);
+    b.count(CacheStatus::miss, 5);
     Snapshot s;
     s.origins.resize(2);
     add_counters(s, a);
@@ -119,6 +140,9 @@ TEST_CASE("counter blocks add up, and the quantile reads the histogram") {
     CHECK(first.latency.front() == 1);
     CHECK(first.latency.back() == 1);
     CHECK(s.origins[1].requests == 4);
+    CHECK(s.route_requests[kNoRouteSlot][static_cast<std::size_t>(CacheStatus::hit)] == 3);
+    CHECK(s.route_requests[5][static_cast<std::size_t>(CacheStatus::miss)] == 2);
+    CHECK(s.requests_of(CacheStatus::miss) == 2);  // the totals count every route
     CHECK(s.client_connections == 2);
     CHECK(latency_quantile(first, 0.5) == doctest::Approx(0.001));
     CHECK(latency_quantile(first, 0.99) == doctest::Approx(10.0));

@@ -19,6 +19,10 @@ TEST_CASE("/stats is one JSON object with the figures of /metrics") {
     s.requests[static_cast<std::size_t>(CacheStatus::miss)] = 1;
     s.store_entries = 1;
     s.store_budget_bytes = 4096;
+    s.store_index_bytes = 96;
+    s.route_labels = {"none", "other", "api"};
+    s.top_keys = {{"shop.example/p?id=\"1\"", 480}, {"shop.example/q", 32}};
+    s.route_requests[2][static_cast<std::size_t>(CacheStatus::hit)] = 3;
     s.client_connections = -0;
     std::string json = format_stats_json(s);
     CHECK(json.starts_with("{\"ready\":true,\"workers\":2,"));
@@ -28,9 +32,15 @@ TEST_CASE("/stats is one JSON object with the figures of /metrics") {
     CHECK(json.find("\"servers\":[{\"server\":\"10.0.0.1:80\",\"up\":true},"
                     "{\"server\":\"10.0.0.2:80\",\"up\":false}]},{\"name\":\"second\"") !=
           std::string::npos);
-    CHECK(
-        json.find("\"store\":{\"entries\":1,\"bytes\":0,\"budget_bytes\":4096,\"evictions\":0}") !=
-        std::string::npos);
+    CHECK(json.find("\"store\":{\"entries\":1,\"bytes\":0,\"budget_bytes\":4096,\"evictions\":0,"
+                    "\"index_bytes\":96}") != std::string::npos);
+    CHECK(json.find("\"routes\":[{\"name\":\"none\",\"requests\":{\"hit\":0,") !=
+          std::string::npos);
+    CHECK(json.find(",{\"name\":\"api\",\"requests\":{\"hit\":3,\"stale\":0,") !=
+          std::string::npos);
+    CHECK(json.find("\"refused\":0}}],") != std::string::npos);
+    CHECK(json.find("\"top_keys\":[{\"key\":\"shop.example/p?id=\\\"1\\\"\",\"hits\":480},"
+                    "{\"key\":\"shop.example/q\",\"hits\":32}],") != std::string::npos);
     CHECK(json.find("\"errors\":{\"connect_failed\":0,") != std::string::npos);
     CHECK(json.ends_with("}\n"));
     // Balanced braces, no trailing commas.

@@ -464,6 +464,20 @@ TEST_CASE("--admin takes HOST:PORT or off, and --admin-token its environment var
     CHECK(env->config.admin_token == "from-env");
 }
 
+TEST_CASE("--admin-timeout is a duration, 10s by default") {
+    auto defaults = parse({"--origin", "http://127.0.0.1:9000"});
+    REQUIRE(defaults);
+    CHECK(defaults->config.admin_timeout == 10'000);
+    auto set = parse({"--origin", "http://127.0.0.1:9000", "--admin-timeout", "1500ms"});
+    REQUIRE(set);
+    CHECK(set->config.admin_timeout == 1'500);
+    CHECK(print_config(*set).find("\"admin_timeout\": {\"value\": \"1500ms\", \"source\": "
+                                  "\"flag\"}") != std::string::npos);
+    auto bad = parse({"--origin", "http://127.0.0.1:9000", "--admin-timeout", "soon"});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error() == "--admin-timeout: expected a duration like 500ms, 2s or 1m, got \"soon\"");
+}
+
 TEST_CASE("--print-config shows that an admin token is set, never the token") {
     auto parsed = parse({"--origin", "http://127.0.0.1:9000", "--admin-token", "s3cret"});
     REQUIRE(parsed.has_value());

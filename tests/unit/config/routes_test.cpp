@@ -78,7 +78,7 @@ TEST_CASE("a bad route is refused with the path of the field and what was expect
                    R"({"match": {"path": "/"}, "default_ttl": "thirty"}])") ==
           R"(routes[2].default_ttl: expected a duration like 500ms, 2s or 1m, got "thirty")");
     CHECK(error_of(R"([{"match": {"path": "/"}, "ttl": "1s"}])") ==
-          "routes[0].ttl: unknown field (a route takes match, origin, bypass, default_ttl, "
+          "routes[0].ttl: unknown field (a route takes match, name, origin, bypass, default_ttl, "
           "forced_ttl, "
           "ignore_no_cache, store_set_cookie, strip_set_cookie, cache_key)");
     CHECK(error_of(R"([{"match": {"path": "/"}, "bypass": "yes"}])") ==
@@ -99,9 +99,33 @@ TEST_CASE("a bad route is refused with the path of the field and what was expect
           "cookies)");
 }
 
+TEST_CASE("a route's name labels its counters: as given, or its host and path as written") {
+    auto routes = parse_routes(R"([
+        {"match": {"path_prefix": "/v1/"}, "name": "api v1"},
+        {"match": {"host": "img.example", "path_glob": "/**"}},
+        {"match": {"path": "/health"}}])");
+    REQUIRE_MESSAGE(routes.has_value(), routes.error());
+    CHECK((*routes)[0].name == "api v1");
+    CHECK((*routes)[1].name == "img.example/**");
+    CHECK((*routes)[2].name == "/health");
+    // A default name is not written back: it follows the match.
+    CHECK(routes_json(*routes).find("\"name\": \"api v1\"") != std::string::npos);
+    CHECK(routes_json(*routes).find("/health\"}, \"name\"") == std::string::npos);
+
+    CHECK(error_of(R"([{"match": {"path": "/"}, "name": ""}])") ==
+          R"(routes[0].name: expected a name of 1 to 64 printable characters, like "api", got "")");
+    CHECK(
+        error_of(R"([{"match": {"path": "/"}, "name": 3}])") ==
+        R"(routes[0].name: expected a name of 1 to 64 printable characters, like "api", got the number 3)");
+    CHECK(error_of(R"([{"match": {"path": "/"}, "name": "none"}])")
+              .starts_with(R"(routes[0].name: "none" is cachet's own label)"));
+    CHECK(error_of(R"([{"match": {"path": "/"}, "name": "other"}])")
+              .starts_with(R"(routes[0].name: "other" is cachet's own label)"));
+}
+
 TEST_CASE("routes written back read the same") {
     const std::string json =
-        R"([{"match": {"host": "a.example", "path": "/x"}, "bypass": true}, )"
+        R"([{"match": {"host": "a.example", "path": "/x"}, "name": "x", "bypass": true}, )"
         R"({"match": {"path_glob": "/**"}, "default_ttl": "2m", "forced_ttl": "1h", )"
         R"("ignore_no_cache": true, "store_set_cookie": true, "strip_set_cookie": true, )"
         R"("cache_key": {"query": {"keep": ["q"]}, "sort_query": true, "headers": ["X-A"], )"

@@ -54,9 +54,11 @@ TEST_CASE("the admin listener needs a restart; its token does not") {
     Config next = running;
     next.admin_port = 9999;
     next.admin_token = "rotated";
+    next.admin_timeout = 2'000;
     const Reload r = reload(running, next);
     CHECK(r.config.admin_port == running.admin_port);
     CHECK(r.config.admin_token == "rotated");
+    CHECK(r.config.admin_timeout == 2'000);
     CHECK(r.ignored == std::vector<std::string_view>{"admin"});
 }
 
