@@ -40,6 +40,34 @@ run() {
     rm -f "$log"
 }
 
+# run_files NAME BINARY JOBS: the integration binary once per test file, JOBS at a time (the
+# files are independent: each test starts its own cachet and origins on ports the kernel
+# picks), the counts summed as run() sums them. A file that fails prints its log.
+run_files() {
+    local name=$1 binary=$2 jobs=$3 dir p=0 f=0 broken=0
+    dir=$(mktemp -d)
+    echo "== $name ($jobs files at a time)"
+    local started=$SECONDS
+    ls tests/integration/*_test.cpp | xargs -n1 basename | \
+        xargs -P "$jobs" -I{} sh -c 'timeout 900 "$1" --no-intro=true -sf="*/$2" >"$3/$2.log" 2>&1' _ "$binary" {} "$dir"
+    for log in "$dir"/*.log; do
+        local summary
+        summary=$(grep -E "^\[doctest\] test cases:" "$log" | tail -1)
+        if [ -z "$summary" ]; then
+            echo "$(basename "$log" .log): no doctest summary (crashed or timed out)"; tail -30 "$log"
+            broken=$((broken + 1)); continue
+        fi
+        local fp ff
+        fp=$(echo "$summary" | sed -E 's/.*\| *([0-9]+) passed.*/\1/')
+        ff=$(echo "$summary" | sed -E 's/.*\| *([0-9]+) failed.*/\1/')
+        p=$((p + fp)); f=$((f + ff))
+        [ "$ff" -gt 0 ] && { echo "-- $(basename "$log" .log)"; grep -v '^{"time"' "$log" | grep -B3 -A8 "ERROR\|FATAL" | head -60; }
+    done
+    echo "[doctest] test cases: $((p + f)) | $p passed | $f failed (in $((SECONDS - started)) s)"
+    passed=$((passed + p)); failed=$((failed + f + broken))
+    rm -rf "$dir"
+}
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
@@ -62,7 +90,7 @@ for variant in release sanitize; do
         if scripts/check-deploy.sh "$dir"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
     fi
     if [ -x "$dir/tests/integration/integration_tests" ]; then
-        run "integration ($variant)" "$dir/tests/integration/integration_tests"
+        run_files "integration ($variant)" "$dir/tests/integration/integration_tests" "${INTEGRATION_JOBS:-3}"
     else
         echo "integration ($variant): binary missing"; failed=$((failed + 1))
     fi
