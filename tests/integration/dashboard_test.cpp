@@ -109,6 +109,13 @@ TEST_CASE("admin: the dashboard's figures change under load in headless Chromium
             std::this_thread::sleep_for(2ms);
         }
     });
+    // The workers publish their top keys once a second, and the page may run its updates
+    // in less real time than that (virtual time): the browser starts once /stats has some.
+    const Deadline sampled = Deadline::after(10s);
+    while (get(cachet.admin_port(), "/stats").body.find("\"top_keys\":[{") == std::string::npos &&
+           !sampled.expired()) {
+        std::this_thread::sleep_for(50ms);
+    }
     TempDir profile;
     REQUIRE(!profile.path.empty());
     RunResult dom = run_chromium(chromium, profile, {"--dump-dom"}, url);
