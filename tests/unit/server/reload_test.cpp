@@ -59,3 +59,15 @@ TEST_CASE("the admin listener needs a restart; its token does not") {
     CHECK(r.config.admin_token == "rotated");
     CHECK(r.ignored == std::vector<std::string_view>{"admin"});
 }
+
+TEST_CASE("the access log keeps its destination and format until a restart") {
+    Config running;
+    running.access_log = "/var/log/cachet.log";
+    Config next = running;
+    next.access_log = "stdout";
+    next.access_log_format = AccessLogFormat::combined;
+    const Reload r = reload(running, next);
+    CHECK(r.config.access_log == "/var/log/cachet.log");
+    CHECK(r.config.access_log_format == AccessLogFormat::json);
+    CHECK(r.ignored == std::vector<std::string_view>{"access_log", "access_log_format"});
+}
