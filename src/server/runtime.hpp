@@ -14,11 +14,13 @@
 
 namespace cachet::server {
 
+class AccessLogWriter;
 class Worker;
 
 class Runtime final : public proxy::Notifier {
 public:
-    Runtime(const Config& config, const sockaddr_storage& origin_address);
+    Runtime(const Config& config, const sockaddr_storage& origin_address,
+            AccessLogWriter* access_log = nullptr);
     ~Runtime();
 
     // Routes a fill's progress to the worker that has subscribers for it.
@@ -32,6 +34,9 @@ public:
     const sockaddr_storage origin_address;
     cache::Store store;
     proxy::InflightTable inflight;
+    // Where the workers hand their access log lines (server/access_log_writer.hpp); null
+    // when --access-log is off. Outlives the workers.
+    AccessLogWriter* const access_log;
     std::vector<std::unique_ptr<Worker>> workers;  // filled once before any worker runs
 };
 

@@ -12,6 +12,7 @@
 
 #include "admin/counters.hpp"
 #include "proxy/origin_pool.hpp"
+#include "server/access_log.hpp"
 #include "server/runtime.hpp"
 #include "util/loop_clock.hpp"
 
@@ -46,6 +47,9 @@ public:
     Runtime& runtime() noexcept { return runtime_; }
     proxy::OriginPool& pool() noexcept { return pool_; }
     bool draining() const noexcept { return draining_; }
+    // This worker's access log, or null when --access-log is off: the one test a request
+    // makes of the log when it is off.
+    AccessLog* access_log() noexcept { return access_log_.get(); }
     // Written by this worker's thread only (admin/counters.hpp); read by the admin thread.
     admin::WorkerCounters& counters() noexcept { return counters_; }
 
@@ -84,6 +88,7 @@ private:
     std::vector<proxy::FillRef> local_fills_;  // this thread only
     uv_timer_t sweep_;
     proxy::OriginPool pool_;
+    std::unique_ptr<AccessLog> access_log_;  // null when off
     std::thread thread_;
     bool draining_ = false;
     Millis drain_started_ = 0;
