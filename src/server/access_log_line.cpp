@@ -16,6 +16,14 @@ struct LineWriter {
     char* end;
 
     std::size_t room() const noexcept { return static_cast<std::size_t>(end - out); }
+    // Literal text, its size known at compile time: a few moves, no call.
+    template <std::size_t N>
+    void put(const char (&text)[N]) noexcept {
+        constexpr std::size_t n = N - 1;
+        if (room() < n) return;
+        std::memcpy(out, text, n);
+        out += n;
+    }
     void put(std::string_view text) noexcept {
         const std::size_t n = std::min(text.size(), room());
         std::memcpy(out, text.data(), n);
@@ -72,9 +80,19 @@ std::size_t utf8_sequence(std::string_view text) noexcept {
     return length;
 }
 
-// Printable ASCII that both escapings leave as it is.
-constexpr bool is_plain(unsigned char c) noexcept {
-    return c >= 0x20 && c <= 0x7E && c != '"' && c != '\\';
+// Printable ASCII that both escapings leave as it is: one load per byte to tell.
+constexpr std::array<bool, 256> kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c <= 0x7E; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+    return plain;
+}();
+constexpr bool is_plain(unsigned char c) noexcept { return kPlain[c]; }
+
+// The length of the run of plain bytes at the start of `text`.
+std::size_t plain_prefix(std::string_view text) noexcept {
+    std::size_t n = 0;
+    while (n < text.size() && is_plain(static_cast<unsigned char>(text[n]))) ++n;
+    return n;
 }
 
 // The escape of one byte that is not plain, into `buffer`.
@@ -103,6 +121,12 @@ std::string_view escape_byte(unsigned char c, Escaping escaping, std::array<char
 // whole escape or UTF-8 sequence ends, and ends with "...".
 void put_escaped(LineWriter& w, std::string_view text, std::size_t cap,
                  Escaping escaping) noexcept {
+    // Most fields (an address, a path, a user agent) are plain and short: one copy.
+    if (text.size() <= std::min(cap, w.room()) && plain_prefix(text) == text.size()) {
+        std::memcpy(w.out, text.data(), text.size());
+        w.out += text.size();
+        return;
+    }
     const std::size_t widest = escaping == Escaping::json ? 6 : 4;  // one byte, escaped
     char* const limit = w.out + std::min(cap, w.room());
     // Room for the "..." is kept only when the text may not fit.
@@ -118,8 +142,7 @@ void put_escaped(LineWriter& w, std::string_view text, std::size_t cap,
         std::string_view piece;
         bool divisible = false;  // a run of plain bytes may be cut anywhere
         if (is_plain(c)) {
-            while (i + used < text.size() && is_plain(static_cast<unsigned char>(text[i + used])))
-                ++used;
+            used = plain_prefix(text.substr(i));
             piece = text.substr(i, used);
             divisible = true;
         } else if (const std::size_t sequence =
@@ -148,6 +171,13 @@ void put_json_string(LineWriter& w, std::string_view text, std::size_t cap) noex
 }
 
 void put_protocol(LineWriter& w, const LoggedRequest& request) noexcept {
+    if (request.version_major == 1 && request.version_minor <= 1) {
+        if (request.version_minor == 1)
+            w.put("HTTP/1.1");
+        else
+            w.put("HTTP/1.0");
+        return;
+    }
     w.put("HTTP/");
     w.put_number(request.version_major);
     w.put('.');

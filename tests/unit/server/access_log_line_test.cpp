@@ -166,6 +166,31 @@ TEST_CASE("JSON writes a byte outside well-formed UTF-8 as \\u00XX, so the line 
     }
 }
 
+TEST_CASE("a byte to escape is found wherever it stands in a field, in both formats") {
+    // Every position of a 24-byte field, and each kind of byte that is escaped.
+    for (const char special : {'"', '\\', '\x01', '\x1f', '\x7f', '\x80', '\xff'}) {
+        for (std::size_t at = 0; at < 24; ++at) {
+            std::string target(24, 'a');
+            target[at] = special;
+            simdjson::dom::parser parser;
+            const std::string line = json(get(target), hit());
+            CHECK_MESSAGE(
+                field(parsed(parser, line), "target") ==
+                    (static_cast<unsigned char>(special) >= 0x80
+                         ? target.substr(0, at) + (special == '\x80' ? "\u0080" : "\u00ff") +
+                               target.substr(at + 1)
+                         : target),
+                line);
+            const std::string escaped = combined(get(target), hit());
+            const char hex[] = "0123456789ABCDEF";
+            const auto byte = static_cast<unsigned char>(special);
+            CHECK_MESSAGE(escaped.find(target.substr(0, at) + "\\x" + hex[byte >> 4] +
+                                       hex[byte & 15] + target.substr(at + 1)) != std::string::npos,
+                          escaped);
+        }
+    }
+}
+
 TEST_CASE("combined escapes \", \\, control bytes and bytes past 0x7E as \\xHH, as nginx does") {
     LoggedRequest request = get("/q?\"a\"\\b\nc");
     request.user_agent = "caf\xc3\xa9\x7f";
