@@ -164,8 +164,10 @@ int run_server(const Config& config, const Reparse& reparse) {
     for (auto& worker : runtime.workers) worker->join();
     // Every worker has handed over its last lines.
     if (access_log && !access_log->stop(kAccessLogPatience)) {
-        // Its thread is blocked in a write and goes with the process: so does the writer.
-        static_cast<void>(access_log.release());
+        // Its thread is blocked in a write and goes with the process: so does the writer,
+        // held where the thread can still reach it.
+        static AccessLogWriter* const abandoned = access_log.release();
+        static_cast<void>(abandoned);
     }
     // Last: /readyz answers 503 while the workers drain.
     if (admin_server) admin_server->stop();

@@ -1,13 +1,18 @@
 // --access-log: one line per answered request, in a file, on stdout, as JSON or in the
 // combined format, with the cache status and, for what went to the origin, the origin time;
 // the file is reopened on SIGHUP (rotation) and every line is written out by SIGTERM's exit.
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -296,6 +301,98 @@ TEST_CASE("SIGTERM writes out every line, of requests answered before it and dur
     std::size_t drained_lines = 0;
     for (const auto& line : lines) drained_lines += line.find("/draining") != std::string::npos;
     CHECK(drained_lines == 1);
+}
+
+// A FIFO as the access log, with a reader that reads only when asked: a disk that stops.
+class StalledLog {
+public:
+    explicit StalledLog(const std::string& path) {
+        REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+        fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK);  // cachet's open then succeeds
+        REQUIRE(fd_ >= 0);
+    }
+    ~StalledLog() { ::close(fd_); }
+    StalledLog(const StalledLog&) = delete;
+    StalledLog& operator=(const StalledLog&) = delete;
+    // Reads what is there now; the lines so far.
+    std::size_t drain() {
+        char chunk[65536];
+        for (ssize_t n; (n = ::read(fd_, chunk, sizeof chunk)) > 0;) {
+            lines_ += static_cast<std::size_t>(std::count(chunk, chunk + n, '\n'));
+        }
+        return lines_;
+    }
+
+private:
+    int fd_ = -1;
+    std::size_t lines_ = 0;
+};
+
+// The largest "lost_total" the log has reported so far.
+std::size_t lost_total(const std::string& log) {
+    std::size_t total = 0;
+    constexpr std::string_view key = "\"lost_total\":";
+    for (auto at = log.find(key); at != std::string::npos; at = log.find(key, at + 1)) {
+        std::size_t n = 0;
+        std::from_chars(log.data() + at + key.size(), log.data() + log.size(), n);
+        total = std::max(total, n);
+    }
+    return total;
+}
+
+// Hits with lines of about 3.5 KiB, on one connection (one worker), each answered in time.
+void hit_many(int port, int count) {
+    const std::string target = "/long?cc=max-age=600&pad=" + std::string(3500, 'p');
+    Deadline deadline = Deadline::after(60s);
+    HttpConnection client(port, deadline);
+    REQUIRE(client.connected());
+    for (int i = 0; i < count; ++i) {
+        // The writer is blocked: the loop answers anyway, at once.
+        Reply reply = client.exchange(http_request("GET", target), Deadline::after(5s));
+        REQUIRE_MESSAGE(reply.ok(), i << ": " << reply.describe());
+    }
+}
+
+TEST_CASE("a writer that falls behind costs lines, counted and logged, never the loop's time") {
+    TestOrigin origin;
+    LogDir dir;
+    const std::string path = dir.path("access.fifo");
+    StalledLog log(path);
+    LoggingCachet cachet(origin, {"--access-log", path, "--workers", "1"});
+    // Far more than a worker's 1 MiB of buffers and the pipe's 64 KiB hold.
+    constexpr int kRequests = 1000;
+    hit_many(cachet.port(), kRequests);
+    // The reader catches up: every line is either read or reported lost.
+    std::size_t read = 0;
+    std::size_t lost = 0;
+    const bool accounted = await(
+        [&] {
+            read = log.drain();
+            lost = lost_total(cachet.process().stderr_text());
+            return read + lost == kRequests;
+        },
+        Deadline::after(20s));
+    CHECK_MESSAGE(accounted, "read " << read << ", lost " << lost);
+    CHECK(lost > 0);
+    CHECK(read > 0);
+    CHECK(cachet.logged("\"msg\":\"access log lines lost: the writer is behind or failing\""));
+    CHECK(cachet.process().stop().clean());
+}
+
+TEST_CASE("SIGTERM with the writer blocked: cachet waits 2 s for it, says so, and exits 0") {
+    TestOrigin origin;
+    LogDir dir;
+    const std::string path = dir.path("access.fifo");
+    StalledLog log(path);  // never read
+    LoggingCachet cachet(origin, {"--access-log", path, "--workers", "1"});
+    hit_many(cachet.port(), 400);
+    const auto signalled = Clock::now();
+    REQUIRE(::kill(cachet.process().pid(), SIGTERM) == 0);
+    auto status = cachet.process().wait_exit(Deadline::after(10s));
+    REQUIRE(status);
+    CHECK_MESSAGE(status->clean(), status->describe());
+    CHECK(ms_between(signalled, Clock::now()) < 5000);
+    CHECK(cachet.logged("\"msg\":\"access log not written out at exit\""));
 }
 
 TEST_CASE("an access log path that cannot be opened stops the start, with status 2") {
