@@ -47,6 +47,10 @@ tl::expected<std::unique_ptr<AccessLogWriter>, std::string> AccessLogWriter::ope
 AccessLogWriter::AccessLogWriter(int fd, std::string path, unsigned workers)
     : path_(std::move(path)), fd_(fd), lanes_(workers) {
     queue_.reserve(std::size_t{workers} * kBuffersPerWorker);
+    for (Lane& lane : lanes_) {
+        lane.owned.reserve(kBuffersPerWorker);
+        lane.empty.reserve(kBuffersPerWorker);
+    }
     last_report_ms_ = monotonic_ms();
     thread_ = std::thread([this] { run(); });
 }
@@ -135,9 +139,13 @@ void AccessLogWriter::run() noexcept {
     batch.reserve(queue_.capacity());
     std::unique_lock lock(mutex_);
     for (;;) {
-        // Woken by a buffer, a reopen or the stop; and once a second, to report drops.
-        changed_.wait_for(lock, std::chrono::milliseconds(kReportIntervalMs),
-                          [&] { return !queue_.empty() || reopen_requested_ || stopping_; });
+        // Woken by a buffer, a reopen or the stop; and, while lost lines wait to be
+        // reported, once a second.
+        const auto woken = [&] { return !queue_.empty() || reopen_requested_ || stopping_; };
+        if (lost() == reported_lost_)
+            changed_.wait(lock, woken);
+        else
+            changed_.wait_for(lock, std::chrono::milliseconds(kReportIntervalMs), woken);
         // What was handed over before the reopen goes to the file open before it, what came
         // after to the new one.
         const bool reopen = std::exchange(reopen_requested_, false);
