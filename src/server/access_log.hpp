@@ -5,8 +5,8 @@
 // its first line, whichever comes first. The loop never waits for the log: when the writer
 // holds all of this worker's buffers, a line is dropped and counted.
 //
-// Made by the Worker only when --access-log is not off; a request then costs the test of the
-// Worker's pointer to it and nothing else (the hit path's one branch).
+// Made by the Worker only when --access-log is not off. With it off, a request costs the
+// test of the Worker's null pointer to it and nothing else (the hit path's one branch).
 #include <cstdint>
 
 #include <uv.h>
