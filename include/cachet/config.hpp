@@ -11,6 +11,9 @@
 
 namespace cachet {
 
+// How the access log writes its lines (src/server/access_log_line.hpp).
+enum class AccessLogFormat : std::uint8_t { json, combined };
+
 struct OriginAddress {
     std::string host = "127.0.0.1";  // numeric address or name, resolved at start
     std::uint16_t port = 80;
@@ -60,6 +63,10 @@ struct Config {
     // Response fields whose values (space- or comma-separated) tag the stored entry for
     // purges by tag.
     std::vector<std::string> purge_tag_headers{"Surrogate-Key"};
+    // The access log (src/server/access_log.hpp): one line per answered request, to "off"
+    // (none), "stdout" or the path of a file, appended to and reopened on SIGHUP.
+    std::string access_log = "off";
+    AccessLogFormat access_log_format = AccessLogFormat::json;
     // Cache rules per host and path (config file only, docs/configuration.md "Routes"),
     // matched in order; none matching: the rules above.
     std::vector<cache::Route> routes;

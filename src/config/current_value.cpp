@@ -68,6 +68,12 @@ constexpr std::array kRenderings = {
                   }
                   return names;
               }},
+    Rendering{"access-log", [](const Config& c) { return c.access_log; }},
+    Rendering{"access-log-format",
+              [](const Config& c) {
+                  return std::string(c.access_log_format == AccessLogFormat::combined ? "combined"
+                                                                                      : "json");
+              }},
 };
 
 }  // namespace

@@ -109,6 +109,14 @@ constexpr std::array kFlags = {
     FlagSpec{"purge-tag-header", "CACHET_PURGE_TAG_HEADER", "NAME[,NAME]",
              "response fields that tag entries for purge by tag (default Surrogate-Key)",
              set_purge_tag_headers},
+    FlagSpec{"access-log", "CACHET_ACCESS_LOG", "off|stdout|PATH",
+             "one line per answered request: none, to stdout, or appended to a file that SIGHUP "
+             "reopens (default off)",
+             set_access_log},
+    FlagSpec{"access-log-format", "CACHET_ACCESS_LOG_FORMAT", "json|combined",
+             "access log lines as JSON objects, or in the combined format followed by cache "
+             "status, origin time and duration (default json)",
+             set_access_log_format},
 };
 
 const FlagSpec* find_flag(std::string_view name) {
@@ -354,7 +362,8 @@ std::string help_text() {
         "(shown as [VARIABLE, file_field]); a flag beats its variable, which beats the file,\n"
         "which beats the default. See docs/configuration.md.\n\nsettings:\n";
     auto line = [&](std::string left, std::string_view help) {
-        if (left.size() < 34) left.resize(34, ' ');
+        left.resize(std::max<std::size_t>(34, left.size() + 2),
+                    ' ');  // a long one still gets a gap
         text += left + std::string(help) + "\n";
     };
     for (const auto& f : kFlags) {
@@ -393,6 +402,15 @@ std::string json_value(const FlagSpec& flag, const std::string& text) {
     return json_quoted(text);
 }
 
+// A table cell's text with its bars escaped (a `|` in a code span ends the cell too).
+std::string escaped_bars(std::string_view text) {
+    std::string out(text);
+    for (auto bar = out.find('|'); bar != std::string::npos; bar = out.find('|', bar + 2)) {
+        out.replace(bar, 1, "\\|");
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string print_config(const ParsedFlags& parsed) {
@@ -429,13 +447,10 @@ std::string config_reference() {
         std::string shown = !value           ? "?"
                             : value->empty() ? "none"
                                              : "`" + json_value(f, *value) + "`";
-        std::string help(f.help);
-        for (auto bar = help.find('|'); bar != std::string::npos; bar = help.find('|', bar + 2)) {
-            help.replace(bar, 1, "\\|");
-        }
         out += "| `" + field_name(f.name) + "` | `--" + std::string(f.name) + " " +
-               std::string(f.value) + "` | `" + f.env + "` | " +
-               std::string(json_types(kind_of(f))) + " | " + shown + " | " + help + " |\n";
+               escaped_bars(f.value) + "` | `" + f.env + "` | " +
+               std::string(json_types(kind_of(f))) + " | " + shown + " | " + escaped_bars(f.help) +
+               " |\n";
     }
     return out;
 }

@@ -101,4 +101,22 @@ std::string set_purge_tag_headers(Config& c, std::string_view v) {
     return {};
 }
 
+// "off", "stdout" or a path (a file named off or stdout is ./off or ./stdout). The file is
+// opened at start, where a path that cannot be opened stops cachet (server.cpp).
+std::string set_access_log(Config& c, std::string_view v) {
+    if (v.empty()) return "off, stdout or the path of a file";
+    c.access_log = std::string(v);
+    return {};
+}
+
+std::string set_access_log_format(Config& c, std::string_view v) {
+    if (v == "json")
+        c.access_log_format = AccessLogFormat::json;
+    else if (v == "combined")
+        c.access_log_format = AccessLogFormat::combined;
+    else
+        return "\"json\" or \"combined\"";
+    return {};
+}
+
 }  // namespace cachet::config

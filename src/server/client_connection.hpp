@@ -22,6 +22,7 @@
 #include "cache/variants.hpp"
 #include "http/request_head.hpp"
 #include "proxy/fill.hpp"
+#include "server/access_log_line.hpp"
 #include "server/hit_batch.hpp"
 #include "server/request_state.hpp"
 #include "server/response_stream.hpp"
@@ -30,6 +31,7 @@
 
 namespace cachet::server {
 
+class AccessLog;
 class Worker;
 
 class ClientConnection {
@@ -67,6 +69,9 @@ public:
     void on_write_done(int status);
     void recycle(HitBatch* batch) noexcept;
     void resume_reading() noexcept;
+    // The access log's line of a streamed response, written as it ends, with the request as
+    // start_stream() copied it (a no-op when the log is off).
+    void log_streamed(const LoggedAnswer& answer) noexcept;
 
     ClientConnection* next_in_worker_ = nullptr;  // the worker's list, its thread only
     ClientConnection* prev_in_worker_ = nullptr;
@@ -95,8 +100,8 @@ private:
     ConnectionField connection_field_for_response();
     void serve_hit(const cache::EntryRef& entry, CachePhase phase);
     void refresh_in_background(const cache::EntryRef& entry);
-    void write_derived(std::string head, const cache::EntryRef& entry, std::uint64_t offset,
-                       std::uint64_t length, Seconds now);
+    void write_derived(std::string head, int status, const cache::EntryRef& entry,
+                       std::uint64_t offset, std::uint64_t length, Seconds now);
     void send_status(int status, std::string_view reason_phrase, std::string_view detail,
                      cache::Forward forward);
     // `stale`: the stored response the leader revalidates, or null.
@@ -106,6 +111,12 @@ private:
     void start_stream(ResponseStream::Role role, proxy::FillRef fill, proxy::LeaderPermit&& permit,
                       cache::Forward forward, const cache::Entry* stale);
     void reject_request(int status, std::string_view reason);  // 400, 431, 501 or 505, then close
+    // The access log's view of the request being dispatched: views into buffer_ (valid in
+    // dispatch() only), the user agent and referer found among its fields.
+    LoggedRequest logged_request() const noexcept;
+    // The line of a request answered at once (a hit, a response derived from one, cachet's
+    // own error or refusal). Out of line: with the log off, the hit path only tests for one.
+    [[gnu::noinline]] void log_answer(AccessLog& log, const LoggedAnswer& answer) noexcept;
     bool flush_hits();  // false when the connection had to close
     // Closes once what is queued has been written (a request that ends the connection).
     void close_after_writes() noexcept {
@@ -178,6 +189,9 @@ private:
     // such request and reused after.
     std::unique_ptr<cache::RouteKeyScratch> route_scratch_;
     ResponseStream stream_;
+    // The streamed request's fields for its access log line, copied as the stream starts
+    // (the read buffer moves on meanwhile): made on the connection's first logged stream.
+    std::unique_ptr<LoggedRequestCopy> streamed_request_;
     HitBatch* batch_ = nullptr;  // hits of this read, not yet written
     HitBatch* free_batches_ = nullptr;
     unsigned writes_in_flight_ = 0;

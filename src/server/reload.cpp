@@ -64,6 +64,10 @@ Reload reload(const Config& running, const Config& next) {
     keep(&Config::admin_host, "admin");
     keep(&Config::admin_port, "admin");
     keep(&Config::purge_tag_headers, "purge_tag_header");  // the store indexes by them
+    // One destination and one format for the process's life, so a log reader never meets a
+    // second format in the middle of a file; a SIGHUP reopens the file (rotation) instead.
+    keep(&Config::access_log, "access_log");
+    keep(&Config::access_log_format, "access_log_format");
     if (c.origin.host != running.origin.host || c.origin.port != running.origin.port ||
         c.origin.authority != running.origin.authority) {
         out.ignored.push_back("origin");

@@ -2,8 +2,9 @@
 // What a SIGHUP does with a newly parsed configuration: the settings a running process can
 // take (timeouts, limits, cache rules) come from the new one; those only a restart can
 // change (the listening addresses, the worker count, the store's budget, the origins' names
-// and servers, the waiter cap) stay as they run, and each one that differs is named so the
-// log can say so. An origin's timeouts and limits are taken when its servers stay the same.
+// and servers, the waiter cap, the access log's destination and format) stay as they run,
+// and each one that differs is named so the log can say so. An origin's timeouts and
+// limits are taken when its servers stay the same.
 // Pure: server.cpp parses, calls this, replaces the snapshot and logs.
 #include <string>
 #include <string_view>

@@ -114,12 +114,12 @@ void ClientConnection::dispatch() {
         refresh_in_background(entry);
         return serve_hit(entry, CachePhase::stale_hit);
     case Decision::not_modified:
-        return write_derived(cache::not_modified_head(derived->stored_head), entry, 0, 0, now);
+        return write_derived(cache::not_modified_head(derived->stored_head), 304, entry, 0, 0, now);
     case Decision::range_from_entry: {
         const cache::RangeSelection& range = derived->range;
         const std::uint64_t length = entry->body().size();
         return write_derived(
-            cache::partial_content_head(derived->stored_head, range.first, range.last, length),
+            cache::partial_content_head(derived->stored_head, range.first, range.last, length), 206,
             entry, range.first, head_only() ? 0 : range.last - range.first + 1, now);
     }
     case Decision::partial_from_entry: {
@@ -128,12 +128,13 @@ void ClientConnection::dispatch() {
         const cache::RangeSelection& range = *derived->inside_partial;
         return write_derived(cache::partial_content_head(derived->stored_head, range.first,
                                                          range.last, stored.complete_length),
-                             entry, range.first - stored.first, range.last - range.first + 1, now);
+                             206, entry, range.first - stored.first, range.last - range.first + 1,
+                             now);
     }
     case Decision::unsatisfiable_range:
         return write_derived(
-            cache::range_not_satisfiable_head(derived->stored_head, entry->body().size()), entry, 0,
-            0, now);
+            cache::range_not_satisfiable_head(derived->stored_head, entry->body().size()), 416,
+            entry, 0, 0, now);
     case Decision::only_if_cached_504:
         return send_status(504, "Gateway Timeout", "only-if-cached: no usable stored response",
                            verdict.forward);
@@ -179,10 +180,15 @@ ConnectionField ClientConnection::connection_field_for_response() {
 }
 
 void ClientConnection::serve_hit(const cache::EntryRef& entry, CachePhase phase) {
-    worker_.counters().count(
-        phase == CachePhase::hit ? admin::CacheStatus::hit : admin::CacheStatus::stale,
-        route_slot());
+    const admin::CacheStatus status =
+        phase == CachePhase::hit ? admin::CacheStatus::hit : admin::CacheStatus::stale;
+    worker_.counters().count(status, route_slot());
     sample_hit();
+    if (AccessLog* log = worker_.access_log()) [[unlikely]] {
+        log_answer(*log, {.status = entry->status(),
+                          .body_bytes = head_only() ? 0 : entry->body().size(),
+                          .cache = status});
+    }
     ResponseTail tail;
     tail.phase = phase;
     tail.connection = connection_field_for_response();
@@ -199,10 +205,14 @@ void ClientConnection::serve_hit(const cache::EntryRef& entry, CachePhase phase)
     }
 }
 
-void ClientConnection::write_derived(std::string head, const cache::EntryRef& entry,
+void ClientConnection::write_derived(std::string head, int status, const cache::EntryRef& entry,
                                      std::uint64_t offset, std::uint64_t length, Seconds now) {
     worker_.counters().count(admin::CacheStatus::hit, route_slot());
     sample_hit();
+    if (AccessLog* log = worker_.access_log()) [[unlikely]] {
+        log_answer(*log,
+                   {.status = status, .body_bytes = length, .cache = admin::CacheStatus::hit});
+    }
     ResponseTail tail;
     tail.phase = CachePhase::hit;
     tail.connection = connection_field_for_response();
@@ -218,6 +228,11 @@ void ClientConnection::write_derived(std::string head, const cache::EntryRef& en
 void ClientConnection::send_status(int status, std::string_view reason_phrase,
                                    std::string_view detail, cache::Forward forward) {
     worker_.counters().count(admin::CacheStatus::error, route_slot());
+    if (AccessLog* log = worker_.access_log()) [[unlikely]] {
+        log_answer(*log, {.status = status,
+                          .body_bytes = detail.size() + 1,
+                          .cache = admin::CacheStatus::error});
+    }
     std::string out =
         "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase) + "\r\n";
     out +=
@@ -262,6 +277,11 @@ void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fi
                                     proxy::LeaderPermit&& permit, cache::Forward forward,
                                     const cache::Entry* stale) {
     if (!flush_hits()) return;  // earlier hits go out first
+    if (worker_.access_log() != nullptr) [[unlikely]] {
+        // The line is written as the response ends, when buffer_ has moved on.
+        if (!streamed_request_) streamed_request_ = std::make_unique<LoggedRequestCopy>();
+        streamed_request_->assign(logged_request());
+    }
     ResponseStream::ClientInfo info;
     info.http10 = request_.version_minor == 0;
     info.keep_alive = request_.keep_alive && !worker_.draining();

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "http/host.hpp"
+#include "server/access_log.hpp"
 #include "server/client_connection.hpp"
 #include "server/worker.hpp"
 
@@ -181,6 +182,16 @@ void ClientConnection::reject_request(int status, std::string_view reason) {
     // The request could not be parsed, so nothing after it can be: answer and close.
     // Never read, so never routed: counted under route="none".
     worker_.counters().count(admin::CacheStatus::refused, admin::kNoRouteSlot);
+    if (AccessLog* log = worker_.access_log()) [[unlikely]] {
+        // request_ is this request's only when llhttp read its head (a head too large was
+        // never parsed; a body's error comes after the head's views have moved).
+        const bool head_read = parse_.phase == RequestPhase::head && !request_.method_name.empty();
+        LoggedRequest request = head_read ? logged_request() : LoggedRequest{};
+        request.client = client_ip_;
+        log->write(request, {.status = status,
+                             .body_bytes = reason.size() + 1,
+                             .cache = admin::CacheStatus::refused});
+    }
     std::string out = status == 431   ? "HTTP/1.1 431 Request Header Fields Too Large\r\n"
                       : status == 501 ? "HTTP/1.1 501 Not Implemented\r\n"
                       : status == 505 ? "HTTP/1.1 505 HTTP Version Not Supported\r\n"

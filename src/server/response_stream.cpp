@@ -46,6 +46,11 @@ void ResponseStream::start(Role role, proxy::FillRef fill, proxy::LeaderPermit&&
     sent_ = 0;
     keep_alive_ = client.keep_alive;
     Worker& worker = connection_.worker();
+    logging_ = worker.access_log() != nullptr;
+    if (logging_) {
+        started_ns_ = uv_hrtime();
+        answer_ = LoggedAnswer{};
+    }
     fill_->subscribe(worker.index(), *this);
     if (role == Role::waiter) {
         request_.emplace(std::move(request));
@@ -122,6 +127,7 @@ void ResponseStream::on_fill_progress() {
         connection_.write_owned(std::move(head));
     if (snapshot.state == proxy::Fill::State::failed) {
         // The head is out: the only honest signal left is to close before the declared end.
+        log_end();
         detach();
         connection_.abort_now();
         return;
@@ -234,9 +240,12 @@ std::string ResponseStream::head_text(const proxy::FillHead& head) {
     if (client_.head_request) framing_ = Framing::none;
     if (connection_.worker().draining()) keep_alive_ = false;
     const ResponseTail tail = tail_of(head);
-    connection_.worker().counters().count(cache_status_of(head, tail), client_.route_slot);
+    answer_.cache = cache_status_of(head, tail);
+    connection_.worker().counters().count(answer_.cache, client_.route_slot);
     append_tail(out, tail);
     head_sent_ = true;
+    answer_.status = head.status;
+    if (logging_) answer_.origin_us = static_cast<std::int64_t>((uv_hrtime() - started_ns_) / 1000);
     return out;
 }
 
@@ -276,11 +285,15 @@ void ResponseStream::send_error(Errc error) {
     append_tail(out, tail);
     if (!client_.head_request) out += body;
     connection_.write_owned(std::move(out));
+    answer_.status = status;
+    answer_.cache = admin::CacheStatus::error;
+    answer_.body_bytes = client_.head_request ? 0 : body.size();
     finish();
 }
 
 void ResponseStream::finish() {
     if (framing_ == Framing::chunked && head_sent_) connection_.write_owned("0\r\n\r\n");
+    log_end();
     framing_ = Framing::length;
     bool keep_alive = keep_alive_;
     detach();
@@ -299,7 +312,20 @@ void ResponseStream::detach() noexcept {
     }
 }
 
-void ResponseStream::cancel() noexcept { detach(); }
+void ResponseStream::cancel() noexcept {
+    if (fill_ && head_sent_) log_end();  // the client left before the end: what it was sent
+    detach();
+}
+
+void ResponseStream::log_end() noexcept {
+    if (!logging_) return;
+    logging_ = false;
+    LoggedAnswer answer = answer_;
+    if (head_sent_)
+        answer.body_bytes = client_.head_request || framing_ == Framing::none ? 0 : sent_;
+    answer.duration_us = static_cast<std::int64_t>((uv_hrtime() - started_ns_) / 1000);
+    connection_.log_streamed(answer);
+}
 
 void ResponseStream::send_body(const char* data, std::size_t size) {
     if (origin_) origin_->send_body(data, size);

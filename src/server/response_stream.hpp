@@ -18,6 +18,7 @@
 #include "proxy/leader_permit.hpp"
 #include "proxy/origin_pool.hpp"
 #include "proxy/origin_request.hpp"
+#include "server/access_log_line.hpp"
 #include "server/response_tail.hpp"
 
 namespace cachet::proxy {
@@ -83,6 +84,8 @@ private:
     void send_error(Errc error);
     void finish();
     void detach() noexcept;
+    // The access log's line of this answer, once, as it ends (when the log is on).
+    void log_end() noexcept;
     ResponseTail tail_of(const proxy::FillHead& head) const;
     static admin::CacheStatus cache_status_of(const proxy::FillHead& head,
                                               const ResponseTail& tail) noexcept;
@@ -99,6 +102,11 @@ private:
     bool keep_alive_ = true;
     Framing framing_ = Framing::length;
     std::uint64_t sent_ = 0;
+    // For the access log, when it is on (from start() to log_end()): the answer as it
+    // becomes known, and when the stream started (uv_hrtime).
+    bool logging_ = false;
+    std::uint64_t started_ns_ = 0;
+    LoggedAnswer answer_;
 };
 
 }  // namespace cachet::server

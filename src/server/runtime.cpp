@@ -15,12 +15,14 @@ cache::Store::Options store_options(const Config& config) {
 
 }  // namespace
 
-Runtime::Runtime(const Config& config_, std::unique_ptr<proxy::OriginSet> origin_servers_)
+Runtime::Runtime(const Config& config_, std::unique_ptr<proxy::OriginSet> origin_servers_,
+                 AccessLogWriter* access_log_)
     : config(config_),
       configs(config_),
       origin_servers(std::move(origin_servers_)),
       store(store_options(config_)),
-      inflight(config_.workers, config_.coalesce_max_waiters, *this) {}
+      inflight(config_.workers, config_.coalesce_max_waiters, *this),
+      access_log(access_log_) {}
 
 Runtime::~Runtime() = default;
 

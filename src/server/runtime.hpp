@@ -15,11 +15,13 @@
 
 namespace cachet::server {
 
+class AccessLogWriter;
 class Worker;
 
 class Runtime final : public proxy::Notifier {
 public:
-    Runtime(const Config& config, std::unique_ptr<proxy::OriginSet> origin_servers);
+    Runtime(const Config& config, std::unique_ptr<proxy::OriginSet> origin_servers,
+            AccessLogWriter* access_log = nullptr);
     ~Runtime();
 
     // Routes a fill's progress to the worker that has subscribers for it.
@@ -34,6 +36,9 @@ public:
     const std::unique_ptr<proxy::OriginSet> origin_servers;
     cache::Store store;
     proxy::InflightTable inflight;
+    // Where the workers hand their access log lines (server/access_log_writer.hpp); null
+    // when --access-log is off. Outlives the workers.
+    AccessLogWriter* const access_log;
     std::vector<std::unique_ptr<Worker>> workers;  // filled once before any worker runs
 };
 

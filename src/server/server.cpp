@@ -3,11 +3,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "admin/admin_server.hpp"
+#include "server/access_log_writer.hpp"
 #include "server/listener.hpp"
 #include "server/reload.hpp"
 #include "server/runtime.hpp"
@@ -70,6 +72,9 @@ std::string origins_summary(const Config& config) {
     return text;
 }
 
+// At exit, the writer gets this long to write the lines the workers handed it.
+constexpr std::chrono::milliseconds kAccessLogPatience{2'000};
+
 std::string bracketed(const std::string& host) {
     return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
@@ -81,6 +86,19 @@ int run_server(const Config& config, const Reparse& reparse) {
     if (!origin_servers) {
         std::fprintf(stderr, "cachet: %s\n", origin_servers.error().c_str());
         return 2;
+    }
+    // Before any thread starts (the access log's writer is the first), so that every thread
+    // inherits the mask and the signals reach sigwait below.
+    sigset_t stop_signals = block_stop_signals();
+    // Opened before anything listens: a path that cannot be written stops the start.
+    std::unique_ptr<AccessLogWriter> access_log;
+    if (config.access_log != "off") {
+        auto opened = AccessLogWriter::open(config.access_log, config.workers);
+        if (!opened) {
+            std::fprintf(stderr, "cachet: %s\n", opened.error().c_str());
+            return 2;
+        }
+        access_log = std::move(*opened);
     }
     // The first socket decides the port (port 0 = any free port); the others share it.
     std::vector<int> fds;
@@ -110,8 +128,7 @@ int run_server(const Config& config, const Reparse& reparse) {
         admin_fd = socket->fd;
         admin_port = socket->port;
     }
-    sigset_t stop_signals = block_stop_signals();
-    Runtime runtime(config, std::move(*origin_servers));
+    Runtime runtime(config, std::move(*origin_servers), access_log.get());
     for (unsigned i = 0; i < config.workers; ++i) {
         runtime.workers.push_back(std::make_unique<Worker>(i, runtime, fds[i]));
     }
@@ -138,6 +155,8 @@ int run_server(const Config& config, const Reparse& reparse) {
         sigwait(&stop_signals, &signal_number);
         if (signal_number != SIGHUP) break;
         reload_config(runtime, reparse);
+        // Also what log rotation asks of SIGHUP: the file moved away is followed by a new one.
+        if (access_log) access_log->reopen();
     }
     log::write(log::Level::info, "stopping: finishing in-flight requests",
                {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"},
@@ -145,6 +164,13 @@ int run_server(const Config& config, const Reparse& reparse) {
                  static_cast<std::int64_t>(runtime.configs.current()->drain_timeout)}});
     for (auto& worker : runtime.workers) worker->request_stop();
     for (auto& worker : runtime.workers) worker->join();
+    // Every worker has handed over its last lines.
+    if (access_log && !access_log->stop(kAccessLogPatience)) {
+        // Its thread is blocked in a write and goes with the process: so does the writer,
+        // held where the thread can still reach it.
+        static AccessLogWriter* const abandoned = access_log.release();
+        static_cast<void>(abandoned);
+    }
     // Last: /readyz answers 503 while the workers drain.
     if (admin_server) admin_server->stop();
     return 0;

@@ -49,6 +49,10 @@ Worker::Worker(unsigned index, Runtime& runtime, int listen_fd)
     sweep_.data = this;
     uv_idle_init(&loop_, &local_wakeup_);
     local_wakeup_.data = this;
+    if (runtime.access_log != nullptr) {
+        access_log_ = std::make_unique<AccessLog>(&loop_, *runtime.access_log, index,
+                                                  config_->access_log_format);
+    }
 }
 
 Worker::~Worker() { uv_loop_close(&loop_); }
@@ -82,6 +86,9 @@ void Worker::run() {
     uv_run(&loop_, UV_RUN_DEFAULT);
     // Every handle is closed by now; run once more for close callbacks still pending.
     uv_run(&loop_, UV_RUN_DEFAULT);
+    // The last lines, of requests that ended as the connections closed, before the writer
+    // is stopped (server.cpp stops it once every worker has joined).
+    if (access_log_) access_log_->flush();
 }
 
 void Worker::post_fill(proxy::FillRef fill) {
@@ -190,6 +197,7 @@ void Worker::close_everything() {
     origins_.close_all();
     uv_close(reinterpret_cast<uv_handle_t*>(&sweep_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&local_wakeup_), nullptr);
+    if (access_log_) access_log_->close();
     local_fills_.clear();
     std::lock_guard lock(mailbox_mutex_);
     mailbox_closed_ = true;

@@ -13,6 +13,7 @@
 #include "admin/counters.hpp"
 #include "admin/top_keys.hpp"
 #include "proxy/origin_pools.hpp"
+#include "server/access_log.hpp"
 #include "server/runtime.hpp"
 #include "util/loop_clock.hpp"
 
@@ -47,6 +48,9 @@ public:
     Runtime& runtime() noexcept { return runtime_; }
     proxy::OriginPools& origins() noexcept { return origins_; }
     bool draining() const noexcept { return draining_; }
+    // This worker's access log, or null when --access-log is off: the one test a request
+    // makes of the log when it is off.
+    AccessLog* access_log() noexcept { return access_log_.get(); }
     // Written by this worker's thread only (admin/counters.hpp); read by the admin thread.
     admin::WorkerCounters& counters() noexcept { return counters_; }
     // This worker's most-hit keys (admin/top_keys.hpp), published once a second.
@@ -93,6 +97,7 @@ private:
     std::vector<proxy::FillRef> local_fills_;  // this thread only
     uv_timer_t sweep_;
     proxy::OriginPools origins_;
+    std::unique_ptr<AccessLog> access_log_;  // null when off
     std::thread thread_;
     bool draining_ = false;
     Millis drain_started_ = 0;

@@ -42,7 +42,7 @@ void append_time(std::string& out, std::int64_t unix_ms) {
     const auto day = floor<days>(at);
     const year_month_day date{day};
     const hh_mm_ss time{at - day};
-    char text[32];
+    char text[64];  // room for any value the compiler can imagine in each field
     std::snprintf(
         text, sizeof text, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(date.year()),
         static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),

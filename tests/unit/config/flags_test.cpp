@@ -520,3 +520,31 @@ TEST_CASE("docs/configuration.md's routes example is a valid config file") {
     CHECK(parsed->config.routes.size() == 4);
     CHECK(parsed->routes_source == Source::file);
 }
+
+TEST_CASE("--access-log takes off, stdout or a path, and its format json or combined") {
+    auto defaults = parse({"--origin", "http://127.0.0.1:9000"});
+    REQUIRE(defaults);
+    CHECK(defaults->config.access_log == "off");
+    CHECK(defaults->config.access_log_format == AccessLogFormat::json);
+
+    auto set = parse({"--origin", "http://127.0.0.1:9000", "--access-log", "/var/log/cachet.log",
+                      "--access-log-format", "combined"});
+    REQUIRE(set);
+    CHECK(set->config.access_log == "/var/log/cachet.log");
+    CHECK(set->config.access_log_format == AccessLogFormat::combined);
+
+    auto env = parse({"--origin", "http://127.0.0.1:9000"}, [](const char* name) -> const char* {
+        return std::strcmp(name, "CACHET_ACCESS_LOG") == 0 ? "stdout" : nullptr;
+    });
+    REQUIRE(env);
+    CHECK(env->config.access_log == "stdout");
+
+    CHECK(parse({"--origin", "http://127.0.0.1:9000", "--access-log-format", "xml"}).error() ==
+          "--access-log-format: expected \"json\" or \"combined\", got \"xml\"");
+    CHECK(parse({"--origin", "http://127.0.0.1:9000", "--access-log="}).error() ==
+          "--access-log: expected off, stdout or the path of a file, got \"\"");
+    CHECK(error_for_file(R"({"access_log_format": "xml"})") ==
+          "cachet.json: access_log_format: expected \"json\" or \"combined\", got \"xml\"");
+    CHECK(error_for_file(R"({"access_log": "stdout", "access_log_format": "combined"})") ==
+          "(no error)");
+}

@@ -130,3 +130,15 @@ TEST_CASE("a reloaded route to an origin only a restart would add refuses the re
     CHECK(r.refused ==
           "routes[0].origin: \"new\" is not a running origin (origins change only on restart)");
 }
+
+TEST_CASE("the access log keeps its destination and format until a restart") {
+    Config running;
+    running.access_log = "/var/log/cachet.log";
+    Config next = running;
+    next.access_log = "stdout";
+    next.access_log_format = AccessLogFormat::combined;
+    const Reload r = reload(running, next);
+    CHECK(r.config.access_log == "/var/log/cachet.log");
+    CHECK(r.config.access_log_format == AccessLogFormat::json);
+    CHECK(r.ignored == std::vector<std::string_view>{"access_log", "access_log_format"});
+}
