@@ -1,6 +1,7 @@
 #include "config/dom_fields.hpp"
 
 #include "config/config_file.hpp"
+#include "config/units.hpp"
 
 namespace cachet::config {
 
@@ -22,6 +23,25 @@ std::string describe(dom::element value) {
 
 std::string expected(const std::string& where, std::string_view what, dom::element value) {
     return where + ": expected " + std::string(what) + ", got " + describe(value);
+}
+
+std::optional<Millis> duration_of(dom::element value) {
+    if (value.type() == dom::element_type::STRING) {
+        return parse_duration(std::string_view(value.get_string()));
+    }
+    if (value.type() == dom::element_type::INT64 || value.type() == dom::element_type::UINT64) {
+        return parse_duration(simdjson::minify(value));
+    }
+    return std::nullopt;
+}
+
+std::string parse_field(dom::parser& parser, std::string_view json, std::string_view field,
+                        dom::element& doc) {
+    // parse() copies an unpadded view into the parser's own padded buffer.
+    if (auto error = parser.parse(json.data(), json.size()).get(doc)) {
+        return std::string(field) + ": malformed JSON: " + simdjson::error_message(error);
+    }
+    return {};
 }
 
 std::string unknown(const std::string& where, std::string_view key, std::string_view fields) {

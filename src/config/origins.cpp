@@ -28,13 +28,7 @@ bool is_origin_name(std::string_view name) {
 }
 
 std::string get_duration(const std::string& where, dom::element value, std::optional<Millis>& out) {
-    std::optional<Millis> ms;
-    if (value.type() == dom::element_type::STRING) {
-        ms = parse_duration(std::string_view(value.get_string()));
-    } else if (value.type() == dom::element_type::INT64 ||
-               value.type() == dom::element_type::UINT64) {
-        ms = parse_duration(simdjson::minify(value));
-    }
+    const std::optional<Millis> ms = duration_of(value);
     if (!ms || *ms == 0) return expected(where, "a duration like 500ms, 2s or 1m", value);
     out = ms;
     return {};
@@ -134,12 +128,10 @@ std::string names_of(const std::vector<Origin>& origins) {
 }  // namespace
 
 OriginSpecsResult parse_origins(std::string_view json) {
-    simdjson::padded_string padded(json);
     dom::parser parser;
     dom::element doc;
-    if (auto error = parser.parse(padded).get(doc)) {
-        return tl::unexpected(std::string("origins: malformed JSON: ") +
-                              simdjson::error_message(error));
+    if (auto err = parse_field(parser, json, "origins", doc); !err.empty()) {
+        return tl::unexpected(err);
     }
     dom::object object;
     if (doc.get_object().get(object)) {

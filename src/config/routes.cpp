@@ -19,15 +19,8 @@ std::string get_bool(const std::string& where, dom::element value, bool& out) {
 }
 
 std::string get_ttl(const std::string& where, dom::element value, std::optional<Seconds>& out) {
-    constexpr std::string_view what = "a duration like 500ms, 2s or 1m";
-    std::optional<Millis> ms;
-    if (value.type() == dom::element_type::STRING) {
-        ms = parse_duration(std::string_view(value.get_string()));
-    } else if (value.type() == dom::element_type::INT64 ||
-               value.type() == dom::element_type::UINT64) {
-        ms = parse_duration(simdjson::minify(value));
-    }
-    if (!ms) return expected(where, what, value);
+    const std::optional<Millis> ms = duration_of(value);
+    if (!ms) return expected(where, "a duration like 500ms, 2s or 1m", value);
     out = static_cast<Seconds>((*ms + 999) / 1000);  // whole seconds, rounded up
     return {};
 }
@@ -239,12 +232,10 @@ std::string ttl_json(Seconds seconds) {
 }  // namespace
 
 RoutesResult parse_routes(std::string_view json) {
-    simdjson::padded_string padded(json);
     dom::parser parser;
     dom::element doc;
-    if (auto error = parser.parse(padded).get(doc)) {
-        return tl::unexpected(std::string("routes: malformed JSON: ") +
-                              simdjson::error_message(error));
+    if (auto err = parse_field(parser, json, "routes", doc); !err.empty()) {
+        return tl::unexpected(err);
     }
     dom::array array;
     if (doc.get_array().get(array)) {
