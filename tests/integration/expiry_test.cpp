@@ -14,7 +14,9 @@ namespace {
 TEST_CASE("a response past its max-age is fetched from the origin again") {
     TestOrigin origin;
     Cachet cachet(origin.url());
-    const std::string target = "/short?cc=max-age=1";
+    // max-age=2: a hit right after the miss stays fresh even when a second boundary falls
+    // between them (ages are whole seconds; with max-age=1 it would be stale at age 1).
+    const std::string target = "/short?cc=max-age=2";
 
     Reply first = get(cachet.port(), target);
     REQUIRE_MESSAGE(first.ok(), first.describe());
@@ -24,8 +26,8 @@ TEST_CASE("a response past its max-age is fetched from the origin again") {
     CHECK(origin.requests("/short") == 1);
 
     // Time passing is the thing under test here, not a synchronisation: HTTP ages are whole
-    // seconds, so 2.2 s make the age at least 2, past max-age=1 on any rounding.
-    std::this_thread::sleep_for(2200ms);
+    // seconds, so 3.2 s make the age at least 3, past max-age=2 on any rounding.
+    std::this_thread::sleep_for(3200ms);
 
     Reply stale = get(cachet.port(), target);
     REQUIRE_MESSAGE(stale.ok(), stale.describe());

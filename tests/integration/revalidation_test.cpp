@@ -15,6 +15,9 @@ namespace {
 // HTTP ages are whole seconds: 2.2 s of waiting puts a max-age=1 response past its
 // freshness on any rounding. Time passing is what these tests are about.
 void let_it_go_stale() { std::this_thread::sleep_for(2200ms); }
+// The same for max-age=2, for a test that needs a refreshed entry to stay fresh across the
+// next second boundary.
+void let_it_go_stale_past_two() { std::this_thread::sleep_for(3200ms); }
 
 bool wait_for_requests(const TestOrigin& origin, std::string_view path, std::uint64_t count,
                        Clock::duration timeout) {
@@ -29,11 +32,11 @@ bool wait_for_requests(const TestOrigin& origin, std::string_view path, std::uin
 TEST_CASE("a stale response with an ETag is revalidated and a 304 refreshes it (RFC 9111 §4.3.4)") {
     TestOrigin origin;
     Cachet cachet(origin.url());
-    const std::string target = "/doc?cc=max-age=1&etag=%22v1%22&size=3000";
+    const std::string target = "/doc?cc=max-age=2&etag=%22v1%22&size=3000";
     Reply first = get(cachet.port(), target);
     REQUIRE_MESSAGE(first.ok(), first.describe());
 
-    let_it_go_stale();
+    let_it_go_stale_past_two();
     Reply revalidated = get(cachet.port(), target);
     REQUIRE_MESSAGE(revalidated.ok(), revalidated.describe());
     CHECK(revalidated.status == 200);

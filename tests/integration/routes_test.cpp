@@ -56,7 +56,8 @@ TEST_CASE("a bypass route is forwarded every time, never stored, with fwd=bypass
 
 TEST_CASE("default_ttl stores a response that gives no freshness, until it expires") {
     TestOrigin origin;
-    Routed routed(origin, R"([{"match": {"path_prefix": "/d/"}, "default_ttl": "1s"}])");
+    // 2 s: the hit right after the miss stays fresh across a second boundary.
+    Routed routed(origin, R"([{"match": {"path_prefix": "/d/"}, "default_ttl": "2s"}])");
     Reply first = must_get(routed.port(), "/d/x");
     CHECK_MESSAGE(cache_status(first).stored, first.describe());
     CHECK(cache_status(must_get(routed.port(), "/d/x")).hit);
@@ -65,8 +66,8 @@ TEST_CASE("default_ttl stores a response that gives no freshness, until it expir
     must_get(routed.port(), "/plain");
     CHECK_FALSE(cache_status(must_get(routed.port(), "/plain")).hit);
     CHECK(origin.requests("/plain") == 2);
-    // Whole seconds: 2.2 s are past a 1 s lifetime on any rounding.
-    std::this_thread::sleep_for(2200ms);
+    // Whole seconds: 3.2 s are past a 2 s lifetime on any rounding.
+    std::this_thread::sleep_for(3200ms);
     CHECK_FALSE(cache_status(must_get(routed.port(), "/d/x")).hit);
     CHECK(origin.requests("/d/x") == 2);
 }
