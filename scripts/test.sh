@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds cachet twice (release, and debug with AddressSanitizer + UndefinedBehaviorSanitizer),
-# runs every test in both builds, and ends with one line: "N passed, M failed".
+# Builds cachet three times (release; debug with AddressSanitizer + UndefinedBehaviorSanitizer;
+# debug with ThreadSanitizer), runs every test in each build, and ends with one line:
+# "N passed, M failed". The integration tests run cachet with --workers 2, so the thread build
+# sees the cross-thread paths (fills, reload, purge, the admin thread, the access log writer).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,19 +72,21 @@ run_files() {
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+# A data race ends the process with a report: its test fails on the exit status.
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 
 # Formatting is one check: every tracked C++ file as clang-format (.clang-format) lays it out.
 echo "== formatting"
 if scripts/format.sh --check; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
-for variant in release sanitize; do
+for variant in release sanitize thread; do
     dir=build-test-$variant
-    if [ $variant = release ]; then
-        build "$dir" -Dbuildtype=release || { failed=$((failed + 1)); continue; }
-    else
-        build "$dir" -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
-            || { failed=$((failed + 1)); continue; }
-    fi
+    case $variant in
+    release) options=(-Dbuildtype=release) ;;
+    sanitize) options=(-Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false) ;;
+    thread) options=(-Dbuildtype=debug -Db_sanitize=thread -Db_lundef=false) ;;
+    esac
+    build "$dir" "${options[@]}" || { failed=$((failed + 1)); continue; }
     run "unit ($variant)" "$dir/tests/unit/unit_tests"
     if [ $variant = release ]; then
         # The deployment files against the binary they deploy: one check.
