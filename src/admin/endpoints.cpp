@@ -1,14 +1,11 @@
 // The admin API's endpoints: the route table and its handlers. Handlers run on the admin
 // thread; they read the workers' counter blocks and the store, never a worker's loop.
-#include <algorithm>
 #include <array>
 #include <ctime>
-#include <memory>
-#include <set>
 
 #include "admin/dashboard.hpp"
 #include "admin/exchange.hpp"
-#include "admin/origin_probe.hpp"
+#include "admin/origins_check.hpp"
 #include "admin/prometheus.hpp"
 #include "admin/purge_body.hpp"
 #include "admin/routes.hpp"
@@ -66,83 +63,6 @@ Snapshot collect(AdminContext& context) {
     return s;
 }
 
-// /readyz?origins=1: a TCP connect to every origin server at once, each within its origin's
-// connect timeout; ready when every origin has a server that accepts.
-class OriginsCheck {
-public:
-    static void start(AdminExchange& exchange) {
-        auto check = std::shared_ptr<OriginsCheck>(new OriginsCheck(exchange));
-        const server::Runtime& runtime = exchange.context().runtime;
-        const proxy::OriginSet& servers = *runtime.origin_servers;
-        check->errors_.assign(servers.server_count(), {});
-        check->pending_ = servers.server_count();
-        exchange.on_abandon([check] { check->abandon(); });
-        for (std::size_t i = 0; i < servers.server_count(); ++i) {
-            const Origin& origin = runtime.config.origins[servers.server(i).origin];
-            check->probes_.push_back(OriginProbe::start(
-                exchange.context().loop, servers.server(i).address, origin.connect_timeout,
-                [check, i](std::string error) { check->done(i, std::move(error)); }));
-        }
-    }
-
-private:
-    explicit OriginsCheck(AdminExchange& exchange) : exchange_(exchange) {}
-
-    void done(std::size_t server, std::string error) {
-        probes_done_.push_back(server);
-        if (error.empty())
-            reached_.insert(server);
-        else
-            errors_[server] = std::move(error);
-        if (--pending_ == 0) answer();
-    }
-    void abandon() {
-        answered_ = true;
-        for (std::size_t i = 0; i < probes_.size(); ++i) {
-            if (std::find(probes_done_.begin(), probes_done_.end(), i) == probes_done_.end())
-                probes_[i]->cancel();
-        }
-    }
-    void answer() {
-        if (answered_) return;
-        answered_ = true;
-        const server::Runtime& runtime = exchange_.context().runtime;
-        const proxy::OriginSet& servers = *runtime.origin_servers;
-        std::string down, up;
-        for (unsigned o = 0; o < servers.origin_count(); ++o) {
-            std::size_t reached = 0;
-            std::string why;
-            for (std::size_t k = 0; k < servers.servers_of(o); ++k) {
-                const std::size_t i = servers.first_server(o) + k;
-                if (reached_.count(i)) {
-                    ++reached;
-                } else {
-                    why += (why.empty() ? "" : ", ") + servers.server(i).authority + " (" +
-                           errors_[i] + ")";
-                }
-            }
-            const std::string& name = runtime.config.origins[o].name;
-            if (reached == 0) {
-                down += (down.empty() ? "" : "; ") + name + " unreachable: " + why;
-            } else {
-                up += (up.empty() ? "" : ", ") + name + " " + std::to_string(reached) + "/" +
-                      std::to_string(servers.servers_of(o));
-            }
-        }
-        if (!down.empty())
-            return exchange_.respond(text_response(503, "not ready: origin " + down));
-        exchange_.respond(text_response(200, "ready; origins " + up + " servers reachable"));
-    }
-
-    AdminExchange& exchange_;
-    std::vector<OriginProbe*> probes_;
-    std::vector<std::size_t> probes_done_;
-    std::vector<std::string> errors_;
-    std::set<std::size_t> reached_;
-    std::size_t pending_ = 0;
-    bool answered_ = false;
-};
-
 void healthz(AdminExchange& exchange) { exchange.respond(text_response(200, "ok")); }
 
 void readyz(AdminExchange& exchange) {
@@ -153,7 +73,7 @@ void readyz(AdminExchange& exchange) {
     if (!has_query_param(exchange.request().query, "origins", "1")) {
         return exchange.respond(text_response(200, "ready"));
     }
-    OriginsCheck::start(exchange);
+    check_origins(exchange);
 }
 
 void metrics(AdminExchange& exchange) {
