@@ -313,8 +313,10 @@ void OriginConnection::fail_exchange(Errc error, bool counted) {
         pool_.counters().count_error(error);
         // Before a response head, a reset or a timeout says the server is unwell; after
         // one, it answered (a body cut short is the response's failure, not the server's).
+        // A kept-alive connection it closed as we reused it says nothing of its health.
+        const bool reset_fresh = error == Errc::origin_reset && !reused_;
         if (!exchange_.head_published() &&
-            (error == Errc::origin_reset || error == Errc::origin_first_byte_timeout)) {
+            (reset_fresh || error == Errc::origin_first_byte_timeout)) {
             note_server_failure();
         }
     }
