@@ -7,9 +7,28 @@
 #include <vector>
 
 #include "cache/route.hpp"
+#include "replay/latency.hpp"
 #include "util/time.hpp"
 
 namespace cachet {
+
+// What the process is (docs/load-test-stand-in.md): a cache in front of origins; the same,
+// writing every origin exchange to a snapshot; or a stand-in answering only from one.
+enum class Mode : std::uint8_t { proxy, record, replay };
+
+// What a replay does with a request the snapshot has no answer for.
+enum class ReplayMiss : std::uint8_t {
+    error,    // --replay-miss-status (504) with a JSON body naming the key and the nearest
+    forward,  // to the origin, and the exchange appended to the snapshot (when it ends)
+};
+
+// Which of several recorded answers for one key a replay gives: in the order recorded,
+// then from the first again (cycle) or the last one from then on (last).
+enum class ReplayOrder : std::uint8_t { cycle, last };
+
+// The Date a replayed answer carries: the one recorded (frozen: every run byte-identical),
+// or the time it is served, as a live origin's would be.
+enum class ReplayDate : std::uint8_t { recorded, now };
 
 // How the access log writes its lines (src/server/access_log_line.hpp).
 enum class AccessLogFormat : std::uint8_t { json, combined };
@@ -75,6 +94,19 @@ struct Config {
     // and limits (server/reload.cpp).
     std::vector<Origin> origins;
     std::uint16_t default_origin = 0;
+    // Record and replay (src/replay/, docs/load-test-stand-in.md): restart-only.
+    Mode mode = Mode::proxy;
+    std::string snapshot;  // --snapshot: written by record, read by replay
+    ReplayMiss replay_miss = ReplayMiss::error;
+    std::uint16_t replay_miss_status = 504;
+    ReplayOrder replay_order = ReplayOrder::cycle;
+    ReplayDate replay_date = ReplayDate::recorded;
+    replay::LatencyModel replay_latency;  // a route's replay_latency overrides it
+    double replay_latency_scale = 1.0;
+    std::uint64_t seed = 0;  // of the latency draws
+    // The unmatched requests of a replay, written at exit as JSON; empty: the snapshot's
+    // path + ".unmatched.json".
+    std::string replay_report;
 };
 
 }  // namespace cachet

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "config/mode_setters.hpp"
 #include "config/units.hpp"
 
 namespace cachet::config {
@@ -74,6 +75,18 @@ constexpr std::array kRenderings = {
                   return std::string(c.access_log_format == AccessLogFormat::combined ? "combined"
                                                                                       : "json");
               }},
+    Rendering{"mode", [](const Config& c) { return std::string(name(c.mode)); }},
+    Rendering{"snapshot", [](const Config& c) { return c.snapshot; }},
+    Rendering{"replay-miss", [](const Config& c) { return std::string(name(c.replay_miss)); }},
+    Rendering{"replay-miss-status",
+              [](const Config& c) { return std::to_string(c.replay_miss_status); }},
+    Rendering{"replay-order", [](const Config& c) { return std::string(name(c.replay_order)); }},
+    Rendering{"replay-date", [](const Config& c) { return std::string(name(c.replay_date)); }},
+    Rendering{"replay-latency", [](const Config& c) { return c.replay_latency.text; }},
+    Rendering{"replay-latency-scale",
+              [](const Config& c) { return format_factor(c.replay_latency_scale); }},
+    Rendering{"seed", [](const Config& c) { return std::to_string(c.seed); }},
+    Rendering{"replay-report", [](const Config& c) { return c.replay_report; }},
 };
 
 }  // namespace

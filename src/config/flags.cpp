@@ -8,6 +8,7 @@
 #include "cache/entry.hpp"
 #include "config/config_file.hpp"
 #include "config/current_value.hpp"
+#include "config/mode_setters.hpp"
 #include "config/origins.hpp"
 #include "config/routes.hpp"
 #include "config/setters.hpp"
@@ -117,6 +118,48 @@ constexpr std::array kFlags = {
              "access log lines as JSON objects, or in the combined format followed by cache "
              "status, origin time and duration (default json)",
              set_access_log_format},
+    FlagSpec{"mode", "CACHET_MODE", "proxy|record|replay",
+             "proxy: a cache; record: the same, writing every origin exchange to --snapshot; "
+             "replay: answer only from --snapshot, never contacting an origin (default proxy)",
+             set_mode},
+    FlagSpec{"snapshot", "CACHET_SNAPSHOT", "PATH",
+             "the snapshot file record writes (on stop) and replay reads (at start)",
+             [](Config& c, std::string_view v) { return set_path(c.snapshot, v); }},
+    FlagSpec{"replay-miss", "CACHET_REPLAY_MISS", "error|forward",
+             "a request the snapshot has no answer for: --replay-miss-status with the key and "
+             "the nearest ones, or to the origin and appended to the snapshot (default error)",
+             set_replay_miss},
+    FlagSpec{"replay-miss-status", "CACHET_REPLAY_MISS_STATUS", "N",
+             "the status of an unmatched request in replay (default 504)",
+             [](Config& c, std::string_view v) {
+                 return parse_count<std::uint16_t>(v, c.replay_miss_status, 400, 599,
+                                                   "a status from 400 to 599");
+             }},
+    FlagSpec{"replay-order", "CACHET_REPLAY_ORDER", "cycle|last",
+             "several answers recorded for one key are given in order, then from the first "
+             "again or the last one from then on (default cycle)",
+             set_replay_order},
+    FlagSpec{"replay-date", "CACHET_REPLAY_DATE", "recorded|now",
+             "the Date of a replayed answer: the recorded one (frozen, every run identical) or "
+             "the time it is served (default recorded)",
+             set_replay_date},
+    FlagSpec{"replay-latency", "CACHET_REPLAY_LATENCY", "MODEL",
+             "delay before a replayed answer: none, recorded, fixed:50ms, uniform:20ms..80ms or "
+             "percentiles:p50=5ms,p99=100ms; a route may set its own (default none)",
+             set_replay_latency},
+    FlagSpec{"replay-latency-scale", "CACHET_REPLAY_LATENCY_SCALE", "FACTOR",
+             "multiplies every replay delay, e.g. 0.5 or 2 (default 1)", set_replay_latency_scale},
+    FlagSpec{"seed", "CACHET_SEED", "N",
+             "seed of the replay's latency draws: the same seed and request sequence give the "
+             "same delays (default 0)",
+             [](Config& c, std::string_view v) {
+                 return parse_count<std::uint64_t>(v, c.seed, 0, ~std::uint64_t{0},
+                                                   "a whole number");
+             }},
+    FlagSpec{"replay-report", "CACHET_REPLAY_REPORT", "PATH",
+             "where replay writes its unmatched requests at exit, as JSON (default: the "
+             "snapshot's path + .unmatched.json)",
+             [](Config& c, std::string_view v) { return set_path(c.replay_report, v); }},
 };
 
 const FlagSpec* find_flag(std::string_view name) {
@@ -340,6 +383,7 @@ FlagsResult parse_flags(const std::vector<std::string_view>& args, EnvLookup env
         }
         parsed.sources[index_of(*given.flag)] = Source::flag;
     }
+    if (auto err = check_mode(c); !err.empty()) return tl::unexpected(err);
     // Last: an origin's unset timeouts are the flags', whichever source gave those.
     if (auto err = resolve_origins(c, origin_specs); !err.empty()) {
         const bool in_file = err.rfind("--origin", 0) != 0;

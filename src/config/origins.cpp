@@ -181,7 +181,9 @@ std::string resolve_origins(Config& c, const std::vector<OriginSpec>& specs) {
             c.origins.insert(c.origins.begin(), settle(spec, c));
         }
     }
-    if (c.origins.empty()) {
+    // A replay that forwards nothing needs no origin: it never opens a connection.
+    const bool needs_origin = c.mode != Mode::replay || c.replay_miss == ReplayMiss::forward;
+    if (c.origins.empty() && needs_origin) {
         return "--origin: required, e.g. --origin http://127.0.0.1:9000 (or origins in the "
                "config file)";
     }

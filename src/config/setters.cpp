@@ -109,6 +109,12 @@ std::string set_access_log(Config& c, std::string_view v) {
     return {};
 }
 
+std::string set_path(std::string& out, std::string_view v) {
+    if (v.empty()) return "the path of a file";
+    out = std::string(v);
+    return {};
+}
+
 std::string set_access_log_format(Config& c, std::string_view v) {
     if (v == "json")
         c.access_log_format = AccessLogFormat::json;

@@ -24,6 +24,8 @@ std::string set_admin_token(Config& c, std::string_view v);
 std::string set_purge_tag_headers(Config& c, std::string_view v);
 std::string set_access_log(Config& c, std::string_view v);
 std::string set_access_log_format(Config& c, std::string_view v);
+std::string set_path(std::string& out, std::string_view v);
+
 
 // A whole number in [min, max], else `expected`.
 template <class T>

@@ -68,6 +68,12 @@ Reload reload(const Config& running, const Config& next) {
     // second format in the middle of a file; a SIGHUP reopens the file (rotation) instead.
     keep(&Config::access_log, "access_log");
     keep(&Config::access_log_format, "access_log_format");
+    // What the process records to or replays from was loaded or opened at start; the replay's
+    // answers (miss status, order, date, latency) follow a reload.
+    keep(&Config::mode, "mode");
+    keep(&Config::snapshot, "snapshot");
+    keep(&Config::replay_report, "replay_report");
+    keep(&Config::replay_miss, "replay_miss");
     if (c.origin.host != running.origin.host || c.origin.port != running.origin.port ||
         c.origin.authority != running.origin.authority) {
         out.ignored.push_back("origin");
