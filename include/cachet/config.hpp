@@ -103,7 +103,8 @@ struct Config {
     ReplayDate replay_date = ReplayDate::recorded;
     replay::LatencyModel replay_latency;  // a route's replay_latency overrides it
     double replay_latency_scale = 1.0;
-    std::uint64_t seed = 0;  // of the latency draws
+    std::uint64_t seed = 0;          // of the latency draws
+    bool replay_match_host = false;  // the Host is part of a recorded exchange's key
     // The unmatched requests of a replay, written at exit as JSON; empty: the snapshot's
     // path + ".unmatched.json".
     std::string replay_report;

@@ -103,6 +103,14 @@ struct alignas(64) WorkerCounters {
     Counter client_sent_bytes{0};
     Counter coalesced_waiters{0};
     Counter purges{0};
+    // --mode replay: requests answered from the snapshot, without an answer, and forwarded
+    // (--replay-miss forward); --mode record: exchanges handed to the recorder, and those
+    // left out (a truncated or failed response, a body over --max-object-size, a HEAD).
+    Counter replay_answered{0};
+    Counter replay_unmatched{0};
+    Counter replay_forwarded{0};
+    Counter recorded{0};
+    Counter record_skipped{0};
     Gauge client_connections{0};
     Gauge origin_connections{0};
     std::vector<OriginCounters> origins;

@@ -137,6 +137,17 @@ std::string format_prometheus(const Snapshot& s) {
     w.family("cachet_coalesced_waiters_total", "counter",
              "Misses that waited for another request's origin fetch instead of making their own.");
     w.sample("cachet_coalesced_waiters_total", "", s.coalesced_waiters);
+    w.family("cachet_replay_requests_total", "counter",
+             "Requests of --mode replay: answered from the snapshot, unmatched, or forwarded.");
+    w.sample("cachet_replay_requests_total", label("result", "answered"), s.replay_answered);
+    w.sample("cachet_replay_requests_total", label("result", "unmatched"), s.replay_unmatched);
+    w.sample("cachet_replay_requests_total", label("result", "forwarded"), s.replay_forwarded);
+    w.family("cachet_recorded_exchanges_total", "counter",
+             "Origin exchanges written to the snapshot (--mode record, forwarded replay misses).");
+    w.sample("cachet_recorded_exchanges_total", "", s.recorded);
+    w.family("cachet_record_skipped_total", "counter",
+             "Origin exchanges not recorded: failed or truncated, too large, or a HEAD.");
+    w.sample("cachet_record_skipped_total", "", s.record_skipped);
     w.family("cachet_open_connections", "gauge", "Open TCP connections, by side.");
     w.sample_signed("cachet_open_connections", label("side", "client"), s.client_connections);
     w.sample_signed("cachet_open_connections", label("side", "origin"), s.origin_connections);

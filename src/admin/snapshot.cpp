@@ -22,6 +22,11 @@ void add_counters(Snapshot& s, const WorkerCounters& c) noexcept {
     s.client_received_bytes += read(c.client_received_bytes);
     s.client_sent_bytes += read(c.client_sent_bytes);
     s.coalesced_waiters += read(c.coalesced_waiters);
+    s.replay_answered += read(c.replay_answered);
+    s.replay_unmatched += read(c.replay_unmatched);
+    s.replay_forwarded += read(c.replay_forwarded);
+    s.recorded += read(c.recorded);
+    s.record_skipped += read(c.record_skipped);
     for (std::size_t o = 0; o < c.origins.size() && o < s.origins.size(); ++o) {
         const OriginCounters& from = c.origins[o];
         OriginFigures& to = s.origins[o];

@@ -34,6 +34,11 @@ struct Snapshot {
     std::uint64_t client_received_bytes = 0;
     std::uint64_t client_sent_bytes = 0;
     std::uint64_t coalesced_waiters = 0;
+    std::uint64_t replay_answered = 0;
+    std::uint64_t replay_unmatched = 0;
+    std::uint64_t replay_forwarded = 0;
+    std::uint64_t recorded = 0;
+    std::uint64_t record_skipped = 0;
     std::uint64_t purges = 0;
     std::int64_t client_connections = 0;
     std::int64_t origin_connections = 0;

@@ -112,6 +112,11 @@ std::string format_stats_json(const Snapshot& s) {
     put(out, "client_received_bytes", s.client_received_bytes);
     put(out, "client_sent_bytes", s.client_sent_bytes);
     put(out, "coalesced_waiters", s.coalesced_waiters);
+    put(out, "replay_answered", s.replay_answered);
+    put(out, "replay_unmatched", s.replay_unmatched);
+    put(out, "replay_forwarded", s.replay_forwarded);
+    put(out, "recorded", s.recorded);
+    put(out, "record_skipped", s.record_skipped);
     put_key(out, "open_connections");
     out += '{';
     put_signed(out, "client", s.client_connections);

@@ -14,6 +14,7 @@
 #include "cache/policy.hpp"
 #include "http/header_view.hpp"
 #include "http/method.hpp"
+#include "replay/latency.hpp"
 #include "util/result.hpp"
 #include "util/time.hpp"
 
@@ -79,6 +80,8 @@ struct Route {
     // (config/origins.hpp).
     std::string origin;
     std::uint16_t origin_index = 0;
+    // --mode replay: the delay of this route's answers, instead of --replay-latency.
+    std::optional<replay::LatencyModel> replay_latency;
     // rules.rule_the_request(), computed once when the route is read (config/routes.cpp),
     // so a request matching a route that rules only responses asks one byte.
     bool rules_request = false;

@@ -86,6 +86,8 @@ constexpr std::array kRenderings = {
     Rendering{"replay-latency-scale",
               [](const Config& c) { return format_factor(c.replay_latency_scale); }},
     Rendering{"seed", [](const Config& c) { return std::to_string(c.seed); }},
+    Rendering{"replay-match-host",
+              [](const Config& c) { return render_bool(c.replay_match_host); }},
     Rendering{"replay-report", [](const Config& c) { return c.replay_report; }},
 };
 

@@ -156,6 +156,10 @@ constexpr std::array kFlags = {
                  return parse_count<std::uint64_t>(v, c.seed, 0, ~std::uint64_t{0},
                                                    "a whole number");
              }},
+    FlagSpec{"replay-match-host", "CACHET_REPLAY_MATCH_HOST", "BOOL",
+             "record and replay key exchanges on the Host too, for a snapshot of several hosts "
+             "(default false: method, target and body)",
+             [](Config& c, std::string_view v) { return set_bool(c.replay_match_host, v); }},
     FlagSpec{"replay-report", "CACHET_REPLAY_REPORT", "PATH",
              "where replay writes its unmatched requests at exit, as JSON (default: the "
              "snapshot's path + .unmatched.json)",

@@ -201,6 +201,13 @@ std::string parse_route(const std::string& where, dom::element value, cache::Rou
             err = get_ttl(at, field, rules.response.forced_ttl);
         } else if (name == "cache_key") {
             err = parse_cache_key(at, field, rules.key);
+        } else if (name == "replay_latency") {
+            std::string_view text;
+            if (field.get_string().get(text))
+                return expected(at, "a latency like fixed:50ms", field);
+            auto model = replay::parse_latency(text);
+            if (!model) return at + ": expected " + model.error() + ", got " + json_quoted(text);
+            route.replay_latency = std::move(*model);
         } else if (name == "origin") {
             std::string_view text;
             if (field.get_string().get(text) || text.empty()) {
@@ -210,7 +217,8 @@ std::string parse_route(const std::string& where, dom::element value, cache::Rou
         } else {
             return unknown(where, name,
                            "a route takes match, name, origin, bypass, default_ttl, forced_ttl, "
-                           "ignore_no_cache, store_set_cookie, strip_set_cookie, cache_key");
+                           "ignore_no_cache, store_set_cookie, strip_set_cookie, cache_key, "
+                           "replay_latency");
         }
         if (!err.empty()) return err;
     }
@@ -278,6 +286,8 @@ std::string routes_json(const std::vector<cache::Route>& routes) {
         if (rules.response.forced_ttl)
             out += ", \"forced_ttl\": " + ttl_json(*rules.response.forced_ttl);
         if (rules.ignore_no_cache) out += ", \"ignore_no_cache\": true";
+        if (route.replay_latency)
+            out += ", \"replay_latency\": " + json_quoted(route.replay_latency->text);
         if (rules.response.store_set_cookie) out += ", \"store_set_cookie\": true";
         if (rules.response.strip_set_cookie) out += ", \"strip_set_cookie\": true";
         const cache::KeyRules& key = rules.key;

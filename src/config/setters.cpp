@@ -110,8 +110,7 @@ std::string set_access_log(Config& c, std::string_view v) {
 }
 
 std::string set_path(std::string& out, std::string_view v) {
-    if (v.empty()) return "the path of a file";
-    out = std::string(v);
+    out = std::string(v);  // empty: none (what --print-config shows when unset)
     return {};
 }
 

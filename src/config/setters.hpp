@@ -26,7 +26,6 @@ std::string set_access_log(Config& c, std::string_view v);
 std::string set_access_log_format(Config& c, std::string_view v);
 std::string set_path(std::string& out, std::string_view v);
 
-
 // A whole number in [min, max], else `expected`.
 template <class T>
 std::string parse_count(std::string_view v, T& out, T min, T max, std::string_view expected) {

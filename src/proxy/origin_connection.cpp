@@ -1,5 +1,7 @@
 #include "proxy/origin_connection.hpp"
 
+#include "replay/recorder.hpp"
+
 #include <charconv>
 
 #include "proxy/origin_pools.hpp"
@@ -40,6 +42,7 @@ void OriginConnection::start(OriginRequest request, LeaderPermit&& permit) {
     body_bytes_in_flight_ = 0;
     response_paused_ = false;
     exchange_.reset();
+    drop_recording();
     started_ns_ = uv_hrtime();
     admin::bump(pool_.counters().requests);
     llhttp_init(&parser_, HTTP_RESPONSE, &parser_settings());
@@ -320,6 +323,7 @@ void OriginConnection::fail_exchange(Errc error, bool counted) {
             note_server_failure();
         }
     }
+    drop_recording();  // never a failed or truncated response
     // A stored response may stand in (and complete the permit); otherwise the fill fails.
     if (permit_ && !exchange_.head_published()) serve_stale_on_error(context_, request_, permit_);
     if (permit_) permit_.fail(error);
@@ -331,6 +335,7 @@ void OriginConnection::fail_exchange(Errc error, bool counted) {
 void OriginConnection::close() noexcept {
     if (phase_ == Phase::closing) return;
     phase_ = Phase::closing;
+    drop_recording();
     // Closed mid-exchange (shutdown): no waiter may hang on it.
     if (permit_) permit_.fail(Errc::origin_reset);
     detach_client();
@@ -339,6 +344,19 @@ void OriginConnection::close() noexcept {
     };
     uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_closed);
     uv_close(reinterpret_cast<uv_handle_t*>(&timer_), on_closed);
+}
+
+void OriginConnection::drop_recording() noexcept {
+    if (!recording_) return;
+    recording_.reset();
+    admin::bump(context_.counters.record_skipped);
+}
+
+void OriginConnection::finish_recording() {
+    if (!recording_ || !context_.recorder) return;
+    context_.recorder->record(recording_->finish(uv_hrtime(), context_.clock.now()));
+    recording_.reset();
+    admin::bump(context_.counters.recorded);
 }
 
 bool OriginConnection::attach_client(FetchClient* client) noexcept {

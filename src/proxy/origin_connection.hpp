@@ -14,6 +14,7 @@
 #include <llhttp.h>
 #include <uv.h>
 
+#include "proxy/exchange_recording.hpp"
 #include "proxy/fill.hpp"
 #include "proxy/leader_permit.hpp"
 #include "proxy/origin_exchange.hpp"
@@ -96,6 +97,10 @@ private:
     Errc timer_error_ = Errc::origin_connect_timeout;
 
     OriginRequest request_;
+    // The exchange being recorded (request_.recorded), from its response head on.
+    std::unique_ptr<ExchangeRecording> recording_;
+    void drop_recording() noexcept;
+    void finish_recording();
     LeaderPermit permit_;      // the fetch's claim on its fill, until the exchange ends
     OriginExchange exchange_;  // where the response stands, and its head as it arrives
     FetchClient* client_ = nullptr;

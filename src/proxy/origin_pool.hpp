@@ -22,6 +22,10 @@
 #include "proxy/response_head.hpp"
 #include "util/loop_clock.hpp"
 
+namespace cachet::replay {
+class Recorder;
+}
+
 namespace cachet::proxy {
 
 class OriginConnection;
@@ -36,6 +40,8 @@ struct FetchContext {
     LoopClock& clock;
     cache::PolicyOptions policy;
     admin::WorkerCounters& counters;  // the worker's: written on its thread only
+    // Where recorded exchanges go (replay/recorder.hpp): null unless the process records.
+    replay::Recorder* recorder = nullptr;
 };
 
 // The client exchange that caused a fetch, as the origin side sees it (same worker): it

@@ -8,6 +8,7 @@
 #include "cache/policy.hpp"
 #include "cachet/config.hpp"
 #include "http/request_head.hpp"
+#include "replay/recorded_request.hpp"
 #include "util/time.hpp"
 
 namespace cachet::proxy {
@@ -31,6 +32,9 @@ struct OriginRequest {
     // The response rules of the request's route (cache/route.hpp), copied: a fetch can
     // outlive the Config snapshot its route lives in. Default: none.
     cache::ResponseRules rules;
+    // --mode record, or a replay's forwarded miss: what the recorder writes with the
+    // response (proxy/exchange_recording.hpp); null when the exchange is not recorded.
+    replay::RecordedRequestRef recorded;
 
     // The facts the storage policy needs; valid while this request lives.
     cache::RequestFacts facts() const noexcept {

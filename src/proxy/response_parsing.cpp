@@ -98,6 +98,10 @@ int OriginConnection::handle_headers_complete() {
     FillHead head = build_fill_head(request_, response, context_.clock.now(), options);
     head.replaced_stale = static_cast<bool>(permit_->stale());
     bool storable = head.verdict == cache::NotStored::stored;
+    if (request_.recorded) [[unlikely]] {
+        recording_ = std::make_unique<ExchangeRecording>(request_.recorded, head, started_ns_,
+                                                         context_.config->max_object_size);
+    }
     exchange_.on_final_head();
     permit_->publish_head(std::move(head));
     // Waiters were released by the head: new misses must not join a fill nobody may share.
@@ -117,6 +121,7 @@ void OriginConnection::relay_interim(int status) {
 int OriginConnection::handle_body(const char* at, std::size_t size) {
     if (exchange_.phase() != ResponsePhase::body) return 0;  // a stored response stands in
     permit_->append(at, size);
+    if (recording_ && !recording_->append(at, size)) drop_recording();
     if (permit_->storable()) {
         if (permit_->body_size() > context_.config->max_object_size) {
             permit_->refuse_storage(cache::NotStored::too_large);
@@ -139,7 +144,10 @@ int OriginConnection::handle_body(const char* at, std::size_t size) {
 int OriginConnection::handle_message_complete() {
     const bool fed_fill = exchange_.phase() == ResponsePhase::body;
     if (!exchange_.on_message_end(llhttp_should_keep_alive(&parser_) != 0)) return 0;  // a 1xx
-    if (fed_fill) store_and_complete(context_, permit_);
+    if (fed_fill) {
+        finish_recording();
+        store_and_complete(context_, permit_);
+    }
     return HPE_PAUSED;
 }
 

@@ -18,9 +18,7 @@ tl::unexpected<std::string> expected(std::string_view detail = {}) {
     return tl::unexpected(std::move(text));
 }
 
-std::optional<Millis> duration_of(std::string_view text) {
-    return config::parse_duration(text);
-}
+std::optional<Millis> duration_of(std::string_view text) { return config::parse_duration(text); }
 
 // "p99.9=100ms" -> {0.999, 100}.
 std::optional<Quantile> parse_quantile(std::string_view item) {

@@ -30,7 +30,7 @@ struct Quantile {
 
 struct LatencyModel {
     LatencyKind kind = LatencyKind::none;
-    Millis low = 0;   // fixed: the delay; uniform: the range's bounds
+    Millis low = 0;  // fixed: the delay; uniform: the range's bounds
     Millis high = 0;
     std::vector<Quantile> quantiles;  // percentiles: increasing in fraction and in ms
     std::string text = "none";        // as written, for --print-config

@@ -80,6 +80,8 @@ void ClientConnection::close() noexcept {
     };
     uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_closed);
     stream_.close_timer(this, on_closed);
+    if (delay_.close([](void* self) { static_cast<ClientConnection*>(self)->handle_closed(); }))
+        ++open_handles_;
 }
 
 void ClientConnection::handle_closed() {
@@ -93,7 +95,8 @@ void ClientConnection::handle_closed() {
 
 void ClientConnection::update_reading() {
     if (closing_ == Closing::closed) return;
-    bool want = !peer_closed_ && !body_paused_ && end_ - begin_ < capacity_ &&
+    // Not while a replayed answer waits: its request's views are in the buffer.
+    bool want = !peer_closed_ && !body_paused_ && !delay_.active() && end_ - begin_ < capacity_ &&
                 uv_stream_get_write_queue_size(stream()) < kWriteBacklogLimit;
     if (want == reading_) return;
     reading_ = want;
@@ -173,7 +176,8 @@ bool ClientConnection::find_head() {
 
 void ClientConnection::process_input() {
     while (closing_ == Closing::no) {
-        if (stream_.active() && !parse_.unfinished()) break;  // keep responses in order
+        // Keep responses in order: the next request waits for this one's to be under way.
+        if ((stream_.active() || delay_.active()) && !parse_.unfinished()) break;
         if (!parse_.in_message()) {
             if (begin_ == end_ || !find_head()) break;
             parse_.begin();
@@ -205,8 +209,9 @@ void ClientConnection::process_input() {
         llhttp_resume(&parser_);
         parse_.phase = RequestPhase::between;
         bool keep_alive = request_.keep_alive;
-        if (!request_.has_body) dispatch();  // one with a body was dispatched at its head
-        if (!keep_alive && !stream_.active()) {
+        // One with a body was dispatched at its head, unless it was held to be keyed.
+        if (!request_.has_body || parse_.held) dispatch();
+        if (!keep_alive && !stream_.active() && !delay_.active()) {
             close_after_writes();
         }
     }
@@ -305,7 +310,8 @@ void ClientConnection::on_write_done(int status) {
 }
 
 void ClientConnection::finish_if_closing() {
-    if (closing_ == Closing::closed || writes_in_flight_ > 0 || stream_.active()) return;
+    if (closing_ == Closing::closed || writes_in_flight_ > 0 || stream_.active() || delay_.active())
+        return;
     if (closing_ == Closing::after_writes || (peer_closed_ && !parse_.in_message())) close();
 }
 

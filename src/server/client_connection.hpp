@@ -20,9 +20,13 @@
 #include "cache/policy.hpp"
 #include "cache/route.hpp"
 #include "cache/variants.hpp"
+#include "http/http_date.hpp"
 #include "http/request_head.hpp"
 #include "proxy/fill.hpp"
+#include "replay/recorded_request.hpp"
 #include "server/access_log_line.hpp"
+#include "server/answer_delay.hpp"
+#include "server/held_request.hpp"
 #include "server/hit_batch.hpp"
 #include "server/request_state.hpp"
 #include "server/response_stream.hpp"
@@ -40,7 +44,8 @@ public:
     void close() noexcept;
 
     bool is_idle() const noexcept {
-        return !stream_.active() && writes_in_flight_ == 0 && !parse_.in_message();
+        return !stream_.active() && writes_in_flight_ == 0 && !parse_.in_message() &&
+               !delay_.active();
     }
     // Idle past the timeout, or slower than the timeout to send one whole request head
     // (a client dribbling its head a byte at a time is not idle, but holds a connection).
@@ -85,6 +90,26 @@ private:
     void process_input();
     bool find_head();
     void dispatch();
+    // Carries out what decide() said, with the entry the store (or a replay) gave.
+    // Inline in dispatch(); carry_out_outlined() for the replay's callers.
+    void carry_out(cache::Verdict verdict, cache::EntryRef entry, Seconds now);
+    void carry_out_outlined(cache::Verdict verdict, cache::EntryRef entry, Seconds now);
+    // --mode replay (server/replay_dispatch.cpp): answered from the snapshot, after the
+    // answer's latency; an unmatched request gets replay_miss().
+    void dispatch_replay();
+    void replay_miss();
+    void answer_replayed(cache::Verdict verdict, cache::EntryRef entry, Seconds now);
+    void on_delay_over();
+    // The key a replay matches the request by, into key_: its route's key or the plain one
+    // for any method, and its body's digest when it has one. False: no key.
+    bool build_replay_key();
+    // What the recorder keeps of this request, when it is recorded (record mode, or a
+    // replay's forwarded miss); null otherwise.
+    replay::RecordedRequestRef recorded_request();
+    // Whether the request's body is read to its end before dispatch (keyed on it).
+    bool keys_body() const noexcept;
+    void send_json_status(int status, std::string_view reason_phrase, std::string body,
+                          cache::Forward forward);
     // The facts decide() needs; builds key_ (and fill_key_), and directives_ when the
     // request has cache directives (traits.directives then points to it).
     cache::RequestTraits request_traits();
@@ -182,9 +207,8 @@ private:
     // recorded, the others cost a decrement and a test.
     void sample_hit() noexcept;
     // The counter slot of route_ (admin/route_labels.hpp), during dispatch() only.
-    std::uint8_t route_slot() const noexcept {
-        return route_ ? route_->counter_slot : admin::kNoRouteSlot;
-    }
+    std::uint8_t route_slot() const noexcept { return route_slot_; }
+    std::uint8_t route_slot_ = admin::kNoRouteSlot;  // set with route_
     // Buffers for a route's key (query rules, keyed fields): made on the connection's first
     // such request and reused after.
     std::unique_ptr<cache::RouteKeyScratch> route_scratch_;
@@ -192,6 +216,16 @@ private:
     // The streamed request's fields for its access log line, copied as the stream starts
     // (the read buffer moves on meanwhile): made on the connection's first logged stream.
     std::unique_ptr<LoggedRequestCopy> streamed_request_;
+    // A request held to its end, its body keyed (record, replay): made on the first.
+    std::unique_ptr<HeldRequest> held_;
+    // A replayed answer waiting out its latency: what it will carry out then. Reading
+    // stops meanwhile, so request_'s views into the buffer stay valid.
+    AnswerDelay delay_;
+    cache::Verdict delayed_verdict_;
+    cache::EntryRef delayed_entry_;
+    // --replay-date now: the Date of the answer being written (into date_text_), else empty.
+    std::string_view answer_date_;
+    http::HttpDateText date_text_{};
     HitBatch* batch_ = nullptr;  // hits of this read, not yet written
     HitBatch* free_batches_ = nullptr;
     unsigned writes_in_flight_ = 0;

@@ -74,6 +74,8 @@ Reload reload(const Config& running, const Config& next) {
     keep(&Config::snapshot, "snapshot");
     keep(&Config::replay_report, "replay_report");
     keep(&Config::replay_miss, "replay_miss");
+    keep(&Config::replay_match_host, "replay_match_host");  // the keys were recorded so
+    keep(&Config::replay_date, "replay_date");  // the answers were loaded with or without Date
     if (c.origin.host != running.origin.host || c.origin.port != running.origin.port ||
         c.origin.authority != running.origin.authority) {
         out.ignored.push_back("origin");

@@ -37,8 +37,10 @@ namespace cachet::server {
     // routes (the default): one test of an empty vector.
     const std::vector<cache::Route>& routes = worker_.config().routes;
     route_ = nullptr;
+    route_slot_ = admin::kNoRouteSlot;
     if (!routes.empty()) [[unlikely]] {
         route_ = cache::match_route(routes, request_.host, request_.target);
+        if (route_) route_slot_ = route_->counter_slot;
         // A route that rules only its responses (TTLs, Set-Cookie) keys and decides the
         // request as without one; origin_request() copies its rules.
         if (route_ && route_->rules_request) {
@@ -86,10 +88,14 @@ proxy::OriginRequest ClientConnection::origin_request() {
         request_, client_ip_, config.origins[origin].servers.front(), worker_.clock().now());
     request.origin = origin;
     if (route_) request.rules = route_->rules.response;  // a copy: the fetch may outlive a reload
+    if (config.mode != Mode::proxy) [[unlikely]]
+        request.recorded = recorded_request();
     return request;
 }
 
 void ClientConnection::dispatch() {
+    if (worker_.config().mode == Mode::replay) [[unlikely]]
+        return dispatch_replay();
     const Seconds now = worker_.clock().now();
     const cache::RequestTraits traits = request_traits();
     cache::Lookup found;
@@ -104,8 +110,17 @@ void ClientConnection::dispatch() {
                                     traits.range, *entry, now);
         found.derived = &derivation_;
     }
+    carry_out(cache::decide(traits, found, now), std::move(entry), now);
+}
+
+void ClientConnection::carry_out_outlined(cache::Verdict verdict, cache::EntryRef entry,
+                                          Seconds now) {
+    carry_out(verdict, std::move(entry), now);
+}
+
+[[gnu::always_inline]] inline void ClientConnection::carry_out(cache::Verdict verdict,
+                                                               cache::EntryRef entry, Seconds now) {
     const cache::Derivation* derived = &derivation_;
-    const cache::Verdict verdict = cache::decide(traits, found, now);
     using cache::Decision;
     switch (verdict.decision) {
     case Decision::serve_hit: return serve_hit(entry, CachePhase::hit);
@@ -191,6 +206,7 @@ void ClientConnection::serve_hit(const cache::EntryRef& entry, CachePhase phase)
     }
     ResponseTail tail;
     tail.phase = phase;
+    tail.date = answer_date_;
     tail.connection = connection_field_for_response();
     tail.age = entry->age(worker_.clock().now());
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -215,6 +231,7 @@ void ClientConnection::write_derived(std::string head, int status, const cache::
     }
     ResponseTail tail;
     tail.phase = CachePhase::hit;
+    tail.date = answer_date_;
     tail.connection = connection_field_for_response();
     tail.age = entry->age(now);
     append_tail(head, tail);
@@ -293,6 +310,12 @@ void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fi
         proxy::add_validators(request, stale->head().text());
     }
     stream_.start(role, std::move(fill), std::move(permit), std::move(request), info);
+    if (parse_.held && stream_.active()) {
+        // Held to be keyed, read to its end: the whole body goes now.
+        const std::string_view body = held_->body();
+        stream_.send_body(body.data(), body.size());
+        stream_.end_body();
+    }
 }
 
 }  // namespace cachet::server

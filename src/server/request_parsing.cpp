@@ -156,17 +156,31 @@ int ClientConnection::on_headers_complete() {
     if (request_.version_major == 1 && request_.version_minor == 1 && request_.host.empty()) {
         return refuse("missing Host header");
     }
+    if (request_.has_body && request_.content_length > HeldRequest::kMaxBody && keys_body())
+        return refuse("request body over 1 MiB: too large to be keyed", 413);
     if (request_.has_body) {
-        // The body streams to the origin as it arrives, so the response starts now.
         if (request_.expect_continue && request_.version_minor >= 1)
             write_owned("HTTP/1.1 100 Continue\r\n\r\n");
         parse_.phase = RequestPhase::body;
+        if (keys_body()) {
+            // Keyed on its body too: read to its end, then dispatched (process_input).
+            if (!held_) held_ = std::make_unique<HeldRequest>();
+            held_->hold_head(request_, buffer_.get() + begin_, head_views_end(request_));
+            parse_.held = true;
+            return 0;
+        }
+        // The body streams to the origin as it arrives, so the response starts now.
         dispatch();
     }
     return 0;
 }
 
 int ClientConnection::on_body(const char* at, std::size_t size) {
+    if (parse_.held) {
+        if (!held_->append_body(at, size))
+            return refuse("request body over 1 MiB: too large to be keyed", 413);
+        return 0;
+    }
     stream_.send_body(at, size);
     if (stream_.body_backlogged()) body_paused_ = true;
     return 0;
@@ -174,8 +188,14 @@ int ClientConnection::on_body(const char* at, std::size_t size) {
 
 int ClientConnection::on_message_complete() {
     parse_.phase = RequestPhase::parsed;
-    if (request_.has_body) stream_.end_body();
+    if (request_.has_body && !parse_.held) stream_.end_body();
     return HPE_PAUSED;
+}
+
+bool ClientConnection::keys_body() const noexcept {
+    // Record and replay key every request on its body, so the recorded answer to one POST
+    // is never given to another.
+    return worker_.config().mode != Mode::proxy;
 }
 
 void ClientConnection::reject_request(int status, std::string_view reason) {
@@ -193,6 +213,7 @@ void ClientConnection::reject_request(int status, std::string_view reason) {
                              .cache = admin::CacheStatus::refused});
     }
     std::string out = status == 431   ? "HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                      : status == 413 ? "HTTP/1.1 413 Content Too Large\r\n"
                       : status == 501 ? "HTTP/1.1 501 Not Implemented\r\n"
                       : status == 505 ? "HTTP/1.1 505 HTTP Version Not Supported\r\n"
                                       : "HTTP/1.1 400 Bad Request\r\n";

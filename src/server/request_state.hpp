@@ -20,6 +20,8 @@ struct RequestState {
     bool cache_directives = false;  // Cache-Control, Pragma or Authorization present
     bool in_header_value = false;   // llhttp's last callback was for a field value
     bool too_many_headers = false;
+    // Its head and body are held (server/held_request.hpp): dispatched once read to its end.
+    bool held = false;
     // Why a callback refused the request (llhttp reports only "User callback error").
     std::string_view refusal;
     int refusal_status = 400;

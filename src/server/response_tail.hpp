@@ -40,6 +40,9 @@ struct ResponseTail {
     CachePhase phase = CachePhase::hit;
     ConnectionField connection = ConnectionField::none;
     Seconds age = -1;  // Age in seconds; negative: no Age line
+    // A Date line (an HTTP-date) for a stored head that has none: a replay's answer with
+    // --replay-date now. Empty: none.
+    std::string_view date;
     // forwarded and error:
     cache::Forward forward = cache::Forward::miss;
     int forward_status = 0;  // forwarded: the origin's status, when it answered
@@ -82,6 +85,11 @@ void put_cache_status_of_miss(TailWriter& w, const ResponseTail& tail) noexcept;
 // Inline, with the miss phases out of line: every hit writes one.
 inline std::size_t write_tail(std::span<char> out, const ResponseTail& tail) noexcept {
     TailWriter w{out.data(), out.data() + out.size()};
+    if (!tail.date.empty()) [[unlikely]] {
+        w.put("Date: ");
+        w.put(tail.date);
+        w.put("\r\n");
+    }
     if (tail.age >= 0) {
         w.put("Age: ");
         w.put_number(tail.age);

@@ -16,6 +16,12 @@
 namespace cachet::server {
 
 class AccessLogWriter;
+}  // namespace cachet::server
+namespace cachet::replay {
+class Recorder;
+class ReplayTable;
+}  // namespace cachet::replay
+namespace cachet::server {
 class Worker;
 
 class Runtime final : public proxy::Notifier {
@@ -39,6 +45,12 @@ public:
     // Where the workers hand their access log lines (server/access_log_writer.hpp); null
     // when --access-log is off. Outlives the workers.
     AccessLogWriter* const access_log;
+    // --mode replay: the snapshot's answers (replay/replay_table.hpp), loaded before the
+    // workers start; null otherwise.
+    const replay::ReplayTable* replay = nullptr;
+    // --mode record, or a replay forwarding its misses: where exchanges are written
+    // (replay/recorder.hpp); null otherwise. Both outlive the workers.
+    replay::Recorder* recorder = nullptr;
     std::vector<std::unique_ptr<Worker>> workers;  // filled once before any worker runs
 };
 

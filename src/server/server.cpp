@@ -11,6 +11,7 @@
 #include "admin/admin_server.hpp"
 #include "server/access_log_writer.hpp"
 #include "server/listener.hpp"
+#include "server/modes.hpp"
 #include "server/reload.hpp"
 #include "server/runtime.hpp"
 #include "server/worker.hpp"
@@ -60,6 +61,7 @@ void reload_config(Runtime& runtime, const Reparse& reparse) {
 // The default origin's first server, as the readiness line has always named it, and how
 // many more there are.
 std::string origins_summary(const Config& config) {
+    if (config.origins.empty()) return "none: replaying " + config.snapshot;
     const Origin& fallback = config.origins[config.default_origin];
     std::size_t servers = 0;
     for (const Origin& origin : config.origins) servers += origin.servers.size();
@@ -100,6 +102,12 @@ int run_server(const Config& config, const Reparse& reparse) {
         }
         access_log = std::move(*opened);
     }
+    // A replay's answers are loaded, and a recording opened, before any socket listens.
+    auto mode_parts = open_mode(config);
+    if (!mode_parts) {
+        std::fprintf(stderr, "cachet: %s\n", mode_parts.error().c_str());
+        return 1;
+    }
     // The first socket decides the port (port 0 = any free port); the others share it.
     std::vector<int> fds;
     std::uint16_t port = config.listen_port;
@@ -129,6 +137,8 @@ int run_server(const Config& config, const Reparse& reparse) {
         admin_port = socket->port;
     }
     Runtime runtime(config, std::move(*origin_servers), access_log.get());
+    runtime.replay = mode_parts->replay.get();
+    runtime.recorder = mode_parts->recorder.get();
     for (unsigned i = 0; i < config.workers; ++i) {
         runtime.workers.push_back(std::make_unique<Worker>(i, runtime, fds[i]));
     }
@@ -164,6 +174,7 @@ int run_server(const Config& config, const Reparse& reparse) {
                  static_cast<std::int64_t>(runtime.configs.current()->drain_timeout)}});
     for (auto& worker : runtime.workers) worker->request_stop();
     for (auto& worker : runtime.workers) worker->join();
+    const bool mode_closed = close_mode(*mode_parts, config, runtime.workers);
     // Every worker has handed over its last lines.
     if (access_log && !access_log->stop(kAccessLogPatience)) {
         // Its thread is blocked in a write and goes with the process: so does the writer,
@@ -173,7 +184,7 @@ int run_server(const Config& config, const Reparse& reparse) {
     }
     // Last: /readyz answers 503 while the workers drain.
     if (admin_server) admin_server->stop();
-    return 0;
+    return mode_closed ? 0 : 1;
 }
 
 }  // namespace cachet::server

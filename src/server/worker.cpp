@@ -20,7 +20,8 @@ cache::PolicyOptions policy_options(const Config& config) {
 proxy::FetchContext fetch_context(uv_loop_t* loop, Runtime& runtime, const Config& config,
                                   LoopClock& clock, admin::WorkerCounters& counters) {
     return proxy::FetchContext{
-        loop, &config, runtime.store, runtime.inflight, clock, policy_options(config), counters};
+        loop,     &config,         runtime.store, runtime.inflight, clock, policy_options(config),
+        counters, runtime.recorder};
 }
 
 uv_loop_t* init_loop(uv_loop_t* loop) {

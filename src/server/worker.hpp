@@ -13,6 +13,7 @@
 #include "admin/counters.hpp"
 #include "admin/top_keys.hpp"
 #include "proxy/origin_pools.hpp"
+#include "replay/unmatched.hpp"
 #include "server/access_log.hpp"
 #include "server/runtime.hpp"
 #include "util/loop_clock.hpp"
@@ -55,6 +56,8 @@ public:
     admin::WorkerCounters& counters() noexcept { return counters_; }
     // This worker's most-hit keys (admin/top_keys.hpp), published once a second.
     admin::TopKeys& top_keys() noexcept { return top_keys_; }
+    // A replay's unmatched requests on this worker, read by the main thread after join().
+    replay::UnmatchedRequests& unmatched() noexcept { return unmatched_; }
 
     // --- any thread ---
     const admin::WorkerCounters& counters() const noexcept { return counters_; }
@@ -88,6 +91,7 @@ private:
     std::shared_ptr<const Config> config_;
     admin::WorkerCounters counters_;
     admin::TopKeys top_keys_;                     // this thread only
+    replay::UnmatchedRequests unmatched_;         // this thread only, until joined
     admin::PublishedTopKeys published_top_keys_;  // its copy for the admin thread
     uv_loop_t loop_;
     LoopClock clock_{&loop_};
