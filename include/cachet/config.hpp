@@ -105,6 +105,11 @@ struct Config {
     double replay_latency_scale = 1.0;
     std::uint64_t seed = 0;          // of the latency draws
     bool replay_match_host = false;  // the Host is part of a recorded exchange's key
+    // --persist (src/persist/): the store saved here on a graceful stop (and every
+    // persist_interval, when not 0) and loaded from here at start; empty: not persisted.
+    std::string persist;
+    Millis persist_interval = 0;
+    bool persist_partial = true;  // a damaged file: load the entries before the damage
     // The unmatched requests of a replay, written at exit as JSON; empty: the snapshot's
     // path + ".unmatched.json".
     std::string replay_report;

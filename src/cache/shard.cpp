@@ -124,6 +124,14 @@ std::size_t Shard::purge(const PurgeMatch& match, Seconds now, Budget& budget) {
     return count;
 }
 
+void Shard::collect(std::vector<EntryRef>& out) const {
+    std::lock_guard lock(mutex_);
+    out.reserve(out.size() + entries_);
+    for (Entry* e = lru_tail_; e != nullptr; e = e->lru_prev_) {
+        out.push_back(EntryRef::share(e));
+    }
+}
+
 StoreStats Shard::stats() const {
     std::lock_guard lock(mutex_);
     StoreStats s;

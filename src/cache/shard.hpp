@@ -61,6 +61,9 @@ public:
     std::size_t purge(const PurgeMatch& match, Seconds now, Budget& budget);
     // This shard's share of the store's stats.
     StoreStats stats() const;
+    // A reference to each linked entry, least recently used first (a store loaded in this
+    // order ends with the same recency), taken under the lock: what a save writes.
+    void collect(std::vector<EntryRef>& out) const;
 
 private:
     Entry* find_locked(std::string_view key, std::uint64_t hash) const noexcept;

@@ -71,6 +71,10 @@ std::size_t Store::purge(const PurgeMatch& match, Seconds now) {
     return count;
 }
 
+void Store::collect_shard(std::size_t index, std::vector<EntryRef>& out) const {
+    shards_[index].collect(out);
+}
+
 StoreStats Store::stats() const {
     StoreStats total;
     for (std::size_t i = 0; i < shard_count_; ++i) {

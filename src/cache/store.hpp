@@ -63,6 +63,9 @@ public:
     // Entry::create(spec, store.shared_heads()).
     SharedHeads& shared_heads() noexcept { return *shared_heads_; }
     StoreStats stats() const;
+    // The entries of shard `index` (< shard_count()), least recently used first, each
+    // referenced: one shard lock at a time, so a save never stops the others serving.
+    void collect_shard(std::size_t index, std::vector<EntryRef>& out) const;
     std::size_t shard_count() const noexcept { return shard_count_; }
 
 private:

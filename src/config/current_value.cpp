@@ -88,6 +88,10 @@ constexpr std::array kRenderings = {
     Rendering{"seed", [](const Config& c) { return std::to_string(c.seed); }},
     Rendering{"replay-match-host",
               [](const Config& c) { return render_bool(c.replay_match_host); }},
+    Rendering{"persist", [](const Config& c) { return c.persist; }},
+    Rendering{"persist-interval",
+              [](const Config& c) { return format_duration(c.persist_interval); }},
+    Rendering{"persist-partial", [](const Config& c) { return render_bool(c.persist_partial); }},
     Rendering{"replay-report", [](const Config& c) { return c.replay_report; }},
 };
 

@@ -160,6 +160,23 @@ constexpr std::array kFlags = {
              "record and replay key exchanges on the Host too, for a snapshot of several hosts "
              "(default false: method, target and body)",
              [](Config& c, std::string_view v) { return set_bool(c.replay_match_host, v); }},
+    FlagSpec{"persist", "CACHET_PERSIST", "PATH",
+             "save the store to this file on a graceful stop and load it at start, so a "
+             "restarted cachet is warm (default: none)",
+             [](Config& c, std::string_view v) { return set_path(c.persist, v); }},
+    FlagSpec{"persist-interval", "CACHET_PERSIST_INTERVAL", "DURATION",
+             "also save the store this often while serving; 0: only on stop (default 0)",
+             [](Config& c, std::string_view v) {
+                 if (v == "0" || v == "0s") {  // off: saved on stop only
+                     c.persist_interval = 0;
+                     return std::string();
+                 }
+                 return set_duration(c.persist_interval, v);
+             }},
+    FlagSpec{"persist-partial", "CACHET_PERSIST_PARTIAL", "BOOL",
+             "a truncated or corrupt --persist file: load the entries before the damage "
+             "(true) or none (false); either way the error is logged (default true)",
+             [](Config& c, std::string_view v) { return set_bool(c.persist_partial, v); }},
     FlagSpec{"replay-report", "CACHET_REPLAY_REPORT", "PATH",
              "where replay writes its unmatched requests at exit, as JSON (default: the "
              "snapshot's path + .unmatched.json)",

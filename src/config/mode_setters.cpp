@@ -97,6 +97,9 @@ std::string check_mode(const Config& c) {
         return "--snapshot: required with --mode " + std::string(name(c.mode)) +
                ", e.g. --snapshot api.snapshot";
     }
+    if (c.mode == Mode::replay && !c.persist.empty()) {
+        return "--persist: not with --mode replay, which answers from --snapshot alone";
+    }
     return {};
 }
 

@@ -73,6 +73,8 @@ Reload reload(const Config& running, const Config& next) {
     keep(&Config::mode, "mode");
     keep(&Config::snapshot, "snapshot");
     keep(&Config::replay_report, "replay_report");
+    keep(&Config::persist, "persist");
+    keep(&Config::persist_interval, "persist_interval");
     keep(&Config::replay_miss, "replay_miss");
     keep(&Config::replay_match_host, "replay_match_host");  // the keys were recorded so
     keep(&Config::replay_date, "replay_date");  // the answers were loaded with or without Date

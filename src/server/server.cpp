@@ -6,9 +6,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <string>
 
 #include "admin/admin_server.hpp"
+#include "persist/persister.hpp"
+#include "persist/store_file.hpp"
 #include "server/access_log_writer.hpp"
 #include "server/listener.hpp"
 #include "server/modes.hpp"
@@ -60,6 +63,32 @@ void reload_config(Runtime& runtime, const Reparse& reparse) {
 
 // The default origin's first server, as the readiness line has always named it, and how
 // many more there are.
+// --persist: the store saved by the last run, loaded before any worker starts. A damaged
+// file is logged with where it went wrong (and, with --persist-partial, what came before
+// it is kept); cachet starts either way: a cold cache is still a cache.
+void load_persisted(cache::Store& store, const Config& config) {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    const persist::LoadResult loaded =
+        persist::load_store(store, config.persist, ts.tv_sec, config.persist_partial);
+    if (loaded.error) {
+        log::write(log::Level::error,
+                   config.persist_partial
+                       ? "persisted store damaged; the entries before the damage are loaded"
+                       : "persisted store damaged; nothing loaded",
+                   {{"path", config.persist}, {"error", *loaded.error}});
+    }
+    if (loaded.missing) {
+        log::write(log::Level::info, "no persisted store yet", {{"path", config.persist}});
+        return;
+    }
+    log::write(log::Level::info, "persisted store loaded",
+               {{"path", config.persist},
+                {"entries", static_cast<std::int64_t>(loaded.loaded)},
+                {"expired", static_cast<std::int64_t>(loaded.expired)},
+                {"refused", static_cast<std::int64_t>(loaded.refused)}});
+}
+
 std::string origins_summary(const Config& config) {
     if (config.origins.empty()) return "none: replaying " + config.snapshot;
     const Origin& fallback = config.origins[config.default_origin];
@@ -139,10 +168,16 @@ int run_server(const Config& config, const Reparse& reparse) {
     Runtime runtime(config, std::move(*origin_servers), access_log.get());
     runtime.replay = mode_parts->replay.get();
     runtime.recorder = mode_parts->recorder.get();
+    if (!config.persist.empty()) load_persisted(runtime.store, config);
     for (unsigned i = 0; i < config.workers; ++i) {
         runtime.workers.push_back(std::make_unique<Worker>(i, runtime, fds[i]));
     }
     for (auto& worker : runtime.workers) worker->start();
+    std::unique_ptr<persist::Persister> persister;
+    if (!config.persist.empty() && config.persist_interval > 0) {
+        persister = std::make_unique<persist::Persister>(runtime.store, config.persist,
+                                                         config.persist_interval);
+    }
     std::unique_ptr<admin::AdminServer> admin_server;
     std::string admin_note;
     if (admin_fd >= 0) {
@@ -175,6 +210,11 @@ int run_server(const Config& config, const Reparse& reparse) {
     for (auto& worker : runtime.workers) worker->request_stop();
     for (auto& worker : runtime.workers) worker->join();
     const bool mode_closed = close_mode(*mode_parts, config, runtime.workers);
+    // The last save, once nothing changes the store any more.
+    if (persister) persister->stop();
+    const bool persisted =
+        config.persist.empty() ||
+        persist::save_and_log(runtime.store, config.persist, isatty(STDERR_FILENO) != 0);
     // Every worker has handed over its last lines.
     if (access_log && !access_log->stop(kAccessLogPatience)) {
         // Its thread is blocked in a write and goes with the process: so does the writer,
@@ -184,7 +224,7 @@ int run_server(const Config& config, const Reparse& reparse) {
     }
     // Last: /readyz answers 503 while the workers drain.
     if (admin_server) admin_server->stop();
-    return mode_closed ? 0 : 1;
+    return mode_closed && persisted ? 0 : 1;
 }
 
 }  // namespace cachet::server

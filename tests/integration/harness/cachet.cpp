@@ -27,8 +27,9 @@ std::vector<std::string> command(const std::string& origin_url,
 
 const char* cachet_binary() noexcept { return CACHET_BIN; }
 
-Cachet::Cachet(const std::string& origin_url, const std::vector<std::string>& flags)
-    : process_(command(origin_url, flags)) {
+Cachet::Cachet(const std::string& origin_url, const std::vector<std::string>& flags,
+               Process::Options options)
+    : process_(command(origin_url, flags), options) {
     constexpr std::string_view ready = "cachet listening on ";
     auto line = process_.wait_for_line(ready, Deadline::after(15s));
     if (!line) {

@@ -14,7 +14,8 @@ public:
     // (--admin only when FLAGS has none; no --origin when ORIGIN_URL is empty, for a config
     // file's origins); throws HarnessError
     // unless it prints "cachet listening on 127.0.0.1:PORT" within 15 s.
-    explicit Cachet(const std::string& origin_url, const std::vector<std::string>& flags = {});
+    explicit Cachet(const std::string& origin_url, const std::vector<std::string>& flags = {},
+                    Process::Options options = {});
     Cachet(const Cachet&) = delete;
     Cachet& operator=(const Cachet&) = delete;
     // Stops cachet unless the test did, and checks that it exited with status 0: a crash, a
@@ -25,6 +26,8 @@ public:
     // The admin API's port, from the readiness line's ", admin HOST:PORT"; 0 without one.
     int admin_port() const noexcept { return admin_port_; }
     pid_t pid() const noexcept { return process_.pid(); }
+    // Its log so far, when made with options.capture_stderr.
+    std::string stderr_text() const { return process_.stderr_text(); }
     // SIGTERM, then the exit status (SIGKILL after 5 s).
     ExitStatus stop() {
         stopped_ = true;
