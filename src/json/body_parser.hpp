@@ -1,7 +1,7 @@
 #pragma once
 // A reusable simdjson DOM parser with cachet's limits, and the scratch space the canonical
 // writer sorts members in. Keep one per worker (not per request, not per connection): its
-// buffers grow to the largest body it has seen (about 14 bytes per body byte) and are reused,
+// buffers grow to the largest body it has seen (about 15 bytes per body byte) and are reused,
 // so parsing a body no larger than a previous one allocates nothing. Not thread-safe: one
 // thread uses it at a time.
 #include <simdjson.h>

@@ -248,3 +248,17 @@ TEST_CASE("one parser serves body after body, whatever came before") {
     CHECK(out == R"({"a":{"c":2,"d":[1,{"e":2,"f":1}]},"b":1})");
     CHECK(parser.pending_members().empty());
 }
+
+TEST_CASE("a warm parser and output keep their buffers from one body to the next") {
+    BodyParser parser;
+    std::string out;
+    const std::string first = R"({"b":[1,{"d":2,"c":3}],"a":{"f":4,"e":5}})";
+    const std::string second = R"({"y":[6,{"w":7,"x":8}],"z":{"u":9,"v":0}})";
+    REQUIRE(canonical_json(first, {}, out, parser));
+    const char* buffer = out.data();
+    const std::size_t members = parser.pending_members().capacity();
+    REQUIRE(canonical_json(second, {}, out, parser));
+    CHECK(out == R"({"y":[6,{"w":7,"x":8}],"z":{"u":9,"v":0}})");
+    CHECK(out.data() == buffer);
+    CHECK(parser.pending_members().capacity() == members);
+}

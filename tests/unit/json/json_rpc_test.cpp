@@ -181,3 +181,11 @@ TEST_CASE("one bad call refuses the whole batch") {
 TEST_CASE("members other than the four are not looked at") {
     CHECK(key_of(R"({"jsonrpc":"2.0","method":"m","id":1,"x-extra":{"y":1}})") == R"("m")");
 }
+
+TEST_CASE("an id member whose name is escaped is still the id, found by its position") {
+    BodyParser parser;
+    auto request =
+        parsed(R"({"jsonrpc":"2.0","params":{"id":1},"method":"m","\u0069d":"x"})", parser);
+    CHECK(request.calls[0].id == R"("x")");
+    CHECK(request.calls[0].params == R"({"id":1})");
+}
