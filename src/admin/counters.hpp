@@ -111,6 +111,8 @@ struct alignas(64) WorkerCounters {
     Counter replay_forwarded{0};
     Counter recorded{0};
     Counter record_skipped{0};
+    // A body its route keys as JSON or JSON-RPC that was not (keyed on its bytes instead).
+    Counter body_key_fallbacks{0};
     Gauge client_connections{0};
     Gauge origin_connections{0};
     std::vector<OriginCounters> origins;

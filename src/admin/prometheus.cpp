@@ -148,6 +148,9 @@ std::string format_prometheus(const Snapshot& s) {
     w.family("cachet_record_skipped_total", "counter",
              "Origin exchanges not recorded: failed or truncated, too large, or a HEAD.");
     w.sample("cachet_record_skipped_total", "", s.record_skipped);
+    w.family("cachet_body_key_fallbacks_total", "counter",
+             "Bodies a route keys as JSON or JSON-RPC that were not, keyed on their bytes.");
+    w.sample("cachet_body_key_fallbacks_total", "", s.body_key_fallbacks);
     w.family("cachet_open_connections", "gauge", "Open TCP connections, by side.");
     w.sample_signed("cachet_open_connections", label("side", "client"), s.client_connections);
     w.sample_signed("cachet_open_connections", label("side", "origin"), s.origin_connections);

@@ -27,6 +27,7 @@ void add_counters(Snapshot& s, const WorkerCounters& c) noexcept {
     s.replay_forwarded += read(c.replay_forwarded);
     s.recorded += read(c.recorded);
     s.record_skipped += read(c.record_skipped);
+    s.body_key_fallbacks += read(c.body_key_fallbacks);
     for (std::size_t o = 0; o < c.origins.size() && o < s.origins.size(); ++o) {
         const OriginCounters& from = c.origins[o];
         OriginFigures& to = s.origins[o];

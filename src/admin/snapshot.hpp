@@ -39,6 +39,7 @@ struct Snapshot {
     std::uint64_t replay_forwarded = 0;
     std::uint64_t recorded = 0;
     std::uint64_t record_skipped = 0;
+    std::uint64_t body_key_fallbacks = 0;
     std::uint64_t purges = 0;
     std::int64_t client_connections = 0;
     std::int64_t origin_connections = 0;

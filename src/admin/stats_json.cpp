@@ -117,6 +117,7 @@ std::string format_stats_json(const Snapshot& s) {
     put(out, "replay_forwarded", s.replay_forwarded);
     put(out, "recorded", s.recorded);
     put(out, "record_skipped", s.record_skipped);
+    put(out, "body_key_fallbacks", s.body_key_fallbacks);
     put_key(out, "open_connections");
     out += '{';
     put_signed(out, "client", s.client_connections);

@@ -14,6 +14,8 @@
 #include "cache/policy.hpp"
 #include "http/header_view.hpp"
 #include "http/method.hpp"
+#include "json/json_pointer.hpp"
+#include "json/pointer_cursor.hpp"
 #include "replay/latency.hpp"
 #include "util/result.hpp"
 #include "util/time.hpp"
@@ -59,16 +61,34 @@ struct KeyRules {
 inline constexpr std::string_view kTrackingParameters[] = {"utm_*",  "gclid",  "fbclid", "msclkid",
                                                            "mc_cid", "mc_eid", "_ga",    "yclid"};
 
+// How a route keys a request's body (body_key): for POST, PUT and PATCH, whose body names what
+// is asked (GraphQL queries, search endpoints, JSON-RPC). docs/configuration.md, "body_key".
+enum class BodyKeyKind : std::uint8_t {
+    none,      // no body_key: proxy mode forwards such requests unkeyed (record and replay
+               // key the raw bytes)
+    raw,       // "raw": the body's bytes
+    json,      // "json": its canonical JSON form (src/json/canonical.hpp), less `ignore`
+    json_rpc,  // "json_rpc": a JSON-RPC 2.0 call's method and canonical params, never its
+               // id; the answer served carries the caller's id
+};
+
+struct BodyKeyRules {
+    BodyKeyKind kind = BodyKeyKind::none;
+    std::vector<std::string> ignore;  // JSON Pointers, as written (parsed in ignore_pointers)
+    std::vector<json::JsonPointer> ignore_pointers;
+};
+
 struct RouteRules {
     bool bypass = false;           // forwarded, never looked up nor stored (fwd=bypass)
     bool ignore_no_cache = false;  // a request's no-cache does not force validation
     ResponseRules response;        // default_ttl, forced_ttl, the Set-Cookie rules (policy.hpp)
     KeyRules key;
+    BodyKeyRules body_key;
 
     // Whether a rule changes how the request is decided or keyed (else only its response
     // is ruled, and the request takes the path of one without a route).
     bool rule_the_request() const noexcept {
-        return bypass || ignore_no_cache || key.changes_key();
+        return bypass || ignore_no_cache || key.changes_key() || body_key.kind != BodyKeyKind::none;
     }
 };
 

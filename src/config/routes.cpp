@@ -172,6 +172,78 @@ std::string get_name(const std::string& where, dom::element value, std::string& 
     return {};
 }
 
+void append_names(std::string& out, const std::vector<std::string>& names) {
+    out += "[";
+    for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + json_quoted(names[i]);
+    out += "]";
+}
+
+// {"kind": "json", "ignore": ["/id", "/meta/requestId"]}; "json" alone means {"kind": "json"}.
+std::string parse_body_key(const std::string& at, dom::element value, cache::BodyKeyRules& rules) {
+    auto kind_of = [&](std::string_view text) -> std::string {
+        if (text == "raw")
+            rules.kind = cache::BodyKeyKind::raw;
+        else if (text == "json")
+            rules.kind = cache::BodyKeyKind::json;
+        else if (text == "json_rpc")
+            rules.kind = cache::BodyKeyKind::json_rpc;
+        else
+            return expected(at + ".kind", "\"raw\", \"json\" or \"json_rpc\"", value);
+        return {};
+    };
+    std::string_view text;
+    if (!value.get_string().get(text)) return kind_of(text);
+    dom::object object;
+    if (value.get_object().get(object)) {
+        return expected(
+            at, "\"json\" or an object like {\"kind\": \"json\", \"ignore\": [\"/id\"]}", value);
+    }
+    bool has_kind = false;
+    for (auto [name, field] : object) {
+        const std::string inner = at + "." + std::string(name);
+        if (name == "kind") {
+            if (field.get_string().get(text))
+                return expected(inner, "\"raw\", \"json\" or \"json_rpc\"", field);
+            if (auto err = kind_of(text); !err.empty()) return err;
+            has_kind = true;
+        } else if (name == "ignore") {
+            dom::array pointers;
+            if (field.get_array().get(pointers))
+                return expected(inner, "an array of JSON Pointers like [\"/id\"]", field);
+            std::size_t i = 0;
+            for (dom::element item : pointers) {
+                const std::string where = inner + "[" + std::to_string(i++) + "]";
+                if (item.get_string().get(text))
+                    return expected(where, "a JSON Pointer like \"/id\"", item);
+                auto pointer = json::parse_json_pointer(text);
+                if (!pointer) return where + ": " + pointer.error();
+                rules.ignore.emplace_back(text);
+                rules.ignore_pointers.push_back(std::move(*pointer));
+            }
+            if (rules.ignore_pointers.size() > json::kMaxPointers)
+                return inner + ": at most " + std::to_string(json::kMaxPointers) + " pointers";
+        } else {
+            return unknown(at, name, "body_key takes kind, ignore");
+        }
+    }
+    if (!has_kind) return at + ": expected a kind, e.g. {\"kind\": \"json\"}";
+    if (!rules.ignore.empty() && rules.kind == cache::BodyKeyKind::raw)
+        return at + ".ignore: only for the kinds json and json_rpc";
+    return {};
+}
+
+std::string body_key_json(const cache::BodyKeyRules& rules) {
+    const char* kind = rules.kind == cache::BodyKeyKind::raw    ? "raw"
+                       : rules.kind == cache::BodyKeyKind::json ? "json"
+                                                                : "json_rpc";
+    std::string out = "{\"kind\": \"" + std::string(kind) + "\"";
+    if (!rules.ignore.empty()) {
+        out += ", \"ignore\": ";
+        append_names(out, rules.ignore);
+    }
+    return out + "}";
+}
+
 std::string parse_route(const std::string& where, dom::element value, cache::Route& route) {
     dom::object object;
     if (value.get_object().get(object)) {
@@ -201,6 +273,8 @@ std::string parse_route(const std::string& where, dom::element value, cache::Rou
             err = get_ttl(at, field, rules.response.forced_ttl);
         } else if (name == "cache_key") {
             err = parse_cache_key(at, field, rules.key);
+        } else if (name == "body_key") {
+            err = parse_body_key(at, field, rules.body_key);
         } else if (name == "replay_latency") {
             std::string_view text;
             if (field.get_string().get(text))
@@ -218,19 +292,13 @@ std::string parse_route(const std::string& where, dom::element value, cache::Rou
             return unknown(where, name,
                            "a route takes match, name, origin, bypass, default_ttl, forced_ttl, "
                            "ignore_no_cache, store_set_cookie, strip_set_cookie, cache_key, "
-                           "replay_latency");
+                           "body_key, replay_latency");
         }
         if (!err.empty()) return err;
     }
     if (!matched) return where + ": expected a match, e.g. {\"match\": {\"path_prefix\": \"/\"}}";
     if (route.name.empty()) route.name = cache::default_route_name(route.match);
     return {};
-}
-
-void append_names(std::string& out, const std::vector<std::string>& names) {
-    out += "[";
-    for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + json_quoted(names[i]);
-    out += "]";
 }
 
 std::string ttl_json(Seconds seconds) {
@@ -286,6 +354,8 @@ std::string routes_json(const std::vector<cache::Route>& routes) {
         if (rules.response.forced_ttl)
             out += ", \"forced_ttl\": " + ttl_json(*rules.response.forced_ttl);
         if (rules.ignore_no_cache) out += ", \"ignore_no_cache\": true";
+        if (rules.body_key.kind != cache::BodyKeyKind::none)
+            out += ", \"body_key\": " + body_key_json(rules.body_key);
         if (route.replay_latency)
             out += ", \"replay_latency\": " + json_quoted(route.replay_latency->text);
         if (rules.response.store_set_cookie) out += ", \"store_set_cookie\": true";

@@ -36,10 +36,13 @@ struct OriginRequest {
     // response (proxy/exchange_recording.hpp); null when the exchange is not recorded.
     replay::RecordedRequestRef recorded;
 
+    // Keyed on its body by its route's body_key: its answer is stored as a GET's would be,
+    // and it invalidates nothing (a read API that happens to use POST).
+    bool body_keyed = false;
     // The facts the storage policy needs; valid while this request lives.
     cache::RequestFacts facts() const noexcept {
-        return cache::RequestFacts{method, has_authorization, cache_control, pragma_no_cache,
-                                   range_lines};
+        return cache::RequestFacts{body_keyed ? http::Method::get : method, has_authorization,
+                                   cache_control, pragma_no_cache, range_lines};
     }
 };
 

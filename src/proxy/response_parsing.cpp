@@ -75,7 +75,8 @@ int OriginConnection::handle_headers_complete() {
     response.content_length = content_length;
     response.chunked = (parser_.flags & F_CHUNKED) != 0;
 
-    if (!http::is_safe(request_.method)) invalidate_targets(context_.store, request_, response);
+    if (!http::is_safe(request_.method) && !request_.body_keyed)
+        invalidate_targets(context_.store, request_, response);
     if (request_.head_method && status == 200)
         check_stored_get(context_, request_, response, context_.clock.now());
     if (const cache::EntryRef& stale = permit_->stale()) {

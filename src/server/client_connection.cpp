@@ -183,6 +183,7 @@ void ClientConnection::process_input() {
             parse_.begin();
             head_started_ = 0;
             request_.reset();
+            rpc_id_.clear();
         }
         const char* start = buffer_.get() + begin_;
         llhttp_errno_t err = llhttp_execute(&parser_, start, end_ - begin_);

@@ -106,8 +106,15 @@ private:
     // What the recorder keeps of this request, when it is recorded (record mode, or a
     // replay's forwarded miss); null otherwise.
     replay::RecordedRequestRef recorded_request();
-    // Whether the request's body is read to its end before dispatch (keyed on it).
+    // Whether the request's body is read to its end before dispatch (keyed on it): record,
+    // replay, or a route's body_key (server/body_keying.cpp).
     bool keys_body() const noexcept;
+    // Appends the held body's part to key_ as its route's body_key says; false: no key.
+    bool append_body_key();
+    // A hit of a JSON-RPC route: the stored answer with this caller's id (rpc_id_).
+    void serve_rpc_answer(const cache::EntryRef& entry, CachePhase phase);
+    // The id of the JSON-RPC call being answered (its JSON text); empty: not one.
+    std::string rpc_id_;
     void send_json_status(int status, std::string_view reason_phrase, std::string body,
                           cache::Forward forward);
     // The facts decide() needs; builds key_ (and fill_key_), and directives_ when the

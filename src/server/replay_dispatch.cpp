@@ -52,7 +52,7 @@ bool ClientConnection::build_replay_key() {
     } else {
         built = cache::build_key(key_, request_.method, host, request_.target).has_value();
     }
-    if (built && parse_.held) built = cache::append_body_digest(key_, held_->body()).has_value();
+    if (built && parse_.held) built = append_body_key();
     fill_key_ = key_.view();
     fill_hash_ = key_.hash;
     return built;

@@ -67,7 +67,13 @@ inline void ClientConnection::sample_hit() noexcept {
     traits.bypass = rules.bypass;
     traits.ignore_no_cache = rules.ignore_no_cache;
     // A bypass route's request has no key: it is never looked up, and its fill not stored.
-    const bool keyable = http::is_cacheable(request_.method) && !request_.has_body && !rules.bypass;
+    // A request held to be keyed on its body (body_key) is keyed, and decided as a GET of
+    // that key: its answer is looked up, coalesced and stored like one.
+    const bool body_keyed = parse_.held && rules.body_key.kind != cache::BodyKeyKind::none;
+    if (body_keyed) traits.method = http::Method::get;
+    const bool keyable =
+        (body_keyed || (http::is_cacheable(request_.method) && !request_.has_body)) &&
+        !rules.bypass;
     if (keyable && rules.key.changes_key()) {
         if (!route_scratch_) route_scratch_ = std::make_unique<cache::RouteKeyScratch>();
         traits.keyed = cache::build_route_key(key_, *route_scratch_, request_.method, request_.host,
@@ -78,6 +84,7 @@ inline void ClientConnection::sample_hit() noexcept {
             keyable &&
             cache::build_key(key_, request_.method, request_.host, request_.target).has_value();
     }
+    if (traits.keyed && body_keyed) traits.keyed = append_body_key();
     key_built(traits);
 }
 
@@ -88,6 +95,8 @@ proxy::OriginRequest ClientConnection::origin_request() {
         request_, client_ip_, config.origins[origin].servers.front(), worker_.clock().now());
     request.origin = origin;
     if (route_) request.rules = route_->rules.response;  // a copy: the fetch may outlive a reload
+    request.body_keyed =
+        parse_.held && route_ && route_->rules.body_key.kind != cache::BodyKeyKind::none;
     if (config.mode != Mode::proxy) [[unlikely]]
         request.recorded = recorded_request();
     return request;
@@ -195,6 +204,8 @@ ConnectionField ClientConnection::connection_field_for_response() {
 }
 
 void ClientConnection::serve_hit(const cache::EntryRef& entry, CachePhase phase) {
+    if (!rpc_id_.empty()) [[unlikely]]
+        return serve_rpc_answer(entry, phase);
     const admin::CacheStatus status =
         phase == CachePhase::hit ? admin::CacheStatus::hit : admin::CacheStatus::stale;
     worker_.counters().count(status, route_slot());
@@ -266,6 +277,8 @@ void ClientConnection::send_status(int status, std::string_view reason_phrase,
 }
 
 void ClientConnection::fetch_coalesced(cache::Forward forward, cache::EntryRef stale) {
+    // A JSON-RPC call's answer carries its caller's id: waiters would get the leader's.
+    if (!rpc_id_.empty()) return fetch_alone(forward, /*keyed=*/true);
     Worker& worker = worker_;
     auto joined = worker.runtime().inflight.join(fill_key_, fill_hash_, worker.index());
     if (joined.role == proxy::InflightTable::Role::alone) {

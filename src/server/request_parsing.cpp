@@ -192,12 +192,6 @@ int ClientConnection::on_message_complete() {
     return HPE_PAUSED;
 }
 
-bool ClientConnection::keys_body() const noexcept {
-    // Record and replay key every request on its body, so the recorded answer to one POST
-    // is never given to another.
-    return worker_.config().mode != Mode::proxy;
-}
-
 void ClientConnection::reject_request(int status, std::string_view reason) {
     // The request could not be parsed, so nothing after it can be: answer and close.
     // Never read, so never routed: counted under route="none".

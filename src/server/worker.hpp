@@ -12,6 +12,7 @@
 
 #include "admin/counters.hpp"
 #include "admin/top_keys.hpp"
+#include "json/body_parser.hpp"
 #include "proxy/origin_pools.hpp"
 #include "replay/unmatched.hpp"
 #include "server/access_log.hpp"
@@ -58,6 +59,13 @@ public:
     admin::TopKeys& top_keys() noexcept { return top_keys_; }
     // A replay's unmatched requests on this worker, read by the main thread after join().
     replay::UnmatchedRequests& unmatched() noexcept { return unmatched_; }
+    // For keying bodies as JSON (server/body_keying.cpp): one parser and one buffer per
+    // worker, made on first use, grown to the largest body and reused.
+    json::BodyParser& body_parser() {
+        if (!body_parser_) body_parser_ = std::make_unique<json::BodyParser>();
+        return *body_parser_;
+    }
+    std::string& body_key_scratch() noexcept { return body_key_scratch_; }
 
     // --- any thread ---
     const admin::WorkerCounters& counters() const noexcept { return counters_; }
@@ -90,8 +98,10 @@ private:
     std::uint64_t config_generation_;
     std::shared_ptr<const Config> config_;
     admin::WorkerCounters counters_;
-    admin::TopKeys top_keys_;                     // this thread only
-    replay::UnmatchedRequests unmatched_;         // this thread only, until joined
+    admin::TopKeys top_keys_;              // this thread only
+    replay::UnmatchedRequests unmatched_;  // this thread only, until joined
+    std::unique_ptr<json::BodyParser> body_parser_;
+    std::string body_key_scratch_;
     admin::PublishedTopKeys published_top_keys_;  // its copy for the admin thread
     uv_loop_t loop_;
     LoopClock clock_{&loop_};

@@ -41,8 +41,8 @@ LoggedAnswer miss() {
             .duration_us = 13'001};
 }
 
-std::string json(const LoggedRequest& request, const LoggedAnswer& answer,
-                 const LineTime& time = at()) {
+std::string json_line(const LoggedRequest& request, const LoggedAnswer& answer,
+                      const LineTime& time = at()) {
     std::string out(kMaxLine, '\0');
     out.resize(format_json(request, answer, time, out.data()));
     return out;
@@ -77,7 +77,7 @@ std::string field(simdjson::dom::element doc, const char* name) {
 }  // namespace
 
 TEST_CASE("a hit's JSON line has no origin time, and a duration of 0") {
-    CHECK(json(get(), hit()) ==
+    CHECK(json_line(get(), hit()) ==
           R"({"time":"2026-12-03T11:52:00.123Z","client":"10.0.0.7","method":"GET",)"
           R"("target":"/a?b=1","protocol":"HTTP/1.1","host":"api.example","status":200,)"
           R"("bytes":1024,"cache":"hit","duration_ms":0.000})"
@@ -89,7 +89,7 @@ TEST_CASE("a miss's JSON line has the origin time, the duration, the user agent 
     request.user_agent = "curl/8.5";
     request.referer = "https://example.com/";
     request.version_minor = 0;
-    CHECK(json(request, miss()) ==
+    CHECK(json_line(request, miss()) ==
           R"({"time":"2026-12-03T11:52:00.123Z","client":"10.0.0.7","method":"GET",)"
           R"("target":"/b","protocol":"HTTP/1.0","host":"api.example","status":200,)"
           R"("bytes":42,"cache":"miss","origin_ms":12.345,"duration_ms":13.001,)"
@@ -115,7 +115,7 @@ TEST_CASE("every cache status is named as the metrics name it") {
                         admin::CacheStatus::pass, admin::CacheStatus::error}) {
         answer.cache = status;
         simdjson::dom::parser parser;
-        CHECK(field(parsed(parser, json(get(), answer)), "cache") == admin::name(status));
+        CHECK(field(parsed(parser, json_line(get(), answer)), "cache") == admin::name(status));
         CHECK(combined(get(), answer).find(" " + std::string(admin::name(status)) + " - ") !=
               std::string::npos);
     }
@@ -126,7 +126,7 @@ TEST_CASE("a refused request whose request line was not read logs what is known"
     request.client = "::1";
     const LoggedAnswer refused = {
         .status = 400, .body_bytes = 26, .cache = admin::CacheStatus::refused};
-    CHECK(json(request, refused) ==
+    CHECK(json_line(request, refused) ==
           R"({"time":"2026-12-03T11:52:00.123Z","client":"::1","status":400,"bytes":26,)"
           R"("cache":"refused","duration_ms":0.000})"
           "\n");
@@ -137,7 +137,7 @@ TEST_CASE("a refused request whose request line was not read logs what is known"
 TEST_CASE("JSON escapes quotes, backslashes and control bytes, and keeps valid UTF-8") {
     LoggedRequest request = get("/q?\"a\"\\b\n\r\t\x01\x7f");
     request.user_agent = "caf\xc3\xa9 \xf0\x9f\x98\x80";  // é, 😀: passed as they are
-    const std::string line = json(request, hit());
+    const std::string line = json_line(request, hit());
     CHECK(one_line(line));
     CHECK(line.find(R"("target":"/q?\"a\"\\b\n\r\t\u0001\u007f")") != std::string::npos);
     CHECK(line.find("\"user_agent\":\"caf\xc3\xa9 \xf0\x9f\x98\x80\"") != std::string::npos);
@@ -159,7 +159,7 @@ TEST_CASE("JSON writes a byte outside well-formed UTF-8 as \\u00XX, so the line 
         {"ok\xe2\x82", R"(ok\u00e2\u0082)"},
     };
     for (const auto& [raw, escaped] : cases) {
-        const std::string line = json(get(raw), hit());
+        const std::string line = json_line(get(raw), hit());
         CHECK_MESSAGE(line.find("\"target\":\"" + escaped + "\"") != std::string::npos, line);
         simdjson::dom::parser parser;
         parsed(parser, line);
@@ -173,7 +173,7 @@ TEST_CASE("a byte to escape is found wherever it stands in a field, in both form
             std::string target(24, 'a');
             target[at] = special;
             simdjson::dom::parser parser;
-            const std::string line = json(get(target), hit());
+            const std::string line = json_line(get(target), hit());
             CHECK_MESSAGE(
                 field(parsed(parser, line), "target") ==
                     (static_cast<unsigned char>(special) >= 0x80
@@ -204,7 +204,7 @@ TEST_CASE("combined escapes \", \\, control bytes and bytes past 0x7E as \\xHH, 
 
 TEST_CASE("a field too long for the line is cut, says so with ..., and the line stays whole") {
     const std::string long_target = "/" + std::string(10'000, 'a');
-    const std::string line = json(get(long_target), hit());
+    const std::string line = json_line(get(long_target), hit());
     CHECK(one_line(line));
     simdjson::dom::parser parser;
     const std::string target = field(parsed(parser, line), "target");
@@ -220,12 +220,12 @@ TEST_CASE("a field too long for the line is cut, says so with ..., and the line 
     worst.host = controls;
     worst.user_agent = controls;
     worst.referer = controls;
-    for (const std::string& out : {json(worst, miss()), combined(worst, miss())}) {
+    for (const std::string& out : {json_line(worst, miss()), combined(worst, miss())}) {
         CHECK(one_line(out));
         CHECK(out.size() < kMaxLine);
     }
     simdjson::dom::parser again;
-    const auto doc = parsed(again, json(worst, miss()));
+    const auto doc = parsed(again, json_line(worst, miss()));
     CHECK(field(doc, "user_agent").substr(0, 2) == "\x01\x01");
     CHECK(field(doc, "cache") == "miss");  // the fields after the long ones are all there
 }
@@ -234,7 +234,7 @@ TEST_CASE("a field is cut after a whole escape or UTF-8 sequence, never inside o
     // é is two bytes: a target of them, cut, ends with a whole é and then "...".
     std::string accents;
     for (int i = 0; i < 3000; ++i) accents += "\xc3\xa9";
-    const std::string line = json(get(accents), hit());
+    const std::string line = json_line(get(accents), hit());
     simdjson::dom::parser parser;
     const std::string target = field(parsed(parser, line), "target");
     CHECK(target.substr(target.size() - 5) == "\xc3\xa9...");
@@ -269,7 +269,7 @@ TEST_CASE("a request copied for a streamed response outlives the bytes it came f
     const std::string long_target(100'000, 'b');
     copy.assign(get(long_target));
     CHECK(copy.request().target.size() == kMaxTarget + 1);
-    CHECK(json(copy.request(), hit()).find("bbb...\"") != std::string::npos);
+    CHECK(json_line(copy.request(), hit()).find("bbb...\"") != std::string::npos);
     LoggedRequest unread;  // a refused request's: no request line stays none
     unread.client = "::1";
     copy.assign(unread);
@@ -286,7 +286,7 @@ TEST_CASE("the line time is rendered in UTC, for both formats, to the millisecon
     CHECK(time.millisecond() == 0);
     CHECK(time.common_log() == "01/Jan/2027:00:00:00 +0000");
     time.set(kAt + 400);  // another millisecond of the same second
-    CHECK(json(get(), hit(), time).find("\"time\":\"2026-12-03T11:52:00.523Z\"") !=
+    CHECK(json_line(get(), hit(), time).find("\"time\":\"2026-12-03T11:52:00.523Z\"") !=
           std::string::npos);
 }
 
@@ -294,13 +294,13 @@ TEST_CASE("durations and origin times are milliseconds with microsecond decimals
     LoggedAnswer answer = miss();
     answer.origin_us = 7;
     answer.duration_us = 1'234'567;
-    const std::string line = json(get(), answer);
+    const std::string line = json_line(get(), answer);
     CHECK(line.find("\"origin_ms\":0.007,\"duration_ms\":1234.567") != std::string::npos);
     CHECK(combined(get(), answer).find(" miss 0.007 1234.567\n") != std::string::npos);
 }
 
 TEST_CASE("format_line writes the configured format") {
-    CHECK(json(get(), hit()) == [] {
+    CHECK(json_line(get(), hit()) == [] {
         std::string out(kMaxLine, '\0');
         out.resize(format_line(AccessLogFormat::json, get(), hit(), at(), out.data()));
         return out;
