@@ -34,6 +34,9 @@ OriginPool& OriginPools::pool_from(unsigned origin, std::size_t turn) {
 OriginConnection* OriginPools::start(OriginRequest&& request, LeaderPermit&& permit) {
     request.servers_tried = 1;
     const unsigned origin = request.origin;
+    request.drill = servers_.drills().action(origin, context_.clock.monotonic_ms());
+    if (request.drill.kind != DrillActionKind::none) [[unlikely]]
+        count_drilled(request);
     return pool_from(origin, turns_[origin]).start(std::move(request), std::move(permit));
 }
 
@@ -46,6 +49,11 @@ OriginConnection* OriginPools::start_elsewhere(OriginRequest& request, LeaderPer
     ++request.servers_tried;
     const std::size_t after_failed = (failed.index - servers_.first_server(origin) + 1) % count;
     return pool_from(origin, after_failed).start(std::move(request), std::move(permit));
+}
+
+void OriginPools::count_drilled(const OriginRequest& request) noexcept {
+    const DrillKind kind = kind_of(request.drill.kind);
+    admin::bump(context_.counters.origins[request.origin].drill_requests[slot_of(kind)]);
 }
 
 void OriginPools::close_all() {

@@ -8,6 +8,7 @@
 #include "cache/policy.hpp"
 #include "cachet/config.hpp"
 #include "http/request_head.hpp"
+#include "proxy/drill.hpp"
 #include "util/time.hpp"
 
 namespace cachet::proxy {
@@ -31,6 +32,9 @@ struct OriginRequest {
     // The response rules of the request's route (cache/route.hpp), copied: a fetch can
     // outlive the Config snapshot its route lives in. Default: none.
     cache::ResponseRules rules;
+    // What a drill on its origin does to it (proxy/drill.hpp), decided once in
+    // OriginPools::start and kept through retries. Default: nothing.
+    DrillAction drill;
 
     // The facts the storage policy needs; valid while this request lives.
     cache::RequestFacts facts() const noexcept {
