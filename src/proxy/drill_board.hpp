@@ -19,12 +19,11 @@ public:
     explicit DrillBoard(std::size_t origin_count)
         : slots_(std::make_unique<DrillSlot[]>(origin_count)), count_(origin_count) {}
 
-    // --- workers: one relaxed load while the origin has no drill ---
-    DrillAction action(unsigned origin, Millis now) noexcept {
-        DrillSlot& slot = slots_[origin];
-        if (slot.idle()) [[likely]]
-            return {};
-        return slot.next_action(now);
+    // --- workers: idle() is one relaxed load, all an origin request pays without a drill ---
+    bool idle(unsigned origin) const noexcept { return slots_[origin].idle(); }
+    // The action for the next request of the origin at `now` (its loop clock).
+    DrillAction next_action(unsigned origin, Millis now) noexcept {
+        return slots_[origin].next_action(now);
     }
 
     // --- the admin thread only ---

@@ -34,9 +34,8 @@ OriginPool& OriginPools::pool_from(unsigned origin, std::size_t turn) {
 OriginConnection* OriginPools::start(OriginRequest&& request, LeaderPermit&& permit) {
     request.servers_tried = 1;
     const unsigned origin = request.origin;
-    request.drill = servers_.drills().action(origin, context_.clock.monotonic_ms());
-    if (request.drill.kind != DrillActionKind::none) [[unlikely]]
-        count_drilled(request);
+    if (!servers_.drills().idle(origin)) [[unlikely]]
+        take_drill_action(request);
     return pool_from(origin, turns_[origin]).start(std::move(request), std::move(permit));
 }
 
@@ -51,9 +50,12 @@ OriginConnection* OriginPools::start_elsewhere(OriginRequest& request, LeaderPer
     return pool_from(origin, after_failed).start(std::move(request), std::move(permit));
 }
 
-void OriginPools::count_drilled(const OriginRequest& request) noexcept {
-    const DrillKind kind = kind_of(request.drill.kind);
-    admin::bump(context_.counters.origins[request.origin].drill_requests[slot_of(kind)]);
+void OriginPools::take_drill_action(OriginRequest& request) noexcept {
+    const unsigned origin = request.origin;
+    request.drill = servers_.drills().next_action(origin, context_.clock.monotonic_ms());
+    if (request.drill.kind == DrillActionKind::none) return;  // past its deadline, or the rate
+    const std::size_t slot = slot_of(kind_of(request.drill.kind));
+    admin::bump(context_.counters.origins[origin].drill_requests[slot]);
 }
 
 void OriginPools::close_all() {

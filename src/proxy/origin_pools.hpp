@@ -40,7 +40,8 @@ public:
 
 private:
     OriginPool& pool_from(unsigned origin, std::size_t turn);
-    void count_drilled(const OriginRequest& request) noexcept;
+    // The drill on the request's origin decides request.drill, and it is counted.
+    void take_drill_action(OriginRequest& request) noexcept;
 
     FetchContext context_;
     OriginSet& servers_;
