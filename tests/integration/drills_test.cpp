@@ -1,6 +1,8 @@
 // Origin-failure drills through the admin API (README, "Drills"): each kind against the real
 // test origin, whose own counter shows whether a request reached it; the drill's end by its
 // deadline and by DELETE; the token; bad bodies; the metrics and the listings.
+#include <signal.h>
+
 #include <doctest/doctest.h>
 
 #include <string>
@@ -8,6 +10,7 @@
 
 #include "harness/cache_status.hpp"
 #include "harness/cachet.hpp"
+#include "harness/concurrent.hpp"
 #include "harness/config_file.hpp"
 #include "harness/http_client.hpp"
 #include "harness/metrics.hpp"
@@ -120,6 +123,17 @@ TEST_CASE("drills: slow adds its latency before the response head, and DELETE en
     Reply after = get(cachet.port(), unstored("/slow"));
     REQUIRE(after.status == 200);
     CHECK(took_ms(after) < 250);
+}
+
+TEST_CASE("drills: misses that arrive during a slow drill's latency share one origin request") {
+    TestOrigin origin;
+    Cachet cachet(origin.url(), {"--admin-token", token});
+    start_drill(cachet, R"("kind": "slow", "duration": "30s", "latency": "500ms")");
+    const std::vector<std::string> requests(10, http_request("GET", "/co?cc=max-age=600"));
+    auto replies = fetch_concurrently(cachet.port(), requests, Deadline::after(10s));
+    for (const Reply& r : replies) CHECK_MESSAGE(r.status == 200, r.describe());
+    CHECK(origin.requests("/co") == 1);
+    CHECK(metric(cachet, drill_metric("cachet_drill_requests_total", "slow")) == "1");
 }
 
 TEST_CASE("drills: a latency past the first-byte timeout ends in its 504, at the timeout") {
@@ -282,6 +296,28 @@ TEST_CASE("drills: GET lists the running drill, a new one replaces it, DELETE en
     CHECK(admin(cachet, "DELETE", "/drills").body == "{\"ended\":[]}\n");
     CHECK(get(cachet.port(), unstored("/l")).status == 200);
     CHECK(origin.requests("/l") == 2);
+}
+
+TEST_CASE("drills: a drill outlives a SIGHUP, which keeps its origin") {
+    TestOrigin origin;
+    ConfigFile file(R"({"admin_token": "first"})");
+    Cachet cachet(origin.url(), {"--config", file.path()});
+    Reply drill = admin(cachet, "POST", "/drills",
+                        R"({"origin": "default", "kind": "down", "duration": "30s"})", "first");
+    REQUIRE_MESSAGE(drill.status == 200, drill.describe());
+
+    // The new token answers once the reload is done: a DELETE naming no drill gets a 404.
+    file.rewrite(R"({"admin_token": "second"})");
+    REQUIRE(::kill(cachet.pid(), SIGHUP) == 0);
+    bool reloaded = false;
+    for (Deadline deadline = Deadline::after(10s); !reloaded && !deadline.expired();) {
+        reloaded = admin(cachet, "DELETE", "/drills?id=99", {}, "second").status == 404;
+        if (!reloaded) std::this_thread::sleep_for(20ms);  // polling for the reload, bounded
+    }
+    REQUIRE(reloaded);
+    CHECK(get(cachet.admin_port(), "/drills").body.starts_with(R"({"drills":[{"id":1,)"));
+    CHECK(get(cachet.port(), unstored("/hup")).status == 502);
+    CHECK(origin.total_requests() == 0);
 }
 
 TEST_CASE("drills: a drill breaks its own origin only") {
