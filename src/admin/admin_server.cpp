@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "admin/admin_connection.hpp"
+#include "admin/drill_endpoints.hpp"
 #include "server/runtime.hpp"
 
 namespace cachet::admin {
@@ -62,6 +63,7 @@ void AdminServer::sweep() {
         if (c->waited_too_long(now, timeout)) c->close();
         c = next;
     }
+    end_expired_drills(context_);
 }
 
 void AdminServer::close_everything() {

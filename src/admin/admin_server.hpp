@@ -52,7 +52,7 @@ private:
     uv_loop_t loop_;
     uv_tcp_t listener_;
     uv_async_t stop_;
-    uv_timer_t sweep_;         // closes connections past --admin-timeout
+    uv_timer_t sweep_;         // closes connections past --admin-timeout, ends drills
     WorkerCounters counters_;  // the admin thread's own block (purges)
     AdminContext context_;
     AdminConnection* connections_ = nullptr;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "admin/route_labels.hpp"
+#include "proxy/drill.hpp"
 #include "util/errc.hpp"
 
 namespace cachet::admin {
@@ -82,6 +83,8 @@ struct alignas(64) OriginCounters {
     std::array<Counter, kErrcCount> errors{};
     std::array<Counter, kLatencyBuckets> latency{};  // not cumulative: one per bucket
     Counter latency_sum_us{0};
+    // Requests a drill acted on (proxy/drill.hpp), by kind slot: cachet_drill_requests_total.
+    std::array<Counter, proxy::kDrillKindCount> drill_requests{};
 
     void count_error(Errc error) noexcept { bump(errors[static_cast<std::size_t>(error)]); }
     void observe_response(std::uint64_t micros) noexcept {

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "admin/dashboard.hpp"
+#include "admin/drill_endpoints.hpp"
 #include "admin/exchange.hpp"
 #include "admin/origins_check.hpp"
 #include "admin/prometheus.hpp"
@@ -33,8 +34,9 @@ std::vector<TopKey> top_keys(const server::Runtime& runtime) {
 }
 
 Snapshot collect(AdminContext& context) {
-    const server::Runtime& runtime = context.runtime;
+    server::Runtime& runtime = context.runtime;
     Snapshot s;
+    uv_update_time(context.loop);  // the drills' deadlines are compared with it
     const Millis now = uv_now(context.loop);
     for (const Origin& origin : runtime.config.origins) {
         OriginFigures figures;
@@ -48,6 +50,8 @@ Snapshot collect(AdminContext& context) {
         s.origins[server.origin].servers.push_back(
             {server.authority, server.health.in_rotation(now, max_fails)});
     }
+    s.drills = runtime.origin_servers->drills().running(now);
+    s.drills_now = now;
     s.route_labels = runtime.configs.route_labels().labels();
     for (const auto& worker : runtime.workers) add_counters(s, worker->counters());
     add_counters(s, context.counters);
@@ -121,7 +125,7 @@ void purge(AdminExchange& exchange) {
 // The endpoints. A GET row answers HEAD too; a path in the table with another method gets
 // a 405 with Allow; any other path a 404.
 //
-// To add a mutating endpoint (POST /purge, ...): write `void handler(AdminExchange&)` here
+// To add a mutating endpoint (POST /purge, POST and DELETE /drills, ...): write `void handler(AdminExchange&)` here
 // and add one row with `mutating = true`. The connection checks the bearer token before it
 // calls the handler (401 without or with a wrong token, 403 with none configured), so the
 // handler never sees a refused request. It runs on the admin thread: it may use the store
@@ -134,6 +138,9 @@ constexpr std::array kRoutes = {
     Route{http::Method::get, "/metrics", false, metrics},
     Route{http::Method::get, "/stats", false, stats},
     Route{http::Method::post, "/purge", true, purge},
+    Route{http::Method::get, "/drills", false, list_drills},
+    Route{http::Method::post, "/drills", true, start_drill},
+    Route{http::Method::delete_, "/drills", true, end_drills},
 };
 
 }  // namespace

@@ -94,6 +94,31 @@ void write_origins(Writer& w, const std::vector<OriginFigures>& origins) {
     }
 }
 
+// cachet_drill_active and cachet_drill_requests_total: every origin and kind, 0 included, so
+// a dashboard's series exist before the first drill.
+void write_drills(Writer& w, const Snapshot& s) {
+    auto labels = [&](std::size_t origin, std::size_t slot) {
+        return label("origin", s.origins[origin].name) + "," +
+               label("kind", proxy::name(proxy::kind_at(slot)));
+    };
+    w.family("cachet_drill_active", "gauge",
+             "1 while a drill of this kind runs on the origin (POST /drills), else 0.");
+    for (std::size_t o = 0; o < s.origins.size(); ++o) {
+        for (std::size_t k = 0; k < proxy::kDrillKindCount; ++k) {
+            bool active = false;
+            for (const proxy::Drill& d : s.drills)
+                active |= d.origin == o && d.kind == proxy::kind_at(k);
+            w.sample("cachet_drill_active", labels(o, k), active ? 1 : 0);
+        }
+    }
+    w.family("cachet_drill_requests_total", "counter",
+             "Origin requests a drill acted on: refused, delayed, answered or cut.");
+    for (std::size_t o = 0; o < s.origins.size(); ++o) {
+        for (std::size_t k = 0; k < proxy::kDrillKindCount; ++k)
+            w.sample("cachet_drill_requests_total", labels(o, k), s.origins[o].drill_requests[k]);
+    }
+}
+
 }  // namespace
 
 std::string escape_label_value(std::string_view value) {
@@ -128,6 +153,7 @@ std::string format_prometheus(const Snapshot& s) {
         }
     }
     write_origins(w, s.origins);
+    write_drills(w, s);
 
     w.family("cachet_client_received_bytes_total", "counter", "Bytes read from client sockets.");
     w.sample("cachet_client_received_bytes_total", "", s.client_received_bytes);

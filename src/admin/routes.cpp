@@ -43,4 +43,19 @@ bool has_query_param(std::string_view query, std::string_view name,
     return false;
 }
 
+std::optional<std::string_view> query_param(std::string_view query,
+                                            std::string_view name) noexcept {
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view param = query.substr(0, amp);
+        const auto eq = param.find('=');
+        if (param.substr(0, eq) == name) {
+            return eq == std::string_view::npos ? std::string_view{} : param.substr(eq + 1);
+        }
+        if (amp == std::string_view::npos) break;
+        query.remove_prefix(amp + 1);
+    }
+    return std::nullopt;
+}
+
 }  // namespace cachet::admin

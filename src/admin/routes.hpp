@@ -1,6 +1,7 @@
 #pragma once
 // The admin API's endpoints as one table (admin/endpoints.cpp) and how a request finds its
 // row. Matching is pure: tests call it without sockets.
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ SplitTarget split_target(std::string_view target) noexcept;
 // Whether the query holds `name=value` among its &-separated parameters.
 bool has_query_param(std::string_view query, std::string_view name,
                      std::string_view value) noexcept;
+
+// The value of the first `name=value` among the query's &-separated parameters, as sent
+// (not percent-decoded); none when the name is absent.
+std::optional<std::string_view> query_param(std::string_view query, std::string_view name) noexcept;
 
 // The endpoints (admin/endpoints.cpp).
 std::span<const Route> admin_routes() noexcept;

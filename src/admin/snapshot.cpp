@@ -35,6 +35,8 @@ void add_counters(Snapshot& s, const WorkerCounters& c) noexcept {
         for (std::size_t i = 0; i < kErrcCount; ++i) to.errors[i] += read(from.errors[i]);
         for (std::size_t i = 0; i < kLatencyBuckets; ++i) to.latency[i] += read(from.latency[i]);
         to.latency_sum_us += read(from.latency_sum_us);
+        for (std::size_t i = 0; i < proxy::kDrillKindCount; ++i)
+            to.drill_requests[i] += read(from.drill_requests[i]);
     }
     s.purges += read(c.purges);
     s.client_connections += c.client_connections.load(std::memory_order_relaxed);

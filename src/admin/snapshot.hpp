@@ -8,6 +8,7 @@
 
 #include "admin/counters.hpp"
 #include "admin/top_keys.hpp"
+#include "proxy/drill.hpp"
 
 namespace cachet::admin {
 
@@ -18,6 +19,7 @@ struct OriginFigures {
     std::array<std::uint64_t, kErrcCount> errors{};
     std::array<std::uint64_t, kLatencyBuckets> latency{};  // per bucket, not cumulative
     std::uint64_t latency_sum_us = 0;
+    std::array<std::uint64_t, proxy::kDrillKindCount> drill_requests{};  // by kind slot
     struct Server {
         std::string authority;
         bool up = true;  // in the rotation (proxy/server_health.hpp)
@@ -49,7 +51,9 @@ struct Snapshot {
     std::uint64_t store_evictions = 0;
     std::uint64_t store_index_bytes = 0;  // the purge indexes (StoreStats::index_bytes)
     std::uint64_t resident_memory_bytes = 0;
-    std::vector<TopKey> top_keys;  // most estimated hits first (/stats only)
+    std::vector<TopKey> top_keys;      // most estimated hits first (/stats only)
+    std::vector<proxy::Drill> drills;  // running, by origin (proxy/drill_board.hpp)
+    Millis drills_now = 0;             // the loop clock their deadlines were read against
     unsigned workers = 0;
     bool ready = false;
 

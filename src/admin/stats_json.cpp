@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "admin/drill_body.hpp"
+
 namespace cachet::admin {
 namespace {
 
@@ -62,6 +64,11 @@ void put_origin(std::string& out, const OriginFigures& o) {
     out += '}';
     std::uint64_t count = 0;
     for (auto n : o.latency) count += n;
+    put_key(out, "drill_requests");
+    out += '{';
+    for (std::size_t k = 0; k < proxy::kDrillKindCount; ++k)
+        put(out, proxy::name(proxy::kind_at(k)), o.drill_requests[k]);
+    out += '}';
     put(out, "responses", count);
     put_double(out, "response_seconds_sum", static_cast<double>(o.latency_sum_us) / 1e6);
     put_double(out, "response_seconds_p50", latency_quantile(o, 0.5));
@@ -128,6 +135,16 @@ std::string format_stats_json(const Snapshot& s) {
     for (std::size_t i = 0; i < s.origins.size(); ++i) {
         if (i) out += ',';
         put_origin(out, s.origins[i]);
+    }
+    out += ']';
+    put_key(out, "drills");
+    out += '[';
+    for (std::size_t i = 0; i < s.drills.size(); ++i) {
+        if (i) out += ',';
+        const proxy::Drill& drill = s.drills[i];
+        const std::string_view origin =
+            drill.origin < s.origins.size() ? std::string_view(s.origins[drill.origin].name) : "";
+        out += drill_json(drill, origin, s.drills_now);
     }
     out += ']';
     put_key(out, "store");

@@ -47,6 +47,10 @@ void OriginConnection::start(OriginRequest request, LeaderPermit&& permit) {
     admin::bump(pool_.counters().requests);
     llhttp_init(&parser_, HTTP_RESPONSE, &parser_settings());
     parser_.data = this;
+    if (opens_no_socket(request_.drill)) [[unlikely]] {
+        stand_in_for_origin();
+        return;
+    }
     if (phase_ == Phase::idle) {
         reused_ = true;
         phase_ = Phase::exchanging;
@@ -91,7 +95,7 @@ void OriginConnection::send_head() {
     write_bytes(request_.head, false);
     // The response clock starts once the whole request is on its way.
     if (body_ended_)
-        arm_timer(pool_.settings().first_byte_timeout, Errc::origin_first_byte_timeout);
+        arm_first_byte_timer();
     else
         uv_timer_stop(&timer_);
 }
@@ -161,7 +165,7 @@ void OriginConnection::end_body() {
     body_ended_ = true;
     if (phase_ != Phase::exchanging) return;
     if (request_.chunked_body) write_bytes("0\r\n\r\n", false);
-    arm_timer(pool_.settings().first_byte_timeout, Errc::origin_first_byte_timeout);
+    arm_first_byte_timer();
 }
 
 void OriginConnection::resume_response() noexcept {
@@ -189,13 +193,22 @@ void OriginConnection::begin_reading() {
 
 void OriginConnection::arm_timer(Millis ms, Errc on_expiry) {
     timer_error_ = on_expiry;
+    drill_timer_ = false;
     uv_timer_start(
         &timer_, [](uv_timer_t* t) { static_cast<OriginConnection*>(t->data)->handle_timeout(); },
         ms, 0);
 }
 
+void OriginConnection::arm_first_byte_timer() {
+    const Millis limit = pool_.settings().first_byte_timeout;
+    if (request_.drill.kind == DrillActionKind::delay) [[unlikely]]
+        return hold_response(limit);
+    arm_timer(limit, Errc::origin_first_byte_timeout);
+}
+
 void OriginConnection::handle_timeout() {
     if (phase_ == Phase::idle || phase_ == Phase::closing) return;
+    if (std::exchange(drill_timer_, false)) return take_drill_step();
     if (phase_ == Phase::connecting)
         fail_connect(timer_error_);
     else
@@ -299,6 +312,9 @@ void OriginConnection::fail_connect(Errc error) {
 }
 
 void OriginConnection::note_server_failure() {
+    // A drill's refusal or timeout is played, not the server's: left out, it would stay out
+    // of the rotation after the drill (README, "Drills").
+    if (drilled()) return;
     const Origin& origin = pool_.settings();
     OriginServer& server = pool_.server();
     if (server.health.failed(context_.clock.monotonic_ms(), origin.max_fails,

@@ -6,7 +6,7 @@
 // Files: origin_connection.cpp (I/O: connect, read, write, timers, close),
 // response_parsing.cpp (the llhttp callbacks: what the response does to the fill),
 // origin_exchange.hpp (where the response stands), store_updates.hpp (what it does to
-// the store).
+// the store), origin_drill.cpp (what a drill on the origin does instead: request_.drill).
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -52,7 +52,8 @@ public:
 
 private:
     // The connection's own phase; the response's is exchange_.phase().
-    enum class Phase : std::uint8_t { fresh, connecting, exchanging, idle, closing };
+    // cut: a drill cut the response mid-body; the reset follows (origin_drill.cpp).
+    enum class Phase : std::uint8_t { fresh, connecting, exchanging, cut, idle, closing };
     struct BodyWrite;
 
     ~OriginConnection() = default;  // only the close callbacks delete
@@ -61,6 +62,18 @@ private:
     void write_bytes(std::string bytes, bool is_body);
     void begin_reading();
     void arm_timer(Millis ms, Errc on_expiry);
+    void arm_first_byte_timer();
+
+    // --- drills (origin_drill.cpp); request_.drill says what this exchange plays ---
+    bool drilled() const noexcept { return request_.drill.kind != DrillActionKind::none; }
+    void stand_in_for_origin();
+    void arm_drill_timer(Millis ms);
+    void take_drill_step();
+    void answer_from_drill();
+    void hold_response(Millis first_byte_limit);
+    void release_response();
+    bool cuts_here(std::size_t size);  // this body piece goes past the cut
+    int cut_body(const char* at);
 
     void handle_connect(int status);
     void handle_read(ssize_t nread, const uv_buf_t* buf);
@@ -95,6 +108,7 @@ private:
     bool reused_ = false;           // the exchange runs on a kept-alive connection
     std::uint64_t started_ns_ = 0;  // uv_hrtime() when the exchange started
     Errc timer_error_ = Errc::origin_connect_timeout;
+    bool drill_timer_ = false;  // timer_ runs a drill's step, not a timeout
 
     OriginRequest request_;
     // The exchange being recorded (request_.recorded), from its response head on.

@@ -11,7 +11,8 @@ OriginPool::~OriginPool() = default;
 OriginConnection* OriginPool::start(OriginRequest request, LeaderPermit permit,
                                     bool fresh_connection) {
     OriginConnection* connection = nullptr;
-    if (!fresh_connection && !idle_.empty()) {
+    // A drilled refusal or answer needs a connection of its own that never connects.
+    if (!fresh_connection && !opens_no_socket(request.drill) && !idle_.empty()) {
         connection = idle_.back();  // most recently used: least likely to have timed out
         idle_.pop_back();
     } else {

@@ -34,6 +34,8 @@ OriginPool& OriginPools::pool_from(unsigned origin, std::size_t turn) {
 OriginConnection* OriginPools::start(OriginRequest&& request, LeaderPermit&& permit) {
     request.servers_tried = 1;
     const unsigned origin = request.origin;
+    if (!servers_.drills().idle(origin)) [[unlikely]]
+        take_drill_action(request);
     return pool_from(origin, turns_[origin]).start(std::move(request), std::move(permit));
 }
 
@@ -46,6 +48,14 @@ OriginConnection* OriginPools::start_elsewhere(OriginRequest& request, LeaderPer
     ++request.servers_tried;
     const std::size_t after_failed = (failed.index - servers_.first_server(origin) + 1) % count;
     return pool_from(origin, after_failed).start(std::move(request), std::move(permit));
+}
+
+void OriginPools::take_drill_action(OriginRequest& request) noexcept {
+    const unsigned origin = request.origin;
+    request.drill = servers_.drills().next_action(origin, context_.clock.monotonic_ms());
+    if (request.drill.kind == DrillActionKind::none) return;  // past its deadline, or the rate
+    const std::size_t slot = slot_of(kind_of(request.drill.kind));
+    admin::bump(context_.counters.origins[origin].drill_requests[slot]);
 }
 
 void OriginPools::close_all() {

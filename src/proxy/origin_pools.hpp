@@ -18,7 +18,8 @@ public:
     OriginPools& operator=(const OriginPools&) = delete;
 
     // Sends the request to a server of its origin (request.origin), chosen round robin.
-    // The request is moved on once, into the connection that sends it.
+    // The request is moved on once, into the connection that sends it. A drill running on
+    // the origin decides here what it does to the request (request.drill).
     OriginConnection* start(OriginRequest&& request, LeaderPermit&& permit);
     // A connect to server `failed` of the request's origin failed before anything was sent:
     // the next server in rotation after it gets the request, while the origin has servers
@@ -39,6 +40,8 @@ public:
 
 private:
     OriginPool& pool_from(unsigned origin, std::size_t turn);
+    // The drill on the request's origin decides request.drill, and it is counted.
+    void take_drill_action(OriginRequest& request) noexcept;
 
     FetchContext context_;
     OriginSet& servers_;

@@ -9,6 +9,7 @@
 #include "cachet/config.hpp"
 #include "http/request_head.hpp"
 #include "replay/recorded_request.hpp"
+#include "proxy/drill.hpp"
 #include "util/time.hpp"
 
 namespace cachet::proxy {
@@ -35,6 +36,9 @@ struct OriginRequest {
     // --mode record, or a replay's forwarded miss: what the recorder writes with the
     // response (proxy/exchange_recording.hpp); null when the exchange is not recorded.
     replay::RecordedRequestRef recorded;
+    // What a drill on its origin does to it (proxy/drill.hpp), decided once in
+    // OriginPools::start and kept through retries. Default: nothing.
+    DrillAction drill;
 
     // Keyed on its body by its route's body_key: its answer is stored as a GET's would be,
     // and it invalidates nothing (a read API that happens to use POST).

@@ -45,6 +45,7 @@ tl::expected<std::unique_ptr<OriginSet>, std::string> OriginSet::resolve(
             set->servers_.push_back(std::move(server));
         }
     }
+    set->drills_ = std::make_unique<DrillBoard>(origins.size());
     return set;
 }
 

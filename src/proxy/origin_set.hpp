@@ -1,6 +1,6 @@
 #pragma once
-// Every origin server of the process, resolved once at start, with its shared health; and
-// the choice of the server a request goes to. Built before the workers, immutable but for
+// Every origin server of the process, resolved once at start, with its shared health; each
+// origin's drill slot (proxy/drill_board.hpp); and the choice of the server a request goes to. Built before the workers, immutable but for
 // the health, and shared by all of them (server/runtime.hpp). Origins and their servers
 // change only on restart (server/reload.cpp), so a server's index stays valid for the
 // process's life.
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cachet/config.hpp"
+#include "proxy/drill_board.hpp"
 #include "proxy/server_health.hpp"
 #include "util/result.hpp"
 
@@ -39,6 +40,8 @@ public:
     // The indexes of an origin's servers: first_server(o) .. + servers_of(o).
     std::size_t first_server(unsigned origin) const noexcept { return first_[origin]; }
     std::size_t servers_of(unsigned origin) const noexcept { return count_[origin]; }
+    // The origins' drills: the admin thread writes them, the workers' pools read them.
+    DrillBoard& drills() noexcept { return *drills_; }
 
     // The server for the next request of `origin`: the first in rotation from its place
     // `turn` (0 .. servers_of - 1) on; when every one is left out, the one at `turn` all the
@@ -51,6 +54,7 @@ private:
     std::vector<std::unique_ptr<OriginServer>> servers_;  // atomics: never moved
     std::vector<std::size_t> first_;
     std::vector<std::size_t> count_;
+    std::unique_ptr<DrillBoard> drills_;
 };
 
 }  // namespace cachet::proxy

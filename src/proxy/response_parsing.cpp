@@ -55,7 +55,8 @@ int OriginConnection::handle_headers_complete() {
         return 0;
     }
     pool_.counters().observe_response((uv_hrtime() - started_ns_) / 1000);
-    pool_.server().health.succeeded();  // it answered: its run of failures (if any) ends
+    // It answered: its run of failures (if any) ends. A drilled exchange says nothing of it.
+    if (!drilled()) pool_.server().health.succeeded();
     const http::HeaderSpan views = exchange_.fields();
     bool has_content_length = false;
     std::uint64_t content_length = 0;
@@ -121,6 +122,8 @@ void OriginConnection::relay_interim(int status) {
 
 int OriginConnection::handle_body(const char* at, std::size_t size) {
     if (exchange_.phase() != ResponsePhase::body) return 0;  // a stored response stands in
+    if (request_.drill.kind == DrillActionKind::cut_after && cuts_here(size)) [[unlikely]]
+        return cut_body(at);
     permit_->append(at, size);
     if (recording_ && !recording_->append(at, size)) drop_recording();
     if (permit_->storable()) {
