@@ -24,8 +24,8 @@ struct RecordFields {
     // The key the response is matched by: the cache key cachet built for the request
     // (cache/key.hpp, a route's key, a body key), exactly as the store would hold it.
     Text key{};
-    Text method{};  // the request's method as sent: "GET", "POST"
-    Text url{};     // the request's host and target as sent: "api.example.com/v1/a?b=1"
+    Text method{};        // the request's method as sent: "GET", "POST"
+    Text url{};           // the request's host and target as sent: "api.example.com/v1/a?b=1"
     Text request_body{};  // the request's body (POST, PUT...): shown by `snapshot show`
     std::uint16_t status = 0;
     // The response head: the status line and the field lines, each ending CRLF, without
