@@ -1,14 +1,20 @@
-// cachet: wiring only. Config file, environment and flags -> config -> server.
+// cachet: wiring only. Config file, environment and flags -> config -> server; or the
+// `cachet snapshot` command.
 #include <cstdio>
 #include <cstdlib>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "config/flags.hpp"
 #include "server/server.hpp"
+#include "snapshot/command.hpp"
 
 int main(int argc, char** argv) {
     std::vector<std::string_view> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "snapshot") {
+        return cachet::snapshot::run_command(std::span(args).subspan(1), stdout, stderr);
+    }
     auto parsed = cachet::config::parse_flags(
         args, [](const char* name) -> const char* { return std::getenv(name); });
     if (!parsed) {
