@@ -8,8 +8,8 @@
 #include "cache/policy.hpp"
 #include "cachet/config.hpp"
 #include "http/request_head.hpp"
-#include "replay/recorded_request.hpp"
 #include "proxy/drill.hpp"
+#include "replay/recorded_request.hpp"
 #include "util/time.hpp"
 
 namespace cachet::proxy {

@@ -6,7 +6,6 @@
 // the summary says how many (the valid prefix) and what is wrong at which offset; with
 // all_or_nothing the whole file is checked first and nothing is delivered unless all of it
 // is good. The views a callback gets point into the mapped file: valid during that call only.
-#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <optional>

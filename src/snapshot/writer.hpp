@@ -60,6 +60,7 @@ private:
     Progress* progress_ = nullptr;  // borrowed
     std::uint64_t records_ = 0;
     std::uint64_t bytes_ = 0;
+    std::uint64_t written_ = 0;  // bytes handed to write(2): the file's size so far
     bool committed_ = false;
     bool temp_exists_ = true;               // the temporary file is there, ours to remove
     std::optional<SnapshotError> failure_;  // set once a call failed

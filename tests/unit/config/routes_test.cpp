@@ -80,7 +80,8 @@ TEST_CASE("a bad route is refused with the path of the field and what was expect
     CHECK(error_of(R"([{"match": {"path": "/"}, "ttl": "1s"}])") ==
           "routes[0].ttl: unknown field (a route takes match, name, origin, bypass, default_ttl, "
           "forced_ttl, "
-          "ignore_no_cache, store_set_cookie, strip_set_cookie, cache_key, body_key, replay_latency)");
+          "ignore_no_cache, store_set_cookie, strip_set_cookie, cache_key, body_key, "
+          "replay_latency)");
     CHECK(error_of(R"([{"match": {"path": "/"}, "bypass": "yes"}])") ==
           R"(routes[0].bypass: expected true or false, got "yes")");
     CHECK(error_of(R"([{"match": {"path": "/", "port": 1}}])") ==
