@@ -422,7 +422,9 @@ std::string help_text() {
     std::string text =
         "cachet: an HTTP/1.1 caching reverse proxy\n\n"
         "usage: cachet --origin http://HOST:PORT [flags]\n"
-        "       cachet --config cachet.json [flags]\n\n"
+        "       cachet --config cachet.json [flags]\n"
+        "       cachet --mode replay --snapshot api.snapshot [flags]\n"
+        "       cachet snapshot ls|show|verify|merge ...   (docs/snapshot-format.md)\n\n"
         "Each setting is a flag, an environment variable and a field of the config file\n"
         "(shown as [VARIABLE, file_field]); a flag beats its variable, which beats the file,\n"
         "which beats the default. See docs/configuration.md.\n\nsettings:\n";
