@@ -13,6 +13,7 @@
 #include "harness/http_client.hpp"
 #include "harness/metrics.hpp"
 #include "harness/origin.hpp"
+#include "harness/temp_dir.hpp"
 
 namespace cachet::integration {
 namespace {
@@ -153,10 +154,8 @@ TEST_CASE("body keys: a bad body_key is refused, naming the field") {
 }
 
 TEST_CASE("body keys: a replay keys bodies as the route says, and rewrites JSON-RPC ids") {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("cachet-test-bodykey-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
-    const std::string snapshot = (dir / "rpc.snapshot").string();
+    TempDir dir("bodykey");
+    const std::string snapshot = dir.path("rpc.snapshot");
     ConfigFile file(kRoutes);
     {
         TestOrigin origin;
@@ -179,7 +178,6 @@ TEST_CASE("body keys: a replay keys bodies as the route says, and rewrites JSON-
             post(replay.port(), "/graphql?cc=no-store", R"({"requestId":"y", "query":"{a}"})");
         CHECK(graphql.status == 200);
     }
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -16,32 +16,16 @@
 #include "harness/cachet.hpp"
 #include "harness/http_client.hpp"
 #include "harness/origin.hpp"
+#include "harness/temp_dir.hpp"
 
 namespace cachet::integration {
 namespace {
 
-struct PersistDir {
-    PersistDir() {
-        static int count = 0;
-        dir = std::filesystem::temp_directory_path() /
-              ("cachet-test-persist-" + std::to_string(getpid()) + "-" + std::to_string(++count));
-        std::filesystem::create_directories(dir);
-    }
-    ~PersistDir() { std::filesystem::remove_all(dir); }
-    std::string path() const { return (dir / "store.snapshot").string(); }
-    std::filesystem::path dir;
+// The test's directory, holding the store's file.
+struct PersistDir : TempDir {
+    PersistDir() : TempDir("persist") {}
+    std::string path() const { return TempDir::path("store.snapshot"); }
 };
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-void write_file(const std::string& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
 
 std::vector<std::string> persisting(const std::string& path, std::vector<std::string> more = {}) {
     std::vector<std::string> flags{"--persist", path};
@@ -98,7 +82,7 @@ TEST_CASE("persist: a truncated file loads the entries before the damage, or non
     save_two(origin, dir.path());
     std::string bytes = read_file(dir.path());
     bytes.resize(bytes.size() - 10);  // the second record is cut
-    const std::string cut = (dir.dir / "cut.snapshot").string();
+    const std::string cut = (dir.dir() / "cut.snapshot").string();
     const auto hits = [&](std::vector<std::string> flags) {
         write_file(cut, bytes);
         Cachet cachet("http://127.0.0.1:1", persisting(cut, flags), {.capture_stderr = true});
@@ -119,7 +103,7 @@ TEST_CASE("persist: a flipped byte, a wrong version and an empty file are report
     save_two(origin, dir.path());
     const std::string good = read_file(dir.path());
     const auto log_of = [&](const std::string& bytes) {
-        const std::string path = (dir.dir / "bad.snapshot").string();
+        const std::string path = (dir.dir() / "bad.snapshot").string();
         write_file(path, bytes);
         Cachet cachet(origin.url(), persisting(path), {.capture_stderr = true});
         CHECK(get(cachet.port(), "/one?cc=max-age%3D300").status == 200);  // it runs, cold or not
@@ -151,7 +135,7 @@ TEST_CASE("persist: kill -9 during a save leaves the previous file intact") {
         const auto deadline = std::chrono::steady_clock::now() + 10s;
         bool writing = false;
         while (!writing && std::chrono::steady_clock::now() < deadline) {
-            for (const auto& file : std::filesystem::directory_iterator(dir.dir)) {
+            for (const auto& file : std::filesystem::directory_iterator(dir.dir())) {
                 if (file.path().filename().string().find(".tmp-") != std::string::npos &&
                     file.file_size() > 0)
                     writing = true;

@@ -18,31 +18,16 @@
 #include "harness/http_client.hpp"
 #include "harness/metrics.hpp"
 #include "harness/origin.hpp"
+#include "harness/temp_dir.hpp"
 
 namespace cachet::integration {
 namespace {
 
-// A directory of the test's own for its snapshot, removed with it.
-struct SnapshotDir {
-    SnapshotDir() {
-        static int count = 0;
-        dir = std::filesystem::temp_directory_path() /
-              ("cachet-test-snapshot-" + std::to_string(getpid()) + "-" + std::to_string(++count));
-        std::filesystem::create_directories(dir);
-    }
-    ~SnapshotDir() { std::filesystem::remove_all(dir); }
-    std::string path(const std::string& name = "api.snapshot") const {
-        return (dir / name).string();
-    }
-    std::filesystem::path dir;
+// The test's directory, holding its snapshot.
+struct SnapshotDir : TempDir {
+    SnapshotDir() : TempDir("snapshot") {}
+    std::string path(const std::string& name = "api.snapshot") const { return TempDir::path(name); }
 };
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::vector<std::string> recording_flags(const std::string& snapshot) {
     return {"--mode", "record", "--snapshot", snapshot};
@@ -375,7 +360,7 @@ TEST_CASE("record and replay: a snapshot that is missing or corrupt stops the re
     }
     std::string bytes = read_file(dir.path());
     bytes.resize(bytes.size() - 5);
-    std::ofstream(dir.path("cut"), std::ios::binary) << bytes;
+    write_file(dir.path("cut"), bytes);
     RunResult cut = run_to_exit(
         {cachet_binary(), "--mode", "replay", "--snapshot", dir.path("cut"), "--admin", "off"},
         10s);
