@@ -7,7 +7,8 @@ namespace cachet::replay {
 
 tl::expected<std::unique_ptr<Recorder>, std::string> Recorder::open(const std::string& path,
                                                                     bool keep_existing) {
-    auto writer = snapshot::SnapshotWriter::create(path);
+    auto progress = std::make_unique<snapshot::Progress>("recording " + path);
+    auto writer = snapshot::SnapshotWriter::create(path, progress.get());
     if (!writer) return tl::unexpected(writer.error().message);
     if (keep_existing) {
         std::optional<std::string> copy_error;
@@ -19,10 +20,11 @@ tl::expected<std::unique_ptr<Recorder>, std::string> Recorder::open(const std::s
         if (summary.error && !summary.error->file_missing())
             return tl::unexpected(summary.error->message);
     }
-    return std::unique_ptr<Recorder>(new Recorder(std::move(*writer)));
+    return std::unique_ptr<Recorder>(new Recorder(std::move(progress), std::move(*writer)));
 }
 
-Recorder::Recorder(snapshot::SnapshotWriter writer) : writer_(std::move(writer)) {
+Recorder::Recorder(std::unique_ptr<snapshot::Progress> progress, snapshot::SnapshotWriter writer)
+    : progress_(std::move(progress)), writer_(std::move(writer)) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -74,6 +76,7 @@ std::optional<std::string> Recorder::stop() {
     }
     wake_.notify_one();
     if (thread_.joinable()) thread_.join();
+    progress_->finish();
     if (failure_) return failure_;
     if (auto committed = writer_.commit(); !committed) return committed.error().message;
     return std::nullopt;

@@ -3,15 +3,18 @@
 // workers hand it records, its own thread appends them to a SnapshotWriter, so no worker
 // waits on the disk. The snapshot becomes PATH's when the recorder stops (the writer's
 // temp, fsync, rename): until then PATH holds what it held, so a crash mid-recording
-// loses that session's records and never leaves half a file.
+// loses that session's records and never leaves half a file. On a terminal, a progress line
+// counts what has been recorded so far (snapshot/progress.hpp; nothing on a pipe).
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "snapshot/progress.hpp"
 #include "snapshot/record.hpp"
 #include "snapshot/writer.hpp"
 
@@ -33,12 +36,16 @@ public:
     // that kept the snapshot from being written, if any.
     std::optional<std::string> stop();
 
+    // The records written; read it after stop(), once the writer thread has been joined.
     std::uint64_t recorded() const noexcept { return written_; }
 
 private:
-    explicit Recorder(snapshot::SnapshotWriter writer);
+    Recorder(std::unique_ptr<snapshot::Progress> progress, snapshot::SnapshotWriter writer);
     void run();
 
+    // Advanced by writer_ (which borrows it) on the writer thread, and, before that thread
+    // starts, while open() copies the existing records.
+    std::unique_ptr<snapshot::Progress> progress_;
     snapshot::SnapshotWriter writer_;
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -68,14 +68,14 @@ bool close_mode(ModeParts& parts, const Config& config,
                 const std::vector<std::unique_ptr<Worker>>& workers) {
     if (config.mode == Mode::replay) write_replay_report(config, workers);
     if (!parts.recorder) return true;
-    const std::uint64_t records = parts.recorder->recorded();
     if (auto error = parts.recorder->stop()) {
         log::write(log::Level::error, "snapshot not written",
                    {{"path", config.snapshot}, {"error", *error}});
         return false;
     }
     log::write(log::Level::info, "snapshot written",
-               {{"path", config.snapshot}, {"records", static_cast<std::int64_t>(records)}});
+               {{"path", config.snapshot},
+                {"records", static_cast<std::int64_t>(parts.recorder->recorded())}});
     return true;
 }
 

@@ -76,7 +76,7 @@ TEST_CASE("record and replay: the replay gives back what the origin said, byte f
     Reply live_post;
     {
         TestOrigin origin;
-        Cachet cachet(origin.url(), recording_flags(dir.path()));
+        Cachet cachet(origin.url(), recording_flags(dir.path()), {.capture_stderr = true});
         for (const char* target :
              {"/stored?cc=max-age%3D60", "/unstored?cc=no-store", "/big?size=200000&cc=no-store",
               "/chunked?chunked=1&size=5000&cc=no-store", "/status?status=404"}) {
@@ -88,6 +88,9 @@ TEST_CASE("record and replay: the replay gives back what the origin said, byte f
         REQUIRE(live_post.ok());
         REQUIRE(cachet.stop().clean());
         CHECK(origin.total_requests() == 6);
+        // The count is read once the writer thread is done, not while it still writes.
+        CHECK(cachet.stderr_text().find(R"("msg":"snapshot written")") != std::string::npos);
+        CHECK(cachet.stderr_text().find(R"("records":6)") != std::string::npos);
     }  // the origin is gone: a replay cannot reach it
     Cachet replay("", replay_flags(dir.path()));
     const char* targets[] = {"/stored?cc=max-age%3D60", "/unstored?cc=no-store",
