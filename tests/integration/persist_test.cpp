@@ -147,9 +147,18 @@ TEST_CASE("persist: kill -9 during a save leaves the previous file intact") {
         cachet.stop();
     }
     CHECK(read_file(dir.path()) == previous);
+    const auto temp_files = [&] {
+        int count = 0;
+        for (const auto& file : std::filesystem::directory_iterator(dir.dir()))
+            count += file.path().filename().string().find(".tmp-") != std::string::npos;
+        return count;
+    };
+    CHECK(temp_files() == 1);  // the killed save's
     Cachet restarted("http://127.0.0.1:1", persisting(dir.path()));
     CHECK(get(restarted.port(), "/one?cc=max-age%3D300").status == 200);
     CHECK(get(restarted.port(), "/two?cc=max-age%3D300").status == 200);
+    REQUIRE(restarted.stop().clean());
+    CHECK(temp_files() == 0);  // the next save removed the leftover
 }
 
 TEST_CASE("persist: --persist-interval saves while serving") {
