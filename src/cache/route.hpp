@@ -61,7 +61,7 @@ struct KeyRules {
 inline constexpr std::string_view kTrackingParameters[] = {"utm_*",  "gclid",  "fbclid", "msclkid",
                                                            "mc_cid", "mc_eid", "_ga",    "yclid"};
 
-// How a route keys a request's body (body_key): for POST, PUT and PATCH, whose body names what
+// How a route keys a request's body (body_key): for POST, PUT, PATCH and QUERY, whose body names what
 // is asked (GraphQL queries, search endpoints, JSON-RPC). docs/configuration.md, "body_key".
 enum class BodyKeyKind : std::uint8_t {
     none,      // no body_key: proxy mode forwards such requests unkeyed (record and replay

@@ -17,10 +17,11 @@ enum class Method : std::uint8_t {
     options,
     trace,
     patch,
+    query,  // draft-ietf-httpbis-safe-method-w-body: a safe GET with a body
     other
 };
 
-// The method's name as registered (RFC 9110 §9.3, RFC 5789); "" for `other`, whose name
+// The method's name as registered (RFC 9110 §9.3, RFC 5789, the QUERY draft); "" for `other`, whose name
 // only the request itself holds.
 constexpr std::string_view name(Method method) noexcept {
     switch (method) {
@@ -33,6 +34,7 @@ constexpr std::string_view name(Method method) noexcept {
     case Method::options: return "OPTIONS";
     case Method::trace: return "TRACE";
     case Method::patch: return "PATCH";
+    case Method::query: return "QUERY";
     case Method::other: return "";
     }
     return "";
@@ -40,17 +42,19 @@ constexpr std::string_view name(Method method) noexcept {
 
 // The method named exactly `text` (case-sensitive), or `other`.
 constexpr Method parse_method(std::string_view text) noexcept {
-    for (Method m : {Method::get, Method::head, Method::post, Method::put, Method::delete_,
-                     Method::connect, Method::options, Method::trace, Method::patch}) {
+    for (Method m :
+         {Method::get, Method::head, Method::post, Method::put, Method::delete_, Method::connect,
+          Method::options, Method::trace, Method::patch, Method::query}) {
         if (text == name(m)) return m;
     }
     return Method::other;
 }
 
-// RFC 9110 §9.2.1: safe methods. A method of unknown semantics is not.
+// RFC 9110 §9.2.1: safe methods (and QUERY, safe by its definition). A method of unknown
+// semantics is not.
 constexpr bool is_safe(Method method) noexcept {
     return method == Method::get || method == Method::head || method == Method::options ||
-           method == Method::trace;
+           method == Method::trace || method == Method::query;
 }
 
 // The methods whose responses this cache stores or answers from the store: GET, and HEAD,

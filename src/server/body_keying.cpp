@@ -15,7 +15,7 @@ namespace {
 
 bool body_method(http::Method method) noexcept {
     return method == http::Method::post || method == http::Method::put ||
-           method == http::Method::patch;
+           method == http::Method::patch || method == http::Method::query;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "http/query_method.hpp"
 #include "server/worker.hpp"
 
 namespace cachet::server {
@@ -181,6 +182,7 @@ void ClientConnection::process_input() {
         if (!parse_.in_message()) {
             if (begin_ == end_ || !find_head()) break;
             parse_.begin();
+            parse_.query = http::mask_query_method(buffer_.get() + begin_, end_ - begin_);
             head_started_ = 0;
             request_.reset();
             rpc_id_.clear();

@@ -116,6 +116,10 @@ int ClientConnection::on_headers_complete() {
     const auto method = static_cast<llhttp_method_t>(parser_.method);
     request_.method_name = llhttp_method_name(method);
     request_.method = method_of(method);
+    if (parse_.query) [[unlikely]] {
+        request_.method_name = http::name(http::Method::query);
+        request_.method = http::Method::query;
+    }
     request_.version_major = parser_.http_major;
     request_.version_minor = parser_.http_minor;
     request_.keep_alive = llhttp_should_keep_alive(&parser_) != 0;

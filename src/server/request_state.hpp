@@ -22,6 +22,8 @@ struct RequestState {
     bool too_many_headers = false;
     // Its head and body are held (server/held_request.hpp): dispatched once read to its end.
     bool held = false;
+    // Its method is QUERY, shown to llhttp as PATCH (http/query_method.hpp).
+    bool query = false;
     // Why a callback refused the request (llhttp reports only "User callback error").
     std::string_view refusal;
     int refusal_status = 400;

@@ -65,6 +65,36 @@ TEST_CASE("body keys: bodies that mean the same JSON share one stored answer") {
     CHECK(origin.requests("/graphql") == 3);
 }
 
+TEST_CASE("body keys: QUERY is keyed on its body like POST, and reaches the origin as QUERY") {
+    TestOrigin origin;
+    ConfigFile file(kRoutes);
+    Cachet cachet(origin.url(), {"--config", file.path()});
+    const auto query = [&](const std::string& target, const std::string& body) {
+        return fetch(cachet.port(),
+                     http_request("QUERY", target, {"Content-Type: application/json"}, body));
+    };
+    const Reply first = query("/graphql?echo=1", R"({"query":"{a}","vars":{"x":1}})");
+    REQUIRE_MESSAGE(first.status == 200, first.describe());
+    CHECK(first.body.rfind("QUERY /graphql?echo=1 HTTP/1.1\n", 0) == 0);
+    const Reply again = query("/graphql?echo=1", R"({ "vars": {"x": 1.0}, "query": "{a}" })");
+    CHECK(is_hit(again));
+    CHECK(again.body == first.body);
+    CHECK_FALSE(is_hit(query("/graphql?echo=1", R"({"query":"{b}"})")));
+    CHECK(origin.requests("/graphql") == 2);
+
+    // Without a body-keyed route a QUERY goes to the origin each time, and, being safe,
+    // invalidates nothing (RFC 9111 §4.4 is for unsafe methods).
+    const std::string plain = "/plain?echo=1&cc=max-age%3D60";
+    REQUIRE(get(cachet.port(), plain).status == 200);
+    for (int i = 0; i < 2; ++i) {
+        const Reply r = query(plain, "{}");
+        CHECK(r.status == 200);
+        CHECK(r.body.rfind("QUERY " + plain + " HTTP/1.1\n", 0) == 0);
+    }
+    CHECK(is_hit(get(cachet.port(), plain)));
+    CHECK(origin.requests("/plain") == 3);
+}
+
 TEST_CASE("body keys: invalid JSON is keyed on its bytes, and counted") {
     TestOrigin origin;
     ConfigFile file(kRoutes);

@@ -91,8 +91,12 @@ private:
     Request request_;
     bool in_header_value_ = false;
     bool request_ready_ = false;  // the parser paused at the end of request_
-    bool responding_ = false;     // the handler owns the connection until finish()
-    bool in_dispatch_ = false;    // inside the handler call: finish() must not recurse
+    // No byte of the next request has gone to the parser yet; and whether that request's
+    // method is QUERY, shown to llhttp as PATCH (cachet's http/query_method.hpp).
+    bool at_request_start_ = true;
+    bool query_ = false;
+    bool responding_ = false;   // the handler owns the connection until finish()
+    bool in_dispatch_ = false;  // inside the handler call: finish() must not recurse
     bool reading_ = false;
     bool peer_eof_ = false;
     bool draining_ = false;  // FIN sent: discard input until the peer closes
