@@ -182,7 +182,6 @@ void ClientConnection::process_input() {
         if (!parse_.in_message()) {
             if (begin_ == end_ || !find_head()) break;
             parse_.begin();
-            parse_.query = http::mask_query_method(buffer_.get() + begin_, end_ - begin_);
             head_started_ = 0;
             request_.reset();
             rpc_id_.clear();
@@ -194,6 +193,14 @@ void ClientConnection::process_input() {
             // Only empty lines before a request (else its body is still arriving).
             if (parse_.phase == RequestPhase::head) parse_.phase = RequestPhase::between;
             break;
+        }
+        if (err == HPE_INVALID_METHOD && !parse_.query &&
+            http::mask_query_method(buffer_.get() + begin_, end_ - begin_)) [[unlikely]] {
+            // llhttp refused QUERY at its first byte: the same head again, its method
+            // masked (http/query_method.hpp). Known methods never come this way.
+            parse_.query = true;
+            llhttp_reset(&parser_);
+            continue;
         }
         if (err != HPE_PAUSED) {
             if (parse_.too_many_headers) {

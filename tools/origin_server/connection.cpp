@@ -183,14 +183,17 @@ void Connection::process_input() {
     }
     while (input_used_ < input_.size()) {
         char* begin = input_.data() + input_used_;
-        if (at_request_start_) {
-            // Tests write a request's head at once, so its first bytes arrive together.
-            query_ = cachet::http::mask_query_method(begin, input_.size() - input_used_);
-            at_request_start_ = false;
-        }
         request_ready_ = false;
         llhttp_errno_t err = llhttp_execute(&parser_, begin, input_.size() - input_used_);
         if (!request_ready_) {
+            // llhttp refuses QUERY at its first byte: the same bytes again, masked. (Tests
+            // write a request's head at once, so its first bytes arrive together.)
+            if (err == HPE_INVALID_METHOD && !query_ &&
+                cachet::http::mask_query_method(begin, input_.size() - input_used_)) {
+                query_ = true;
+                llhttp_reset(&parser_);
+                continue;
+            }
             if (err != HPE_OK) {
                 reject_malformed();
                 return;
@@ -319,7 +322,7 @@ int Connection::on_message_complete(llhttp_t* p) noexcept {
     // An upgraded connection carries another protocol next: answer this request, then close.
     c->request_.keep_alive = llhttp_should_keep_alive(p) != 0 && llhttp_get_upgrade(p) == 0;
     c->request_ready_ = true;
-    c->at_request_start_ = true;
+    c->query_ = false;  // the method's name was taken at the head
     return HPE_PAUSED;  // one request at a time: resumed after finish()
 }
 

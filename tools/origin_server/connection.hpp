@@ -91,9 +91,8 @@ private:
     Request request_;
     bool in_header_value_ = false;
     bool request_ready_ = false;  // the parser paused at the end of request_
-    // No byte of the next request has gone to the parser yet; and whether that request's
-    // method is QUERY, shown to llhttp as PATCH (cachet's http/query_method.hpp).
-    bool at_request_start_ = true;
+    // This request's method is QUERY, shown to llhttp as PATCH (cachet's
+    // http/query_method.hpp).
     bool query_ = false;
     bool responding_ = false;   // the handler owns the connection until finish()
     bool in_dispatch_ = false;  // inside the handler call: finish() must not recurse
