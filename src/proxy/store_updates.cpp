@@ -216,13 +216,12 @@ void store_and_complete(const FetchContext& context, LeaderPermit& permit) {
     // A variant is stored under its variant key (a miss-path allocation), and
     // insert_response below also writes its URL's marker (cache/variants.hpp); a response
     // without Vary under the primary key. The variant key cannot come out empty: build_key
-    // never puts the separator in a primary key. A fill without a key (a collected one,
-    // judged storable for its caller) is never stored here.
+    // never puts the separator in a primary key.
     const cache::VariantKeyParts fill_key = cache::split_variant_key(permit->key());
     std::string variant_key;
     if (head.varies) variant_key = cache::join_variant_key(fill_key.primary, head.secondary_key);
     const std::uint64_t size = permit->body_size();
-    if (permit->has_key() && permit->storable() && (!head.varies || !variant_key.empty()) &&
+    if (permit->storable() && (!head.varies || !variant_key.empty()) &&
         holds_its_range(head, size)) {
         const std::string_view key = head.varies ? std::string_view(variant_key) : fill_key.primary;
         const std::uint64_t hash = head.varies           ? cache::hash_key(variant_key)
