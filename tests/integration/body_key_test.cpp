@@ -252,6 +252,46 @@ TEST_CASE(
     CHECK_FALSE(is_hit(post(cachet.port(), single, rpc_call("a", "[1]", "1"))));
 }
 
+TEST_CASE("body keys: pipelined after a JSON-RPC batch, requests are answered in order") {
+    TestOrigin origin;
+    ConfigFile file(kRoutes);
+    Cachet cachet(origin.url(), {"--config", file.path()});
+    REQUIRE(post(cachet.port(), kEchoTarget, rpc_call("getUser", R"({"id":7})", "1")).status ==
+            200);
+    // A stored batch, a batch with a call to fetch (its origin answer delayed), and a single
+    // stored call, in one write: the answers leave in request order.
+    const std::string stored = "[" + rpc_call("getUser", R"({"id":7})", "2") + "]";
+    const std::string fetched =
+        "[" + rpc_call("getUser", R"({"id":7})", "3") + "," + rpc_call("slow", "[]", "4") + "]";
+    HttpConnection connection(cachet.port(), Deadline::after(5s));
+    REQUIRE(connection.connected());
+    REQUIRE(connection.send(post_request(kEchoTarget, stored) +
+                                post_request(kEchoTarget + "&delay_ms=200", fetched) +
+                                post_request(kEchoTarget, rpc_call("getUser", R"({"id":7})", "5")),
+                            Deadline::after(5s)));
+    const Reply first = connection.read_response(Deadline::after(5s));
+    CHECK(first.body == "[" + echo_answer("getUser", R"({"id":7})", "2") + "]");
+    const Reply second = connection.read_response(Deadline::after(5s));
+    // The delayed target is another key: its first call is fetched too.
+    CHECK(second.body == "[" + echo_answer("getUser", R"({"id":7})", "3") + "," +
+                             echo_answer("slow", "[]", "4") + "]");
+    const Reply third = connection.read_response(Deadline::after(5s));
+    CHECK(is_hit(third));
+    CHECK(third.body == echo_answer("getUser", R"({"id":7})", "5"));
+}
+
+TEST_CASE("body keys: an origin answer to a JSON-RPC batch past 1 MiB gets a 502") {
+    TestOrigin origin;
+    ConfigFile file(kRoutes);
+    Cachet cachet(origin.url(), {"--config", file.path()});
+    const std::string batch = "[" + rpc_call("a", "[1]", "1") + "]";
+    const Reply reply = post(cachet.port(), "/rpc?size=2000000", batch);
+    CHECK_MESSAGE(reply.status == 502, reply.describe());
+    CHECK(reply.body.find("larger than 1 MiB") != std::string::npos);
+    // cachet goes on answering batches.
+    CHECK(post(cachet.port(), kEchoTarget, batch).status == 200);
+}
+
 TEST_CASE("body keys: concurrent misses for one canonical body make one origin request") {
     TestOrigin origin;
     ConfigFile file(kRoutes);
