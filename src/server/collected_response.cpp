@@ -47,6 +47,7 @@ void ResponseStream::end_collected(Collected response) {
         logging_ = false;
         const std::uint64_t now_ns = uv_hrtime();
         response.duration_us = static_cast<std::int64_t>((now_ns - started_ns_) / 1000);
+        // Nothing was sent before the whole response came: its origin time is the same.
         if (response.head) response.origin_us = response.duration_us;
     }
     // The head stays valid while `keep` holds the fill, after the stream has let go of it.

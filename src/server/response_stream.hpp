@@ -35,8 +35,8 @@ class ClientConnection;
 // What a collected stream ends with: the origin's whole response, or why there is none.
 struct Collected {
     const proxy::FillHead* head = nullptr;  // null: no response, `failure` says why
-    std::string_view body;                  // the whole body (with head)
-    std::string_view failure;               // a static one-line reason (without head)
+    std::string_view body;                  // the whole body, when there is a head
+    std::string_view failure;               // a static one-line reason, when there is none
     int failure_status = 502;               // 504 when the origin timed out
     std::int64_t origin_us = -1;            // for the access log, when it is on
     std::int64_t duration_us = 0;
@@ -64,7 +64,7 @@ public:
         // kMaxCollected body bytes, a larger one is given up on.
         bool collected = false;
     };
-    // As large as a held request's body: the answer to a batch of calls is of its size.
+    // The cap a held request's body has (what a collected response answers is one).
     static constexpr std::size_t kMaxCollected = HeldRequest::kMaxBody;
     // Starts streaming `fill`. For the leader and alone roles, `request` is sent to the
     // origin now with `permit` (the fill's); a waiter has none and keeps the request in
