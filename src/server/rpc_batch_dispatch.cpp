@@ -22,6 +22,7 @@
 #include "cache/body_key.hpp"
 #include "cache/store.hpp"
 #include "http/head_fields.hpp"
+#include "http/http_date.hpp"
 #include "json/rpc_batch_reply.hpp"
 #include "proxy/store_updates.hpp"
 #include "server/client_connection.hpp"
@@ -57,6 +58,17 @@ Seconds stored_age(const RpcBatchState& batch, Seconds now) {
         if (entry) age = std::max(age, entry->age(now));
     }
     return age;
+}
+
+// The head of a reply cachet puts together (no origin head to start from): its status
+// line, Date (RFC 9110 §6.6.1: now) and, with a body, the stored answers' Content-Type.
+std::string assembled_head(std::string_view status_line, const RpcBatchState& batch, bool with_body,
+                           Seconds now) {
+    const http::HttpDateText date = http::format_http_date(now);
+    std::string head(status_line);
+    head.append("\r\nDate: ").append(date.data(), date.size()).append("\r\n");
+    if (with_body) head.append("Content-Type: ").append(stored_content_type(batch)).append("\r\n");
+    return head;
 }
 
 }  // namespace
@@ -144,11 +156,10 @@ void ClientConnection::reply_from_store() {
     }
     ResponseTail tail;
     tail.phase = CachePhase::hit;
-    tail.date = answer_date_;
     tail.connection = connection_field_for_response();
     tail.age = stored_age(batch, worker_.clock().now());
-    write_batch_reply("HTTP/1.1 200 OK\r\nContent-Type: " + stored_content_type(batch) + "\r\n",
-                      body, tail);
+    write_batch_reply(assembled_head("HTTP/1.1 200 OK", batch, true, worker_.clock().now()), body,
+                      tail);
     batch.release();
 }
 
@@ -189,9 +200,8 @@ void ClientConnection::on_collected(const Collected& response, bool keep_alive) 
         tail.forward_status = head.status;
         tail.connection = connection_field(keep_alive, request_.version_minor == 0);
         // JSON-RPC: nothing is returned for a batch of notifications.
-        std::string reply_head =
-            any ? "HTTP/1.1 200 OK\r\nContent-Type: " + stored_content_type(batch) + "\r\n"
-                : "HTTP/1.1 204 No Content\r\n";
+        std::string reply_head = assembled_head(any ? "HTTP/1.1 200 OK" : "HTTP/1.1 204 No Content",
+                                                batch, any, worker_.clock().now());
         worker_.counters().count(admin::CacheStatus::miss, batch.route_slot);
         log_streamed({.status = any ? 200 : 204,
                       .body_bytes = body.size(),

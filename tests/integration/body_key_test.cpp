@@ -160,6 +160,8 @@ TEST_CASE(
     const Reply again = post(cachet.port(), kEchoTarget, batch);
     CHECK(is_hit(again));
     CHECK(again.body == expected);
+    CHECK(again.header("Date").has_value());
+    CHECK(again.header("Content-Type") == "application/json");
     const Reply respelled =
         post(cachet.port(), kEchoTarget,
              R"([ {"id":9,"params":[3.0],"method":"getTeam","jsonrpc":"2.0"},)"
