@@ -294,6 +294,31 @@ TEST_CASE("body keys: an origin answer to a JSON-RPC batch past 1 MiB gets a 502
     CHECK(post(cachet.port(), kEchoTarget, batch).status == 200);
 }
 
+TEST_CASE(
+    "body keys: a JSON-RPC batch's calls are decided as single calls: only-if-cached, "
+    "no-cache") {
+    TestOrigin origin;
+    ConfigFile file(kRoutes);
+    Cachet cachet(origin.url(), {"--config", file.path()});
+    REQUIRE(post(cachet.port(), kEchoTarget, rpc_call("a", "[1]", "1")).status == 200);
+    auto post_with = [&](const std::string& field, const std::string& body) {
+        return fetch(cachet.port(), http_request("POST", kEchoTarget,
+                                                 {"Content-Type: application/json", field}, body));
+    };
+    const std::string stored = "[" + rpc_call("a", "[1]", "2") + "]";
+    const std::string missing =
+        "[" + rpc_call("a", "[1]", "2") + "," + rpc_call("b", "[]", "3") + "]";
+    CHECK(is_hit(post_with("Cache-Control: only-if-cached", stored)));
+    const Reply refused = post_with("Cache-Control: only-if-cached", missing);
+    CHECK(refused.status == 504);
+    CHECK(origin.requests("/rpc") == 1);
+    // no-cache: no stored answer is used without the origin, so every call goes.
+    const Reply refetched = post_with("Cache-Control: no-cache", missing);
+    REQUIRE_MESSAGE(refetched.status == 200, refetched.describe());
+    CHECK(origin.last_body("/rpc") == missing);
+    CHECK(origin.requests("/rpc") == 2);
+}
+
 TEST_CASE("body keys: concurrent misses for one canonical body make one origin request") {
     TestOrigin origin;
     ConfigFile file(kRoutes);
