@@ -45,8 +45,8 @@ bool awaits_answers(const RpcBatchState& batch) {
 std::string stored_content_type(const RpcBatchState& batch) {
     for (const cache::EntryRef& entry : batch.entries) {
         if (!entry) continue;
-        if (auto type = http::find_field(entry->head().text(), "content-type"))
-            return std::string(*type);
+        const std::string head = entry->head().text();  // a copy: the view below is into it
+        if (auto type = http::find_field(head, "content-type")) return std::string(*type);
     }
     return "application/json";
 }
