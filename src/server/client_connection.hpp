@@ -137,6 +137,8 @@ private:
     // allows; true when any was stored.
     bool store_batch_answers(const proxy::FillHead& head, std::span<const json::RpcAnswer> answers,
                              const json::AnswerMatch& match);
+    // The reply when only notifications went to the origin and it took them (a 2xx).
+    void reply_after_notifications(const Collected& response, bool keep_alive);
     // Relays a collected response (head and body) as the origin sent it.
     void relay_collected(const Collected& response, bool keep_alive);
     // A 502 or 504 naming why the origin gave no response to collect.

@@ -189,38 +189,14 @@ void ClientConnection::on_collected(const Collected& response, bool keep_alive) 
     RpcBatchState& batch = *rpc_batch_state_;
     if (!response.head) return send_collected_failure(response, keep_alive);
     const proxy::FillHead& head = *response.head;
-    const auto& calls = batch.request.calls;
-    if (!awaits_answers(batch) && head.status / 100 == 2) {
-        // Only notifications went: the origin owes them no answer, whatever its body says.
-        std::string body;
-        const bool any = json::batch_reply(calls, batch.plan, batch.stored, {}, {}, body);
-        ResponseTail tail;
-        tail.phase = CachePhase::forwarded;
-        tail.forward = batch.forward;
-        tail.forward_status = head.status;
-        tail.connection = connection_field(keep_alive, request_.version_minor == 0);
-        // JSON-RPC: nothing is returned for a batch of notifications.
-        std::string reply_head = assembled_head(any ? "HTTP/1.1 200 OK" : "HTTP/1.1 204 No Content",
-                                                batch, any, worker_.clock().now());
-        worker_.counters().count(admin::CacheStatus::miss, batch.route_slot);
-        log_streamed({.status = any ? 200 : 204,
-                      .body_bytes = body.size(),
-                      .cache = admin::CacheStatus::miss,
-                      .origin_us = response.origin_us,
-                      .duration_us = response.duration_us});
-        if (any) {
-            write_batch_reply(std::move(reply_head), body, tail);
-        } else {
-            append_tail(reply_head, tail);
-            write_owned(std::move(reply_head));
-        }
-        batch.release();
-        return;
-    }
+    // Only notifications went: the origin owes them no answer, whatever its body says.
+    if (!awaits_answers(batch) && head.status / 100 == 2)
+        return reply_after_notifications(response, keep_alive);
     // Another status is the origin's to tell: a 401, a 503 are relayed as they are.
     if (head.status != 200) return relay_collected(response, keep_alive);
     auto answers = json::split_batch_response(response.body, worker_.body_parser());
     if (!answers) return relay_collected(response, keep_alive);  // not a batch of responses
+    const auto& calls = batch.request.calls;
     const json::AnswerMatch match = json::match_answers(calls, batch.plan, *answers);
     const bool stored = store_batch_answers(head, *answers, match);
     std::string body;
@@ -232,8 +208,10 @@ void ClientConnection::on_collected(const Collected& response, bool keep_alive) 
     tail.stored = stored;
     if (stored)
         tail.ttl = std::max<Seconds>(0, head.freshness.lifetime - head.freshness.initial_age);
-    else
-        tail.detail = cache::name(head.verdict);
+    else if (head.verdict != cache::NotStored::stored)
+        tail.detail = cache::name(head.verdict);  // why not, as for a single call
+    else if (head.varies)
+        tail.detail = "varies: not stored per call";
     tail.connection = connection_field(keep_alive, request_.version_minor == 0);
     worker_.counters().count(admin::CacheStatus::miss, batch.route_slot);
     log_streamed({.status = head.status,
@@ -242,6 +220,33 @@ void ClientConnection::on_collected(const Collected& response, bool keep_alive) 
                   .origin_us = response.origin_us,
                   .duration_us = response.duration_us});
     write_batch_reply(head.client_head, body, tail);
+    batch.release();
+}
+
+void ClientConnection::reply_after_notifications(const Collected& response, bool keep_alive) {
+    RpcBatchState& batch = *rpc_batch_state_;
+    std::string body;
+    const bool any = json::batch_reply(batch.request.calls, batch.plan, batch.stored, {}, {}, body);
+    ResponseTail tail;
+    tail.phase = CachePhase::forwarded;
+    tail.forward = batch.forward;
+    tail.forward_status = response.head->status;
+    tail.connection = connection_field(keep_alive, request_.version_minor == 0);
+    // The stored answers, or (a batch of notifications only) nothing: JSON-RPC returns none.
+    std::string head = assembled_head(any ? "HTTP/1.1 200 OK" : "HTTP/1.1 204 No Content", batch,
+                                      any, worker_.clock().now());
+    worker_.counters().count(admin::CacheStatus::miss, batch.route_slot);
+    log_streamed({.status = any ? 200 : 204,
+                  .body_bytes = body.size(),
+                  .cache = admin::CacheStatus::miss,
+                  .origin_us = response.origin_us,
+                  .duration_us = response.duration_us});
+    if (any) {
+        write_batch_reply(std::move(head), body, tail);
+    } else {
+        append_tail(head, tail);
+        write_owned(std::move(head));
+    }
     batch.release();
 }
 
