@@ -5,7 +5,8 @@
 // prints "test-origin listening on 127.0.0.1:PORT" once it accepts, and exits on SIGTERM or SIGINT.
 // Each response is scripted by its request's query string (test_origin/response_plan.hpp).
 // Counters, read directly from the origin: GET /__stats (JSON), GET /__stats?path=/a or
-// ?target=/a%3Fx%3D1 (one number); POST /__reset zeroes them. Neither is counted.
+// ?target=/a%3Fx%3D1 (one number), GET /__stats?last_body=/a (the body of the last request
+// for /a, as received); POST /__reset zeroes them. Neither is counted.
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -41,7 +42,9 @@ void answer_text(Connection& conn, int status, const std::string& content_type,
 
 void answer_stats(Connection& conn, const Stats& stats) {
     const Query query(conn.request().query());
-    if (auto path = query.get("path")) {
+    if (auto path = query.get("last_body")) {
+        answer_text(conn, 200, "application/octet-stream", stats.last_body(*path));
+    } else if (auto path = query.get("path")) {
         answer_text(conn, 200, "text/plain", std::to_string(stats.for_path(*path)) + "\n");
     } else if (auto target = query.get("target")) {
         answer_text(conn, 200, "text/plain", std::to_string(stats.for_target(*target)) + "\n");
@@ -65,6 +68,7 @@ void handle(Connection& conn, Stats& stats) {
     const bool first_on_connection = !conn.counted;
     conn.counted = true;
     Counted counted = stats.count(path, request.target, first_on_connection);
+    stats.keep_body(path, request.body);
     ResponseSender::start(conn, plan_response(request, counted));
 }
 

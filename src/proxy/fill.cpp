@@ -36,7 +36,10 @@ void Fill::publish_head(FillHead head) {
         std::lock_guard lock(mutex_);
         assert(state_ == State::waiting);
         head_ = std::move(head);
-        storable_ = head_.verdict == cache::NotStored::stored;
+        // A fill without a key is never stored, whatever its head says: a collected one's
+        // verdict is for the parts its caller stores (OriginRequest::collected), and the
+        // fill's bytes go as a pass-through's do (no size cap, chunks released).
+        storable_ = head_.verdict == cache::NotStored::stored && !key_.empty();
         // Waiters may share a stored response served in the origin's stead (a revalidated
         // or stale-if-error one); anything else not storable is theirs to fetch alone.
         if (!storable_ && !head_.revalidation) released_ = true;

@@ -34,6 +34,18 @@ void add_validators(OriginRequest& request, std::string_view stored_head) {
     request.head.insert(request.head.size() - 2, fields);
 }
 
+void set_body_length(OriginRequest& request, std::uint64_t length) {
+    if (!request.has_body) return;
+    // build_origin_request writes the framing field last, just before the empty line.
+    std::string& head = request.head;
+    const std::size_t end = head.size() - 2;
+    const std::size_t start = head.rfind("\r\n", end - 3);
+    if (start == std::string::npos) return;
+    head.replace(start + 2, end - (start + 2),
+                 "Content-Length: " + std::to_string(length) + "\r\n");
+    request.chunked_body = false;
+}
+
 OriginRequest build_origin_request(const http::RequestHead& request, std::string_view client_ip,
                                    const OriginAddress& origin, Seconds now) {
     OriginRequest out;

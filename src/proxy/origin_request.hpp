@@ -43,6 +43,11 @@ struct OriginRequest {
     // Keyed on its body by its route's body_key: its answer is stored as a GET's would be,
     // and it invalidates nothing (a read API that happens to use POST).
     bool body_keyed = false;
+    // Collected whole by the client exchange, which stores its parts itself (a JSON-RPC
+    // batch's answers, call by call: server/rpc_batch_dispatch.cpp). Its fill has no key and
+    // is never stored, yet its head is judged as a keyed fill's would be: the verdict says
+    // whether the parts may be stored.
+    bool collected = false;
     // The facts the storage policy needs; valid while this request lives.
     cache::RequestFacts facts() const noexcept {
         return cache::RequestFacts{body_keyed ? http::Method::get : method, has_authorization,
@@ -56,6 +61,11 @@ OriginRequest build_origin_request(const http::RequestHead& request, std::string
 // Adds If-None-Match / If-Modified-Since from a stored head's ETag / Last-Modified, to
 // revalidate it (RFC 9111 §4.3.1).
 void add_validators(OriginRequest& request, std::string_view stored_head);
+
+// Replaces the framing of a built request's body (Content-Length or chunked, the head's
+// last field) with Content-Length: `length`, for a body other than the client's (a batch's
+// forwarded calls). A request without a body is left as it is.
+void set_body_length(OriginRequest& request, std::uint64_t length);
 
 // The origin-form of a target: "http://host/p?q" -> "/p?q"; origin-form is returned as is.
 std::string_view origin_form(std::string_view target) noexcept;

@@ -95,8 +95,9 @@ int OriginConnection::handle_headers_complete() {
         }
     }
     // The route's rules (copied into the request) join the global policy for this response.
+    // A collected response is judged as if keyed: its caller stores its parts.
     HeadOptions options{cache::with_rules(context_.policy, request_.rules),
-                        context_.config->max_object_size, permit_->has_key()};
+                        context_.config->max_object_size, permit_->has_key() || request_.collected};
     FillHead head = build_fill_head(request_, response, context_.clock.now(), options);
     head.replaced_stale = static_cast<bool>(permit_->stale());
     bool storable = head.verdict == cache::NotStored::stored;

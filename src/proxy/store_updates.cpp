@@ -177,6 +177,37 @@ bool serve_stale_on_error(const FetchContext& context, const OriginRequest& requ
     return true;
 }
 
+namespace {
+
+// An entry of `head` with a body of `size` bytes to fill (body_data), keyed `key`. The client
+// got every field; the store keeps those Cache-Control does not withhold. A route's
+// strip_set_cookie keeps Set-Cookie to the client that fetched it.
+cache::EntryRef entry_of_head(cache::Store& store, const FillHead& head, std::string_view key,
+                              std::uint64_t hash, std::uint64_t size) {
+    std::string entry_head =
+        cache::without_withheld_fields(head.client_head, head.strip_set_cookie);
+    entry_head.append("Content-Length: ").append(std::to_string(size)).append("\r\n");
+    cache::Entry::Spec spec;
+    spec.key = key;
+    spec.hash = hash;
+    spec.head = entry_head;
+    spec.body_size = static_cast<std::size_t>(size);
+    spec.status = head.status;
+    spec.freshness = head.freshness;
+    spec.stale = head.stale;
+    return cache::Entry::create(spec, store.shared_heads());
+}
+
+}  // namespace
+
+cache::EntryRef store_part(cache::Store& store, const FillHead& head, std::string_view key,
+                           std::uint64_t hash, std::string_view body, Seconds now) {
+    cache::EntryRef entry = entry_of_head(store, head, key, hash, body.size());
+    if (!body.empty()) std::memcpy(entry->body_data(), body.data(), body.size());
+    if (!cache::insert_response(store, entry, now)) entry.reset();
+    return entry;
+}
+
 void store_and_complete(const FetchContext& context, LeaderPermit& permit) {
     cache::EntryRef entry;
     FillHead const& head = permit->head();
@@ -192,22 +223,11 @@ void store_and_complete(const FetchContext& context, LeaderPermit& permit) {
     const std::uint64_t size = permit->body_size();
     if (permit->storable() && (!head.varies || !variant_key.empty()) &&
         holds_its_range(head, size)) {
-        // The client got every field; the store keeps those Cache-Control does not withhold.
-        // A route's strip_set_cookie keeps Set-Cookie to the client that fetched it.
-        std::string entry_head =
-            cache::without_withheld_fields(head.client_head, head.strip_set_cookie);
-        entry_head.append("Content-Length: ").append(std::to_string(size)).append("\r\n");
-        cache::Entry::Spec spec;
-        spec.key = head.varies ? std::string_view(variant_key) : fill_key.primary;
-        spec.hash = head.varies           ? cache::hash_key(variant_key)
-                    : fill_key.is_variant ? cache::hash_key(fill_key.primary)
-                                          : permit->hash();
-        spec.head = entry_head;
-        spec.body_size = static_cast<std::size_t>(size);
-        spec.status = head.status;
-        spec.freshness = head.freshness;
-        spec.stale = head.stale;
-        entry = cache::Entry::create(spec, context.store.shared_heads());
+        const std::string_view key = head.varies ? std::string_view(variant_key) : fill_key.primary;
+        const std::uint64_t hash = head.varies           ? cache::hash_key(variant_key)
+                                   : fill_key.is_variant ? cache::hash_key(fill_key.primary)
+                                                         : permit->hash();
+        entry = entry_of_head(context.store, head, key, hash, size);
         std::vector<Fill::Slice> slices;
         permit->body_slices(0, size, slices);
         char* out = entry->body_data();

@@ -35,6 +35,11 @@ void publish_stored(LeaderPermit& permit, const OriginRequest& request, cache::E
 // fill instead (publish_stored) when stale-if-error allows it now. False: it does not.
 bool serve_stale_on_error(const FetchContext& context, const OriginRequest& request,
                           LeaderPermit& permit);
+// An entry of a storable fill's head (`head`, its verdict `stored`) with its own `body` and
+// Content-Length, inserted under `key`: one part of a collected response (a JSON-RPC
+// batch's answer to one call). Null when the store did not take it.
+cache::EntryRef store_part(cache::Store& store, const FillHead& head, std::string_view key,
+                           std::uint64_t hash, std::string_view body, Seconds now);
 // The fill's body ended completely: stores it when it is storable, then completes the
 // permit (after the insert, so a new miss finds either the fill or the entry).
 void store_and_complete(const FetchContext& context, LeaderPermit& permit);

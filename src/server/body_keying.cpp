@@ -1,8 +1,9 @@
 // How a client connection keys a request on its body (cache/route.hpp's body_key; record and
 // replay key every body): the raw bytes, their canonical JSON form, or a JSON-RPC call's
 // method and params, as a digest after the request's key (cache/body_key.hpp). A body that
-// is not what its route says (invalid JSON, not a single JSON-RPC call) is keyed on its
-// bytes and counted. A JSON-RPC call's answer is served with the caller's id.
+// is not what its route says (invalid JSON, not a JSON-RPC call or batch) is keyed on its
+// bytes and counted. A JSON-RPC call's answer is served with the caller's id; a batch is
+// answered call by call (rpc_batch_dispatch.cpp).
 #include "cache/body_key.hpp"
 #include "json/canonical.hpp"
 #include "json/json_rpc.hpp"
@@ -32,6 +33,7 @@ bool ClientConnection::keys_body() const noexcept {
 
 bool ClientConnection::append_body_key() {
     rpc_id_.clear();
+    rpc_batch_ = false;
     const std::string_view body = held_->body();
     const cache::BodyKeyRules* rules = route_ ? &route_->rules.body_key : nullptr;
     const cache::BodyKeyKind kind = rules ? rules->kind : cache::BodyKeyKind::none;
@@ -45,7 +47,13 @@ bool ClientConnection::append_body_key() {
                     .has_value();
         } else {
             auto call = json::parse_rpc(body, worker_.body_parser(), rules->ignore_pointers);
-            // A batch is keyed whole, on its bytes: its calls are not answered one by one.
+            // A batch, in proxy mode, is answered call by call (rpc_batch_dispatch.cpp): it
+            // has no key of its own (false), each call has one after key_'s request part.
+            // Record and replay key it whole, on its bytes.
+            if (call && call->batch && worker_.config().mode == Mode::proxy) {
+                hold_rpc_batch(*std::move(call));
+                return false;
+            }
             understood = call && !call->batch && !call->calls.front().notification();
             if (understood) {
                 json::append_call_key(call->calls.front(), canonical);

@@ -7,6 +7,7 @@
 // Lifetime: created by accept(), ended only by close(); the close callbacks delete it.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 #include <llhttp.h>
@@ -31,6 +32,7 @@
 #include "server/request_state.hpp"
 #include "server/response_stream.hpp"
 #include "server/response_tail.hpp"
+#include "server/rpc_batch_state.hpp"
 #include "util/errc.hpp"
 
 namespace cachet::server {
@@ -77,6 +79,9 @@ public:
     // The access log's line of a streamed response, written as it ends, with the request as
     // start_stream() copied it (a no-op when the log is off).
     void log_streamed(const LoggedAnswer& answer) noexcept;
+    // A collected stream's end (response_stream.hpp): a JSON-RPC batch's forwarded calls
+    // answered, or not (server/rpc_batch_dispatch.cpp). `keep_alive`: the stream's say.
+    void on_collected(const Collected& response, bool keep_alive);
 
     ClientConnection* next_in_worker_ = nullptr;  // the worker's list, its thread only
     ClientConnection* prev_in_worker_ = nullptr;
@@ -115,6 +120,31 @@ private:
     void serve_rpc_answer(const cache::EntryRef& entry, CachePhase phase);
     // The id of the JSON-RPC call being answered (its JSON text); empty: not one.
     std::string rpc_id_;
+    // --- a JSON-RPC batch, answered call by call (server/rpc_batch_dispatch.cpp) ---
+    // append_body_key found a batch (proxy mode): the request has no key of its own, so
+    // decide() passes it, and fetch_alone() hands it to answer_rpc_batch().
+    bool rpc_batch_ = false;
+    std::unique_ptr<RpcBatchState> rpc_batch_state_;  // made on the first batch
+    // Keeps the batch's calls for answer_rpc_batch (from append_body_key).
+    void hold_rpc_batch(json::RpcRequest request);
+    void answer_rpc_batch(cache::Forward forward);
+    // Whether the store answers call `i` with a fresh entry, as decide() would for the call
+    // alone (its key built, its entry and id span kept in rpc_batch_state_).
+    bool take_stored_answer(std::size_t i, const cache::RequestTraits& traits, Seconds now);
+    void reply_from_store();
+    void forward_missing_calls(cache::Forward forward);
+    // Stores each of the origin's answers under its call's key, as the head's verdict
+    // allows; true when any was stored.
+    bool store_batch_answers(const proxy::FillHead& head, std::span<const json::RpcAnswer> answers,
+                             const json::AnswerMatch& match);
+    // The reply when only notifications went to the origin and it took them (a 2xx).
+    void reply_after_notifications(const Collected& response, bool keep_alive);
+    // Relays a collected response (head and body) as the origin sent it.
+    void relay_collected(const Collected& response, bool keep_alive);
+    // A 502 or 504 naming why the origin gave no response to collect.
+    void send_collected_failure(const Collected& response, bool keep_alive);
+    // Writes a batch reply: `head` is its status line and fields, without framing.
+    void write_batch_reply(std::string head, std::string_view body, const ResponseTail& tail);
     void send_json_status(int status, std::string_view reason_phrase, std::string body,
                           cache::Forward forward);
     // The facts decide() needs; builds key_ (and fill_key_), and directives_ when the
@@ -142,6 +172,9 @@ private:
     // `stale`: a stored response the leader's request revalidates (validators added).
     void start_stream(ResponseStream::Role role, proxy::FillRef fill, proxy::LeaderPermit&& permit,
                       cache::Forward forward, const cache::Entry* stale);
+    // What a stream of this request is told of its client; copies the request for the
+    // access log (which writes the line as the response ends, when buffer_ has moved on).
+    ResponseStream::ClientInfo stream_client(cache::Forward forward);
     void reject_request(int status, std::string_view reason);  // 400, 431, 501 or 505, then close
     // The access log's view of the request being dispatched: views into buffer_ (valid in
     // dispatch() only), the user agent and referer found among its fields.

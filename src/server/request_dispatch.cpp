@@ -295,6 +295,9 @@ void ClientConnection::fetch_coalesced(cache::Forward forward, cache::EntryRef s
 void ClientConnection::fetch_alone(cache::Forward forward, bool keyed) {
     // Not coalesced. Keyed: what comes back may be stored (a Range, a key past its waiter
     // cap). Not keyed: other methods, preconditions, a HEAD or a no-store request.
+    // A JSON-RPC batch has no key of its own: its calls have theirs.
+    if (rpc_batch_) [[unlikely]]
+        return answer_rpc_batch(forward);
     Worker& worker = worker_;
     auto fill = proxy::Fill::create(keyed ? std::string(fill_key_) : std::string(), fill_hash_,
                                     static_cast<unsigned>(worker.runtime().workers.size()),
@@ -303,10 +306,7 @@ void ClientConnection::fetch_alone(cache::Forward forward, bool keyed) {
     start_stream(ResponseStream::Role::alone, std::move(fill), std::move(permit), forward, nullptr);
 }
 
-void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fill,
-                                    proxy::LeaderPermit&& permit, cache::Forward forward,
-                                    const cache::Entry* stale) {
-    if (!flush_hits()) return;  // earlier hits go out first
+ResponseStream::ClientInfo ClientConnection::stream_client(cache::Forward forward) {
     if (worker_.access_log() != nullptr) [[unlikely]] {
         // The line is written as the response ends, when buffer_ has moved on.
         if (!streamed_request_) streamed_request_ = std::make_unique<LoggedRequestCopy>();
@@ -318,6 +318,14 @@ void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fi
     info.head_request = head_only();
     info.forward = forward;
     info.route_slot = route_slot();
+    return info;
+}
+
+void ClientConnection::start_stream(ResponseStream::Role role, proxy::FillRef fill,
+                                    proxy::LeaderPermit&& permit, cache::Forward forward,
+                                    const cache::Entry* stale) {
+    if (!flush_hits()) return;  // earlier hits go out first
+    const ResponseStream::ClientInfo info = stream_client(forward);
     auto request = origin_request();
     if (stale && stale->stale_rules().has_validators) {
         proxy::add_validators(request, stale->head().text());

@@ -13,11 +13,6 @@
 namespace cachet::server {
 namespace {
 
-bool is_timeout(Errc e) {
-    return e == Errc::origin_connect_timeout || e == Errc::origin_first_byte_timeout ||
-           e == Errc::origin_idle_timeout;
-}
-
 std::string number(std::uint64_t n, int base = 10) {
     char digits[24];
     return std::string(digits, std::to_chars(digits, digits + sizeof digits, n, base).ptr);
@@ -93,6 +88,8 @@ void ResponseStream::go_alone() {
 
 void ResponseStream::on_fill_progress() {
     if (!fill_) return;
+    if (client_.collected) [[unlikely]]
+        return collect_progress();
     proxy::FillRef keep = fill_;  // this call may finish the stream
     auto snapshot = fill_->snapshot();
     std::string head;
@@ -355,7 +352,8 @@ void ResponseStream::on_client_drained() noexcept {
 void ResponseStream::on_interim(std::string head) {
     // RFC 9110 §15.2: "Since HTTP/1.0 did not define any 1xx status codes, a server MUST NOT
     // send a 1xx response to an HTTP/1.0 client." And none once the final head is out.
-    if (!fill_ || head_sent_ || client_.http10) return;
+    // A collected response's client gets cachet's own answer, after it.
+    if (!fill_ || head_sent_ || client_.http10 || client_.collected) return;
     connection_.write_owned(std::move(head));
 }
 

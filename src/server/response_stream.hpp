@@ -3,7 +3,9 @@
 // origin delivers them (zero copy: slices of the fill's chunks), framed for this client
 // (Content-Length, chunked, or close-delimited for HTTP/1.0). A waiter (a coalesced miss)
 // that gets no head before its deadline, or whose fill turns out not storable or fails
-// early, fetches on its own instead.
+// early, fetches on its own instead. A collected stream (ClientInfo::collected) writes
+// nothing: it gathers the whole response for its connection to answer from
+// (server/collected_response.cpp).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +21,7 @@
 #include "proxy/origin_pool.hpp"
 #include "proxy/origin_request.hpp"
 #include "server/access_log_line.hpp"
+#include "server/held_request.hpp"
 #include "server/response_tail.hpp"
 
 namespace cachet::proxy {
@@ -28,6 +31,16 @@ class OriginConnection;
 namespace cachet::server {
 
 class ClientConnection;
+
+// What a collected stream ends with: the origin's whole response, or why there is none.
+struct Collected {
+    const proxy::FillHead* head = nullptr;  // null: no response, `failure` says why
+    std::string_view body;                  // the whole body, when there is a head
+    std::string_view failure;               // a static one-line reason, when there is none
+    int failure_status = 502;               // 504 when the origin timed out
+    std::int64_t origin_us = -1;            // for the access log, when it is on
+    std::int64_t duration_us = 0;
+};
 
 class ResponseStream final : public proxy::FillSubscriber, public proxy::FetchClient {
 public:
@@ -46,7 +59,13 @@ public:
         // The request's route counters (cache::Route::counter_slot): a copy, as the stream
         // may outlive the Config snapshot its route lives in.
         std::uint8_t route_slot = 0;
+        // The response is collected whole and handed to the connection
+        // (ClientConnection::on_collected), which answers the client itself; at most
+        // kMaxCollected body bytes, a larger one is given up on.
+        bool collected = false;
     };
+    // The cap a held request's body has (what a collected response answers is one).
+    static constexpr std::size_t kMaxCollected = HeldRequest::kMaxBody;
     // Starts streaming `fill`. For the leader and alone roles, `request` is sent to the
     // origin now with `permit` (the fill's); a waiter has none and keeps the request in
     // case it must fetch on its own later.
@@ -73,6 +92,9 @@ private:
     enum class Framing : std::uint8_t { length, chunked, close_delimited, none };
 
     void fetch(proxy::OriginRequest request, proxy::LeaderPermit&& permit);
+    // A collected stream's on_fill_progress (collected_response.cpp).
+    void collect_progress();
+    void end_collected(Collected response);
     void go_alone();
     // RFC 9111 §4.1: whether this waiter may be given the response of `head`. When not,
     // `own` holds this request's secondary key for the response's Vary names (empty when

@@ -37,4 +37,10 @@ constexpr std::string_view describe(Errc e) noexcept {
     return "unknown error";
 }
 
+// The origin took too long (answered with 504 rather than 502).
+constexpr bool is_timeout(Errc e) noexcept {
+    return e == Errc::origin_connect_timeout || e == Errc::origin_first_byte_timeout ||
+           e == Errc::origin_idle_timeout;
+}
+
 }  // namespace cachet

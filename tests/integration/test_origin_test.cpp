@@ -2,6 +2,8 @@
 // fails, these say whether the instrument or cachet is wrong.
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "harness/concurrent.hpp"
 #include "harness/http_client.hpp"
 #include "harness/origin.hpp"
@@ -40,6 +42,30 @@ TEST_CASE("the test origin scripts status, headers and a verifiable body from th
     CHECK(r.header("Set-Cookie").has_value());
     CHECK(r.header("X-Origin-Count") == "1");
     CHECK(r.body == pattern_bytes(0, 100000));
+}
+
+TEST_CASE("the test origin answers JSON-RPC with rpc=echo and keeps the last body per path") {
+    TestOrigin origin;
+    auto post = [&](const std::string& body) {
+        return fetch(origin.port(), http_request("POST", "/rpc?rpc=echo", {}, body));
+    };
+    const std::string call = R"({"jsonrpc":"2.0","method":"m","params":[1],"id":7})";
+    Reply single = post(call);
+    REQUIRE_MESSAGE(single.ok(), single.describe());
+    CHECK(single.body == R"({"jsonrpc":"2.0","result":{"method":"m","params":[1]},"id":7})");
+    // A batch in reverse order, without the notification's answer.
+    const std::string batch = R"([{"jsonrpc":"2.0","method":"a","id":1},)"
+                              R"( {"jsonrpc":"2.0","method":"n"}, )"
+                              R"({"id":"x","method":"b","params":{"k":[2]},"jsonrpc":"2.0"}])";
+    Reply answered = post(batch);
+    CHECK(answered.status == 200);
+    CHECK(answered.body ==
+          R"([{"jsonrpc":"2.0","result":{"method":"b","params":{"k":[2]}},"id":"x"},)"
+          R"({"jsonrpc":"2.0","result":{"method":"a","params":null},"id":1}])");
+    CHECK(origin.last_body("/rpc") == batch);
+    CHECK(post(R"([{"jsonrpc":"2.0","method":"n"}])").status == 204);
+    CHECK(post("[1,2]").status == 400);
+    CHECK(origin.last_body("/never").empty());
 }
 
 TEST_CASE("the test origin copies a request field into a response header with header_from") {

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <utility>
@@ -314,6 +315,9 @@ int Connection::on_body(llhttp_t* p, const char* at, size_t len) noexcept {
     auto* c = owner(p);
     c->request_.body_length += len;
     c->request_.body_checksum.update(std::string_view(at, len));
+    std::string& kept = c->request_.body;
+    if (kept.size() < Request::kKeptBody)
+        kept.append(at, std::min(len, Request::kKeptBody - kept.size()));
     return 0;
 }
 

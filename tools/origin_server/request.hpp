@@ -23,7 +23,11 @@ struct Request {
     std::vector<Header> headers;
     std::uint64_t body_length = 0;  // bytes
     Fnv1a64 body_checksum;          // over the decoded body bytes
-    bool keep_alive = true;         // llhttp_should_keep_alive() at message end
+    // The decoded body's first kKeptBody bytes (a JSON-RPC batch to answer, a body a test
+    // reads back); body_length counts them all.
+    static constexpr std::size_t kKeptBody = 1u << 20;
+    std::string body;
+    bool keep_alive = true;  // llhttp_should_keep_alive() at message end
 
     // The first header with this name (ASCII case-insensitive), or nullptr.
     const std::string* header(std::string_view name) const noexcept;

@@ -7,6 +7,7 @@
 #include "origin_server/http_date.hpp"
 #include "origin_server/status_text.hpp"
 #include "test_origin/query.hpp"
+#include "test_origin/rpc_echo.hpp"
 
 namespace cachet::tools {
 namespace {
@@ -153,6 +154,12 @@ ResponsePlan plan_response(const Request& request, const Counted& counted) {
     std::string content_type = "text/plain";
     if (query.get("echo") == "1") {
         plan.text_body = echo_body(request);
+    } else if (query.get("rpc") == "echo") {
+        auto answer = rpc_echo(request.body);
+        if (!answer) return bad_parameter("rpc (the body is not a JSON-RPC call or batch)");
+        plan.text_body = *answer;
+        content_type = "application/json";
+        if (answer->empty() && status == 200) status = 204;  // notifications only: no body
     } else if (auto body = query.get("body")) {
         plan.text_body = *body;
     } else if (size) {

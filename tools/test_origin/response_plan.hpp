@@ -30,6 +30,9 @@
 //                               Content-Range and those bytes of the pattern
 //   echo=1                      body lists the request line and headers as received, plus
 //                               the request body's length and FNV-1a 64 checksum
+//   rpc=echo                    a JSON-RPC 2.0 server (test_origin/rpc_echo.hpp): each call
+//                               answered with its method and params, a batch in reverse
+//                               order, notifications not at all (204 when none is left)
 //
 // Conditional GET: with etag=/last_modified=, a matching If-None-Match / If-Modified-Since
 // (byte-equal) gets a 304.

@@ -53,6 +53,16 @@ void Stats::reset() {
     connections_ = 0;
     paths_.clear();
     targets_.clear();
+    last_bodies_.clear();
+}
+
+void Stats::keep_body(std::string_view path, std::string body) {
+    last_bodies_.insert_or_assign(std::string(path), std::move(body));
+}
+
+std::string Stats::last_body(std::string_view path) const {
+    auto it = last_bodies_.find(path);
+    return it == last_bodies_.end() ? std::string() : it->second;
 }
 
 std::uint64_t Stats::for_path(std::string_view path) const {

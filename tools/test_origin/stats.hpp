@@ -25,6 +25,9 @@ public:
     std::uint64_t requests() const noexcept { return requests_; }
     std::uint64_t for_path(std::string_view path) const;
     std::uint64_t for_target(std::string_view target) const;
+    // The body of the last counted request for this path ("" when none had one).
+    void keep_body(std::string_view path, std::string body);
+    std::string last_body(std::string_view path) const;
     // {"requests": 4, "connections": 2, "paths": {"/a": 3}, "targets": {"/a?x=1": 1, ...}}
     std::string to_json() const;
 
@@ -33,6 +36,7 @@ private:
     std::uint64_t connections_ = 0;
     std::map<std::string, std::uint64_t, std::less<>> paths_;
     std::map<std::string, std::uint64_t, std::less<>> targets_;
+    std::map<std::string, std::string, std::less<>> last_bodies_;
 };
 
 }  // namespace cachet::tools

@@ -83,6 +83,10 @@ std::uint64_t TestOrigin::requests_for_target(std::string_view target) const {
     return std::stoull(stats("target=" + url_encode(target)));
 }
 
+std::string TestOrigin::last_body(std::string_view path) const {
+    return stats("last_body=" + url_encode(path));
+}
+
 std::uint64_t TestOrigin::total_requests() const { return json_number(stats(""), "requests"); }
 
 std::uint64_t TestOrigin::connections() const { return json_number(stats(""), "connections"); }

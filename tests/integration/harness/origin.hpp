@@ -29,6 +29,8 @@ public:
     std::uint64_t requests(std::string_view path) const;
     std::uint64_t requests_for_target(std::string_view target) const;
     std::uint64_t total_requests() const;
+    // The body of the last request the origin received for this path, as it came.
+    std::string last_body(std::string_view path) const;
     // Connections that carried at least one counted request.
     std::uint64_t connections() const;
     std::string stats_json() const;

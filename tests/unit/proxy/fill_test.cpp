@@ -167,3 +167,17 @@ TEST_CASE("a fill fails once: before its head it releases the waiters, after it 
     CHECK_FALSE(late->snapshot().released);
     CHECK(late->snapshot().body_size == 3);
 }
+
+TEST_CASE("a fill without a key is never storable, whatever its head's verdict") {
+    // A collected response's head is judged as a keyed one's (OriginRequest::collected): the
+    // verdict is for the parts its caller stores, and the fill keeps its bytes as a
+    // pass-through does.
+    QuietNotifier notifier;
+    FillRef fill = Fill::create("", 0, 1, 0, notifier, false);
+    FillHead head;
+    head.status = 200;
+    head.verdict = cache::NotStored::stored;
+    fill->publish_head(std::move(head));
+    CHECK_FALSE(fill->storable());
+    CHECK(fill->head().verdict == cache::NotStored::stored);
+}
