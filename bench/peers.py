@@ -86,8 +86,17 @@ class Peer:
     def port_for(self, scenario: Scenario) -> int:
         return self.port
 
+    def path_for(self, scenario: Scenario) -> str:
+        """The URL path wrk requests; a peer that keeps a variant of an object elsewhere (a
+        delayed stub) says so here."""
+        return scenario.path
+
     def pids(self, scenario: Scenario) -> list[int]:
         return process_tree(self.process.pid)
+
+    def alive(self) -> bool:
+        """False once a process of the peer has exited (a peer may run several)."""
+        return self.process.poll() is None
 
     def disk_note(self) -> str:
         """What the peer keeps outside its memory (nginx's cache files), or ""."""
@@ -224,10 +233,11 @@ class Limit(Peer):
 
     name = "limit"
     caches = False
+    sizes = (1024, 65536)
 
     def start(self) -> None:
         self.by_size: dict[int, tuple[int, subprocess.Popen]] = {}
-        for size in (1024, 65536):
+        for size in self.sizes:
             log = self._log(f"limit-{size}")
             process = self.setup.supervisor.start(
                 f"limit-{size}", [str(self.setup.build_dir / "tools" / "cachet-limit-server"),
