@@ -94,9 +94,13 @@ class Peer:
     def pids(self, scenario: Scenario) -> list[int]:
         return process_tree(self.process.pid)
 
+    def processes(self) -> list[subprocess.Popen]:
+        """Every process the peer started (most run one)."""
+        return [self.process]
+
     def alive(self) -> bool:
-        """False once a process of the peer has exited (a peer may run several)."""
-        return self.process.poll() is None
+        """False once a process of the peer has exited."""
+        return all(p.poll() is None for p in self.processes())
 
     def disk_note(self) -> str:
         """What the peer keeps outside its memory (nginx's cache files), or ""."""
@@ -258,6 +262,9 @@ class Limit(Peer):
 
     def pids(self, scenario: Scenario) -> list[int]:
         return process_tree(self.by_size[scenario.body_bytes][1].pid)
+
+    def processes(self) -> list[subprocess.Popen]:
+        return [process for _, process in self.by_size.values()]
 
 
 PEER_TYPES = {cls.name: cls for cls in (Cachet, Nginx, Haproxy, Varnish, Limit)}

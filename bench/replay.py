@@ -34,6 +34,7 @@ import http_client
 import replay_fixtures as fixtures
 import report
 import warmup
+from measure import parse_wrk
 from peers import Peer, Setup, free_port
 from replay_peers import REPLAY_PEER_TYPES, ReplaySetup, missing_installs
 from scenarios import Scenario, replay_scenarios
@@ -244,7 +245,7 @@ def warm_with_wrk(config: driver.Config, peer: Peer, scenarios: list[Scenario], 
         result = driver.run_bounded(argv, seconds + 90)
         (wrk_dir / f"warm-{scenario.name}-{peer.name}.txt").write_text(
             " ".join(argv) + "\n\n" + result.stdout)
-        parsed = driver.parse_wrk(result.stdout)
+        parsed = parse_wrk(result.stdout)
         done.append(f"{scenario.name} {seconds} s"
                     + (f" ({parsed.requests_per_second:,.0f} req/s)" if parsed else " (failed)"))
     return ", ".join(done)
@@ -389,7 +390,8 @@ def run(config: driver.Config, replay: ReplayConfig, supervisor: Supervisor, res
             problems.append(f"{peer.name} failed verification, not timed: "
                             f"{'; '.join(ready.examples[:3])}")
             failures += 1
-            supervisor.stop(peer.process)
+            for process in peer.processes():
+                supervisor.stop(process)
             continue
         seconds = replay.jvm_warm_s if peer.name == "wiremock" else replay.warm_s
         ready.warm_note = warm_with_wrk(config, peer, config.scenarios, seconds, wrk_dir)

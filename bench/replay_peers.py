@@ -100,8 +100,8 @@ class StandIn(Peer):
     def pids(self, scenario: Scenario) -> list[int]:
         return process_tree(self.instance(scenario).process.pid)
 
-    def alive(self) -> bool:
-        return all(i.process.poll() is None for i in self.instances.values())
+    def processes(self) -> list[subprocess.Popen]:
+        return [i.process for i in self.instances.values()]
 
     def _start_process(self, key: str, argv: list[str]) -> subprocess.Popen:
         return self.setup.supervisor.start(f"{self.name}-{key}", argv, self._log_for(key),
