@@ -63,14 +63,14 @@ class ConfigError(Exception):
     pass
 
 
-def _int_env(name: str, default: int, low: int, high: int) -> int:
+def int_env(name: str, default: int, low: int, high: int) -> int:
     text = os.environ.get(name, "").strip() or str(default)
     if not text.isdigit() or not low <= int(text) <= high:
         raise ConfigError(f"{name}: expected a whole number from {low} to {high}, got {text!r}")
     return int(text)
 
 
-def _float_env(name: str, default: float) -> float:
+def float_env(name: str, default: float) -> float:
     text = os.environ.get(name, "").strip() or str(default)
     try:
         value = float(text)
@@ -101,26 +101,26 @@ def config_from_env(peer_types: dict = PEER_TYPES,
                               f"choose from: {' '.join(s.name for s in scenarios)}"
                               + ("" if big else " (d1m and u1m need BIG=1)"))
         scenarios = [s for s in scenarios if s.name in wanted]
-    settle_s = _float_env("SETTLE", 0.5)
+    settle_s = float_env("SETTLE", 0.5)
     build_dir = Path(os.environ.get("BUILD_DIR", "build-release"))
     return Config(
-        duration=_int_env("DURATION", 10, 1, 3600),
-        reps=_int_env("REPS", 3, 1, 100),
+        duration=int_env("DURATION", 10, 1, 3600),
+        reps=int_env("REPS", 3, 1, 100),
         peers=list(dict.fromkeys(peers)),
         scenarios=scenarios,
         big=big,
         build_dir=build_dir if build_dir.is_absolute() else ROOT / build_dir,
         results_root=Path(os.environ.get("RESULTS_DIR", str(BENCH_DIR / "results"))),
-        server_cpu=_int_env("SERVER_CPU", 0, 0, 4095),
-        client_cpu=_int_env("CLIENT_CPU", 1, 0, 4095),
+        server_cpu=int_env("SERVER_CPU", 0, 0, 4095),
+        client_cpu=int_env("CLIENT_CPU", 1, 0, 4095),
         settle_s=settle_s,
-        quiet_pct=_float_env("QUIET_PCT", 15.0),
-        quiet_wait_s=_float_env("QUIET_WAIT", 0.0),
-        wrk_threads=_int_env("WRK_THREADS", 1, 1, 64),
+        quiet_pct=float_env("QUIET_PCT", 15.0),
+        quiet_wait_s=float_env("QUIET_WAIT", 0.0),
+        wrk_threads=int_env("WRK_THREADS", 1, 1, 64),
         cachet_cache_size=os.environ.get("CACHET_CACHE_SIZE", "2g" if big else "512m"),
-        warm_connections=_int_env("WARM_CONNECTIONS", 8, 1, 256),
+        warm_connections=int_env("WARM_CONNECTIONS", 8, 1, 256),
         # Pipelining only speeds the client up; 2 x 1,000,000 keys one by one take too long.
-        warm_pipeline=_int_env("WARM_PIPELINE", 8 if big else 1, 1, 256),
+        warm_pipeline=int_env("WARM_PIPELINE", 8 if big else 1, 1, 256),
         keep_tmp=os.environ.get("KEEP_TMP", "0") not in ("", "0"),
     )
 

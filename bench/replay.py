@@ -58,11 +58,11 @@ class ReplayConfig:
 
 def replay_config_from_env() -> ReplayConfig:
     return ReplayConfig(
-        warm_s=driver._int_env("WARM_SECONDS", 3, 0, 600),
-        jvm_warm_s=driver._int_env("JVM_WARM_SECONDS", 25, 0, 600),
+        warm_s=driver.int_env("WARM_SECONDS", 3, 0, 600),
+        jvm_warm_s=driver.int_env("JVM_WARM_SECONDS", 25, 0, 600),
         snapshot_bench=os.environ.get("SNAPSHOT_BENCH", "1") not in ("", "0"),
-        snapshot_records=driver._int_env("SNAPSHOT_RECORDS", 1 << 20, 1, 1 << 26),
-        verify_s=driver._int_env("VERIFY_SECONDS", 60, 1, 3600),
+        snapshot_records=driver.int_env("SNAPSHOT_RECORDS", 1 << 20, 1, 1 << 26),
+        verify_s=driver.int_env("VERIFY_SECONDS", 60, 1, 3600),
     )
 
 
@@ -287,20 +287,26 @@ def snapshot_figures(lines: list[str]) -> str:
 # --- the run ---------------------------------------------------------------------------------
 
 def start_peers(config: driver.Config, setup: ReplaySetup, problems: list[str],
-                facts: dict) -> list[Peer]:
+                facts: dict) -> tuple[list[Peer], int]:
+    """Starts each peer that serves one of the scenarios; one that does not come up is a
+    problem, not the end of the run. Returns the peers started and how many failed."""
     peers = []
+    failed = 0
     for name in config.peers:
         peer = REPLAY_PEER_TYPES[name](setup)
+        if not any(peer.serves(s) for s in config.scenarios):
+            continue   # e.g. cachet-hit with SCENARIOS=lat50
         try:
             peer.start()
         except (StartError, OSError) as error:
             problems.append(f"{name} did not start, not timed: {error}")
             print(f"bench: {name} did not start: {error}", file=sys.stderr)
+            failed += 1
             continue
         peers.append(peer)
         facts[f"peer {name}"] = peer.version()
         print(f"bench: {name} ready on port {peer.port}", file=sys.stderr)
-    return peers
+    return peers, failed
 
 
 def target_lines(rows: list[dict]) -> list[str]:
@@ -354,15 +360,19 @@ def run(config: driver.Config, replay: ReplayConfig, supervisor: Supervisor, res
     problems: list[str] = []
     started_at = datetime.datetime.now(datetime.timezone.utc)
     facts = driver.describe_machine(config)
-    facts["open files limit (wrk and every server)"] = str(
-        resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+    open_files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    facts["open files limit (wrk and every server)"] = f"{open_files:,}"
+    if any(s.connections + 64 > open_files for s in config.scenarios):
+        problems.append(f"the open files limit ({open_files:,}) is below what a scenario's "
+                        f"connections need: wrk and the servers will fail to accept some")
 
     origin_port = start_json_origin(config, supervisor, log_dir)
     recordings = {n: record(config, supervisor, work, log_dir, origin_port,
                             fixtures.api_paths(n) if n > 1 else [fixtures.ONE_PATH])
                   for n in sorted({s.keys for s in config.scenarios})}
     facts["recordings"] = ", ".join(
-        f"{len(r.exchanges):,} x {fixtures.BODY_BYTES} B JSON ({r.snapshot.stat().st_size / 2**20:.2f} MiB snapshot)"
+        f"{len(r.exchanges):,} x {fixtures.BODY_BYTES} B JSON "
+        f"({r.snapshot.stat().st_size / 2**20:.2f} MiB snapshot)"
         for r in recordings.values()) + " through cachet --mode record, each verified"
     print(f"bench: recorded {facts['recordings']}", file=sys.stderr)
 
@@ -377,20 +387,22 @@ def run(config: driver.Config, replay: ReplayConfig, supervisor: Supervisor, res
 
     missing = missing_installs(config.peers)
     for name in missing:
-        problems.append(f"{name} is not installed (bench/.npm, java): not timed")
+        problems.append(f"{name} is not installed, not timed (scripts/bench.sh replay installs "
+                        f"it from npm into bench/.npm/; WireMock also needs java)")
     wanted = [p for p in config.peers if p not in missing]
     base = Setup(build_dir=config.build_dir, conf_dir=BENCH_DIR / "conf", work_dir=work,
                  results_dir=results, origin_port=origin_port, server_cpu=config.server_cpu,
                  supervisor=supervisor, big=False, cachet_cache_size=config.cachet_cache_size)
     setup = ReplaySetup(base, recordings, config.scenarios)
-    peers = start_peers(dataclasses.replace(config, peers=wanted), setup, problems, facts)
-    failures = len(missing) + len(wanted) - len(peers)
+    peers, failed = start_peers(dataclasses.replace(config, peers=wanted), setup, problems,
+                                facts)
+    failures = len(missing) + failed
 
-    readiness: dict[str, Readiness] = {}
+    readiness = {peer.name: verify_peer(peer, config.scenarios, origin_port, config,
+                                        replay.verify_s) for peer in peers}
     timed: list[Peer] = []
     for peer in peers:
-        ready = verify_peer(peer, config.scenarios, origin_port, config, replay.verify_s)
-        readiness[peer.name] = ready
+        ready = readiness[peer.name]
         if not ready.ok:
             problems.append(f"{peer.name} failed verification, not timed: "
                             f"{'; '.join(ready.examples[:3])}")
@@ -400,15 +412,12 @@ def run(config: driver.Config, replay: ReplayConfig, supervisor: Supervisor, res
             continue
         seconds = replay.jvm_warm_s if peer.name == "wiremock" else replay.warm_s
         ready.warm_note = warm_with_wrk(config, peer, config.scenarios, seconds, wrk_dir)
-        print(f"bench: {peer.name} verified ({ready.checked:,} of {ready.of:,} answers), warmed: "
-              f"{ready.warm_note}", file=sys.stderr)
+        print(f"bench: {peer.name} verified ({ready.checked:,} of {ready.of:,} answers), "
+              f"warmed: {ready.warm_note}", file=sys.stderr)
         timed.append(peer)
 
     failures += driver.run_interleaved(config, timed, origin_port, log_dir, runs, problems)
     driver.add_load_facts(runs, facts, problems)
-    if any(s.connections > resource.getrlimit(resource.RLIMIT_NOFILE)[0] for s in
-           config.scenarios):
-        problems.append("the open files limit is below a scenario's connection count")
 
     names = [p.name for p in timed]
     rows = report.aggregate(runs, config.scenarios, names, reference=HIT_PEER)
