@@ -42,7 +42,7 @@ from supervisor import StartError, Supervisor, wait_for_line
 
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_PEERS = "cachet-replay cachet-hit wiremock mountebank mockoon limit"
-HIT_PEER = "cachet-hit"   # the second yardstick: "× hit" in the summary
+HIT_PEER = "cachet-hit"   # the second yardstick: the summary's "× cachet-hit" column
 
 
 @dataclass(frozen=True)
@@ -188,10 +188,13 @@ def verify_peer(peer: Peer, scenarios: list[Scenario], origin_port: int,
     checked. lat50: one answer must take at least the delay."""
     ready = Readiness()
     if peer.name == "limit":
-        response = http_client.get(peer.port, fixtures.ONE_PATH)
-        bad = response.status != 200 or len(response.body) != fixtures.BODY_BYTES
-        ready.add(1, int(bad), [f"status {response.status}, {len(response.body)} bytes"]
-                  if bad else [], 1)
+        try:
+            response = http_client.get(peer.port, fixtures.ONE_PATH)
+            problem = None if response.status == 200 and len(response.body) == \
+                fixtures.BODY_BYTES else f"status {response.status}, {len(response.body)} bytes"
+        except (OSError, http_client.HttpError) as error:
+            problem = f"{type(error).__name__}: {error}"
+        ready.add(1, int(problem is not None), [problem] if problem else [], 1)
         return ready
     for instance in {peer.instance_key(s): peer.instance(s) for s in scenarios
                      if peer.serves(s) and s.name != "lat50"}.values():
