@@ -63,14 +63,14 @@ class ConfigError(Exception):
     pass
 
 
-def _int_env(name: str, default: int, low: int, high: int) -> int:
+def int_env(name: str, default: int, low: int, high: int) -> int:
     text = os.environ.get(name, "").strip() or str(default)
     if not text.isdigit() or not low <= int(text) <= high:
         raise ConfigError(f"{name}: expected a whole number from {low} to {high}, got {text!r}")
     return int(text)
 
 
-def _float_env(name: str, default: float) -> float:
+def float_env(name: str, default: float) -> float:
     text = os.environ.get(name, "").strip() or str(default)
     try:
         value = float(text)
@@ -81,14 +81,18 @@ def _float_env(name: str, default: float) -> float:
     return value
 
 
-def config_from_env() -> Config:
+def config_from_env(peer_types: dict = PEER_TYPES,
+                    default_peers: str = "cachet nginx haproxy varnish limit",
+                    scenarios: list[Scenario] | None = None) -> Config:
+    """The settings of a run from the environment. The default family's peers and scenarios
+    unless a family (bench/replay.py) passes its own."""
     big = os.environ.get("BIG", "0") not in ("", "0")
-    peers = os.environ.get("PEERS", "cachet nginx haproxy varnish limit").split()
-    unknown = [p for p in peers if p not in PEER_TYPES]
+    peers = os.environ.get("PEERS", default_peers).split()
+    unknown = [p for p in peers if p not in peer_types]
     if unknown or not peers:
         raise ConfigError(f"PEERS: unknown peer(s) {' '.join(unknown) or '(none given)'}; "
-                          f"choose from: {' '.join(PEER_TYPES)}")
-    scenarios = all_scenarios(big)
+                          f"choose from: {' '.join(peer_types)}")
+    scenarios = scenarios if scenarios is not None else all_scenarios(big)
     wanted = os.environ.get("SCENARIOS", "").split()
     if wanted:
         known = {s.name for s in scenarios}
@@ -97,26 +101,26 @@ def config_from_env() -> Config:
                               f"choose from: {' '.join(s.name for s in scenarios)}"
                               + ("" if big else " (d1m and u1m need BIG=1)"))
         scenarios = [s for s in scenarios if s.name in wanted]
-    settle_s = _float_env("SETTLE", 0.5)
+    settle_s = float_env("SETTLE", 0.5)
     build_dir = Path(os.environ.get("BUILD_DIR", "build-release"))
     return Config(
-        duration=_int_env("DURATION", 10, 1, 3600),
-        reps=_int_env("REPS", 3, 1, 100),
+        duration=int_env("DURATION", 10, 1, 3600),
+        reps=int_env("REPS", 3, 1, 100),
         peers=list(dict.fromkeys(peers)),
         scenarios=scenarios,
         big=big,
         build_dir=build_dir if build_dir.is_absolute() else ROOT / build_dir,
         results_root=Path(os.environ.get("RESULTS_DIR", str(BENCH_DIR / "results"))),
-        server_cpu=_int_env("SERVER_CPU", 0, 0, 4095),
-        client_cpu=_int_env("CLIENT_CPU", 1, 0, 4095),
+        server_cpu=int_env("SERVER_CPU", 0, 0, 4095),
+        client_cpu=int_env("CLIENT_CPU", 1, 0, 4095),
         settle_s=settle_s,
-        quiet_pct=_float_env("QUIET_PCT", 15.0),
-        quiet_wait_s=_float_env("QUIET_WAIT", 0.0),
-        wrk_threads=_int_env("WRK_THREADS", 1, 1, 64),
+        quiet_pct=float_env("QUIET_PCT", 15.0),
+        quiet_wait_s=float_env("QUIET_WAIT", 0.0),
+        wrk_threads=int_env("WRK_THREADS", 1, 1, 64),
         cachet_cache_size=os.environ.get("CACHET_CACHE_SIZE", "2g" if big else "512m"),
-        warm_connections=_int_env("WARM_CONNECTIONS", 8, 1, 256),
+        warm_connections=int_env("WARM_CONNECTIONS", 8, 1, 256),
         # Pipelining only speeds the client up; 2 x 1,000,000 keys one by one take too long.
-        warm_pipeline=_int_env("WARM_PIPELINE", 8 if big else 1, 1, 256),
+        warm_pipeline=int_env("WARM_PIPELINE", 8 if big else 1, 1, 256),
         keep_tmp=os.environ.get("KEEP_TMP", "0") not in ("", "0"),
     )
 
@@ -153,7 +157,7 @@ def background_load(config: Config) -> float:
 def timed_run(config: Config, peer: Peer, scenario: Scenario, rep: int, origin_port: int,
               log_dir: Path) -> dict:
     pids = peer.pids(scenario)
-    url = f"http://127.0.0.1:{peer.port_for(scenario)}{scenario.path}"
+    url = f"http://127.0.0.1:{peer.port_for(scenario)}{peer.path_for(scenario)}"
     before_options, after_url = scenario.wrk_args()
     argv = ["timeout", "-k", "5", str(config.duration + 60),
             "taskset", "-c", str(config.client_cpu),
@@ -198,6 +202,66 @@ def timed_run(config: Config, peer: Peer, scenario: Scenario, rep: int, origin_p
         "origin_requests": origin_requests,
         "rss_kib": 0, "pss_kib": 0, "wrk_status": status,
     }
+
+
+def run_interleaved(config: Config, peers: list[Peer], origin_port: int, log_dir: Path,
+                    runs: list[dict], problems: list[str], after_run=None) -> int:
+    """Every repetition, every scenario, every peer that serves it in turn (the order rotated
+    by one each repetition, so drift hits all peers alike); appends each run to `runs` as it
+    finishes. `after_run(peer, scenario, row)` may add to a row (memory after d). A peer that
+    died is reported once and skipped. Returns how many failures it added to `problems`."""
+    wrk_dir = log_dir / "wrk"
+    failures = 0
+    dead: set[str] = set()
+    for rep in range(config.reps):
+        for scenario in config.scenarios:
+            shift = rep % len(peers) if peers else 0
+            for peer in peers[shift:] + peers[:shift]:
+                if peer.name in dead or not peer.serves(scenario):
+                    continue
+                if not peer.alive():
+                    dead.add(peer.name)
+                    problems.append(f"{peer.name} exited (status {peer.process.returncode}) "
+                                    f"before rep {rep + 1} scenario {scenario.name}; "
+                                    f"see {log_dir / (peer.name + '.log')}")
+                    failures += 1
+                    continue
+                row = timed_run(config, peer, scenario, rep, origin_port, wrk_dir)
+                if after_run:
+                    after_run(peer, scenario, row)
+                runs.append(row)
+                print(f"bench: rep {rep + 1}/{config.reps} {scenario.name:>3} "
+                      f"{peer.name:<8} {row['req_per_s']:>10,.0f} req/s  "
+                      f"p99 {row['p99_ms']:6.2f} ms  {row['core0_us_per_req']:6.2f} µs/req "
+                      f"(process {row['process_us_per_req']:.2f})  client "
+                      f"{row['client_cpu_pct']:.0f}%  errors "
+                      f"{row['non_2xx'] + row['socket_errors']}  origin "
+                      f"{row['origin_requests']}  {row['wrk_status']}", file=sys.stderr)
+                if row["wrk_status"] != "ok":
+                    problems.append(f"rep {rep + 1} {scenario.name} {peer.name}: "
+                                    f"{row['wrk_status']} (see {wrk_dir})")
+                    failures += 1
+    return failures
+
+
+def add_load_facts(runs: list[dict], meta_facts: dict, problems: list[str]) -> None:
+    """The server core's background load between runs and the hypervisor's steal during them,
+    for the summary; a busy core is a problem to report, since it inflates core-0 µs/req."""
+    background = [r["background_core0_pct"] for r in runs]
+    if background:
+        meta_facts["background load on the server core, between runs"] = (
+            f"median {statistics.median(background):.0f}%, max {max(background):.0f}% "
+            f"(other tenants and idle peers; counted in core-0 µs/req, not in process µs/req)")
+        if statistics.median(background) > 10:
+            problems.append(
+                f"the server core was busy with other work between runs (median "
+                f"{statistics.median(background):.0f}%): core-0 µs/req and req/s are inflated "
+                f"by it; compare process µs/req, and rerun on a quiet machine or with QUIET_WAIT")
+    steal = sum(r["core0_steal_ticks"] for r in runs)
+    total = sum(r["core0_total_ticks"] for r in runs)
+    if total:
+        meta_facts["hypervisor steal on the server core during runs"] = \
+            f"{100 * steal / total:.1f}%"
 
 
 def describe_machine(config: Config) -> dict:
@@ -277,38 +341,16 @@ def run(config: Config, supervisor: Supervisor, results: Path, work: Path,
             failures += 1
 
     memory_samples: dict[str, list[dict]] = {}
-    dead: set[str] = set()
-    for rep in range(config.reps):
-        for scenario in config.scenarios:
-            shift = rep % len(peers) if peers else 0
-            for peer in peers[shift:] + peers[:shift]:
-                if peer.name in dead or not peer.serves(scenario):
-                    continue
-                if peer.process.poll() is not None:
-                    dead.add(peer.name)
-                    problems.append(f"{peer.name} exited (status {peer.process.returncode}) "
-                                    f"before rep {rep + 1} scenario {scenario.name}; "
-                                    f"see {log_dir / (peer.name + '.log')}")
-                    failures += 1
-                    continue
-                row = timed_run(config, peer, scenario, rep, origin_port, wrk_dir)
-                if scenario.name == "d":
-                    pids = peer.pids(scenario)
-                    row["rss_kib"], row["pss_kib"] = memory_kib(pids)
-                    memory_samples.setdefault(peer.name, []).append(
-                        {"rss": row["rss_kib"], "pss": row["pss_kib"], "processes": len(pids)})
-                runs.append(row)
-                print(f"bench: rep {rep + 1}/{config.reps} {scenario.name:>3} "
-                      f"{peer.name:<8} {row['req_per_s']:>10,.0f} req/s  "
-                      f"p99 {row['p99_ms']:6.2f} ms  {row['core0_us_per_req']:6.2f} µs/req "
-                      f"(process {row['process_us_per_req']:.2f})  client "
-                      f"{row['client_cpu_pct']:.0f}%  errors "
-                      f"{row['non_2xx'] + row['socket_errors']}  origin "
-                      f"{row['origin_requests']}  {row['wrk_status']}", file=sys.stderr)
-                if row["wrk_status"] != "ok":
-                    problems.append(f"rep {rep + 1} {scenario.name} {peer.name}: "
-                                    f"{row['wrk_status']} (see {wrk_dir})")
-                    failures += 1
+
+    def sample_memory(peer: Peer, scenario: Scenario, row: dict) -> None:
+        if scenario.name == "d":
+            pids = peer.pids(scenario)
+            row["rss_kib"], row["pss_kib"] = memory_kib(pids)
+            memory_samples.setdefault(peer.name, []).append(
+                {"rss": row["rss_kib"], "pss": row["pss_kib"], "processes": len(pids)})
+
+    failures += run_interleaved(config, peers, origin_port, log_dir, runs, problems,
+                                sample_memory)
 
     memory = {}
     for peer in peers:
@@ -321,21 +363,7 @@ def run(config: Config, supervisor: Supervisor, results: Path, work: Path,
                 "note": peer.disk_note(),
             }
 
-    background = [r["background_core0_pct"] for r in runs]
-    if background:
-        meta_facts["background load on the server core, between runs"] = (
-            f"median {statistics.median(background):.0f}%, max {max(background):.0f}% "
-            f"(other tenants and idle peers; counted in core-0 µs/req, not in process µs/req)")
-        if statistics.median(background) > 10:
-            problems.append(
-                f"the server core was busy with other work between runs (median "
-                f"{statistics.median(background):.0f}%): core-0 µs/req and req/s are inflated "
-                f"by it; compare process µs/req, and rerun on a quiet machine or with QUIET_WAIT")
-    steal = sum(r["core0_steal_ticks"] for r in runs)
-    total = sum(r["core0_total_ticks"] for r in runs)
-    if total:
-        meta_facts["hypervisor steal on the server core during runs"] = \
-            f"{100 * steal / total:.1f}%"
+    add_load_facts(runs, meta_facts, problems)
 
     peer_names = [p.name for p in peers]
     rows = report.aggregate(runs, config.scenarios, peer_names)
@@ -365,11 +393,8 @@ def main(argv: list[str]) -> int:
         return 2
     if argv[1:] == ["--check-config"]:   # scripts/bench.sh asks before installing or building
         return 0
-    for cpu in (config.server_cpu, config.client_cpu):
-        if cpu not in os.sched_getaffinity(0):
-            print(f"bench: CPU {cpu} is not available here (SERVER_CPU/CLIENT_CPU)",
-                  file=sys.stderr)
-            return 2
+    if not check_cpus(config):
+        return 2
     missing = [p for p in [config.build_dir / "tools" / "cachet-bench-origin"]
                + ([config.build_dir / "tools" / "cachet-limit-server"]
                   if "limit" in config.peers else [])
@@ -380,6 +405,22 @@ def main(argv: list[str]) -> int:
               file=sys.stderr)
         return 2
 
+    return supervise(config, run)
+
+
+def check_cpus(config: Config) -> bool:
+    for cpu in (config.server_cpu, config.client_cpu):
+        if cpu not in os.sched_getaffinity(0):
+            print(f"bench: CPU {cpu} is not available here (SERVER_CPU/CLIENT_CPU)",
+                  file=sys.stderr)
+            return False
+    return True
+
+
+def supervise(config: Config, run_family) -> int:
+    """Runs `run_family(config, supervisor, results, work, runs)` with everything it starts
+    stopped by PID however it ends (normally, on an error, Ctrl-C, SIGTERM or SIGHUP); the
+    finished runs of an interrupted benchmark still go to runs.tsv."""
     # Ctrl-C raises KeyboardInterrupt even when started from a shell that ignores SIGINT for
     # background jobs; SIGTERM and SIGHUP end the run the same way.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -394,7 +435,7 @@ def main(argv: list[str]) -> int:
     supervisor = Supervisor()
     runs: list[dict] = []
     try:
-        return run(config, supervisor, results, work, runs)
+        return run_family(config, supervisor, results, work, runs)
     except (KeyboardInterrupt, SystemExit) as stop:
         print("bench: interrupted; stopping everything", file=sys.stderr)
         if runs:

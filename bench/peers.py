@@ -86,8 +86,21 @@ class Peer:
     def port_for(self, scenario: Scenario) -> int:
         return self.port
 
+    def path_for(self, scenario: Scenario) -> str:
+        """The URL path wrk requests; a peer that keeps a variant of an object elsewhere (a
+        delayed stub) says so here."""
+        return scenario.path
+
     def pids(self, scenario: Scenario) -> list[int]:
         return process_tree(self.process.pid)
+
+    def processes(self) -> list[subprocess.Popen]:
+        """Every process the peer started (most run one)."""
+        return [self.process]
+
+    def alive(self) -> bool:
+        """False once a process of the peer has exited."""
+        return all(p.poll() is None for p in self.processes())
 
     def disk_note(self) -> str:
         """What the peer keeps outside its memory (nginx's cache files), or ""."""
@@ -224,10 +237,11 @@ class Limit(Peer):
 
     name = "limit"
     caches = False
+    sizes = (1024, 65536)
 
     def start(self) -> None:
         self.by_size: dict[int, tuple[int, subprocess.Popen]] = {}
-        for size in (1024, 65536):
+        for size in self.sizes:
             log = self._log(f"limit-{size}")
             process = self.setup.supervisor.start(
                 f"limit-{size}", [str(self.setup.build_dir / "tools" / "cachet-limit-server"),
@@ -248,6 +262,9 @@ class Limit(Peer):
 
     def pids(self, scenario: Scenario) -> list[int]:
         return process_tree(self.by_size[scenario.body_bytes][1].pid)
+
+    def processes(self) -> list[subprocess.Popen]:
+        return [process for _, process in self.by_size.values()]
 
 
 PEER_TYPES = {cls.name: cls for cls in (Cachet, Nginx, Haproxy, Varnish, Limit)}

@@ -42,10 +42,19 @@ def _fmt(value: float, digits: int = 1, suffix: str = "") -> str:
     return f"{value:,.{digits}f}{suffix}"
 
 
-def aggregate(runs: list[dict], scenarios, peers: list[str]) -> list[dict]:
-    """One row per (scenario, peer) that ran, medians over repetitions."""
-    limit_us = {(r["rep"], r["scenario"]): r["core0_us_per_req"]
-                for r in runs if r["peer"] == "limit"}
+def _per_run_ratios(runs: list[dict], mine: list[dict], reference: str) -> list[float]:
+    """Each of `mine`'s core-0 µs/req ÷ the `reference` peer's in the same repetition and
+    scenario (pairs from one repetition share the machine's state)."""
+    base = {(r["rep"], r["scenario"]): r["core0_us_per_req"]
+            for r in runs if r["peer"] == reference}
+    return [r["core0_us_per_req"] / base[(r["rep"], r["scenario"])]
+            for r in mine if base.get((r["rep"], r["scenario"]))]
+
+
+def aggregate(runs: list[dict], scenarios, peers: list[str],
+              reference: str | None = None) -> list[dict]:
+    """One row per (scenario, peer) that ran, medians over repetitions. `ratio` is to the limit
+    server; with `reference`, `ratio_ref` is to that peer too (the replay family's proxy hit)."""
     rows = []
     for scenario in scenarios:
         for peer in peers:
@@ -53,8 +62,8 @@ def aggregate(runs: list[dict], scenarios, peers: list[str]) -> list[dict]:
             if not mine:
                 rows.append({"scenario": scenario.name, "peer": peer, "na": True})
                 continue
-            ratios = [r["core0_us_per_req"] / limit_us[(r["rep"], r["scenario"])]
-                      for r in mine if limit_us.get((r["rep"], r["scenario"]))]
+            ratios = _per_run_ratios(runs, mine, "limit")
+            ref_ratios = _per_run_ratios(runs, mine, reference) if reference else []
             rps = [r["req_per_s"] for r in mine]
             rows.append({
                 "scenario": scenario.name, "peer": peer, "na": False, "reps": len(mine),
@@ -63,6 +72,7 @@ def aggregate(runs: list[dict], scenarios, peers: list[str]) -> list[dict]:
                 "p99_ms": _median([r["p99_ms"] for r in mine]),
                 "us": _median([r["core0_us_per_req"] for r in mine]),
                 "ratio": _median(ratios) if ratios and peer != "limit" else float("nan"),
+                "ratio_ref": _median(ref_ratios) if ref_ratios else float("nan"),
                 "process_us": _median([r["process_us_per_req"] for r in mine]),
                 "client_cpu": _median([r["client_cpu_pct"] for r in mine]),
                 "errors": sum(r["non_2xx"] + r["socket_errors"] for r in mine),
@@ -74,8 +84,11 @@ def aggregate(runs: list[dict], scenarios, peers: list[str]) -> list[dict]:
 
 
 def summary_markdown(meta: dict, scenarios, peers: list[str], rows: list[dict],
-                     warm: dict, memory: dict, problems: list[str]) -> str:
-    out = [f"# cachet benchmark, {meta['started']}", ""]
+                     warm: dict, memory: dict, problems: list[str],
+                     reference: str | None = None, extra: list[str] = ()) -> str:
+    """summary.md. With `reference` the table has a `× reference` column (see aggregate);
+    `extra` lines (a family's own sections) go after the table."""
+    out = [f"# {meta.get('title', 'cachet benchmark')}, {meta['started']}", ""]
     out += [f"- {k}: {v}" for k, v in meta["facts"].items()]
     out += ["", "Scenarios:", ""]
     out += [f"- **{s.name}**: {s.title}" for s in scenarios]
@@ -97,22 +110,28 @@ def summary_markdown(meta: dict, scenarios, peers: list[str], rows: list[dict],
             "/proc/stat) ÷ responses; × limit = that ÷ the limit server's, same repetition. "
             "process µs/req = the peer's own processes' CPU time ÷ responses (blind to other "
             "load on core 0). Errors and origin requests are totals over all repetitions. "
-            "idle core-0 % = the server core's load just before the run (should be near 0).", "",
+            "idle core-0 % = the server core's load just before the run (should be near 0)."
+            + (f" × {reference} = core-0 µs/req ÷ {reference}'s, same repetition."
+               if reference else ""), "",
             "| scenario | peer | req/s | req/s min–max | p50 ms | p99 ms | core-0 µs/req "
-            "| × limit | process µs/req | client CPU % | errors | origin requests "
-            "| idle core-0 % |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "| × limit |" + (f" × {reference} |" if reference else "")
+            + " process µs/req | client CPU % | errors | origin requests | idle core-0 % |",
+            "|---|---|---:|---:|---:|---:|---:|---:|" + ("---:|" if reference else "")
+            + "---:|---:|---:|---:|---:|"]
     for row in rows:
         if row["na"]:
-            out.append(f"| {row['scenario']} | {row['peer']} | n/a | | | | | | | | | | |")
+            out.append(f"| {row['scenario']} | {row['peer']} | n/a |"
+                       + " |" * (11 if reference else 10))
             continue
         flag = f" ({row['failed']} run(s) failed)" if row["failed"] else ""
+        ref = f" {_fmt(row['ratio_ref'], 2, '×')} |" if reference else ""
         out.append(
             f"| {row['scenario']} | {row['peer']}{flag} | {_fmt(row['rps'], 0)} | "
             f"{_fmt(row['rps_min'], 0)}–{_fmt(row['rps_max'], 0)} | {_fmt(row['p50_ms'], 2)} | "
-            f"{_fmt(row['p99_ms'], 2)} | {_fmt(row['us'], 2)} | {_fmt(row['ratio'], 2, '×')} | "
-            f"{_fmt(row['process_us'], 2)} | {_fmt(row['client_cpu'], 0)} | "
+            f"{_fmt(row['p99_ms'], 2)} | {_fmt(row['us'], 2)} | {_fmt(row['ratio'], 2, '×')} |"
+            f"{ref} {_fmt(row['process_us'], 2)} | {_fmt(row['client_cpu'], 0)} | "
             f"{row['errors']:,} | {row['origin']:,} | {_fmt(row['background'], 0)} |")
+    out += list(extra)
 
     if memory:
         out += ["", "## Memory after scenario d (medians; all of a peer's processes)", "",

@@ -66,3 +66,17 @@ def all_scenarios(big: bool) -> list[Scenario]:
                   "Z"),
         ]
     return scenarios
+
+
+def replay_scenarios() -> list[Scenario]:
+    """The replay family (scripts/bench.sh replay): stand-ins answering recorded 1 KiB JSON."""
+    import replay_fixtures as fx   # only this family needs it
+    return [
+        Scenario("r1", "one recorded 1 KiB JSON response, one path, 64 connections", 64,
+                 fx.BODY_BYTES, path=fx.ONE_PATH),
+        Scenario("r10k", f"{fx.KEYS:,} recorded paths x 1 KiB JSON, uniform, 64 connections",
+                 64, fx.BODY_BYTES, path="/",
+                 script=("paths.lua", str(fx.KEYS), fx.PATH_PREFIX, str(SEED)), keys=fx.KEYS),
+        Scenario("lat50", f"one path, {fx.DELAY_MS} ms fixed delay per answer, 1,000 "
+                 "connections", 1000, fx.BODY_BYTES, path=fx.ONE_PATH),
+    ]

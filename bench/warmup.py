@@ -57,12 +57,14 @@ class WarmResult:
 
 
 def warm(port: int, paths: list[str], origin_port: int, connections: int,
-         pipeline: int) -> WarmResult:
+         pipeline: int, check=check_object) -> WarmResult:
+    """Two passes over `paths`, each response judged by `check(path, response)` (the bench
+    origin's objects by default; the replay family passes its JSON check)."""
     result = WarmResult(keys=len(paths))
     started = time.monotonic()
     counts = [origin_count(origin_port)]
     for _ in range(2):
-        fetched = http_client.fetch_all(port, paths, check_object, connections, pipeline)
+        fetched = http_client.fetch_all(port, paths, check, connections, pipeline)
         result.failures += fetched.failures
         result.examples += fetched.examples[:5 - len(result.examples)]
         counts.append(origin_count(origin_port))

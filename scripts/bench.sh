@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks cachet against nginx, HAProxy and Varnish as caches in front of one origin, and
 # against the limit server (the floor for answering a hit on one core). Installs what is
-# missing, builds, runs bench/driver.py. See docs/benchmarks.md; `scripts/bench.sh --help`.
+# missing, builds, runs bench/driver.py. `scripts/bench.sh replay` runs the replay family
+# instead (bench/replay.py: cachet as a load-test stand-in against WireMock, mountebank and
+# Mockoon). See docs/benchmarks.md; `scripts/bench.sh --help`.
 set -euo pipefail
 
 usage() {
     cat <<'HELP'
-usage: [VAR=value ...] scripts/bench.sh
+usage: [VAR=value ...] scripts/bench.sh [replay]
 
 Installs wrk, nginx, haproxy, varnish and gnuplot-nox when missing (scripts/setup.sh), builds
 cachet and the two reference servers in build-release/ (meson release build), then starts the
@@ -43,36 +45,108 @@ Environment (defaults in brackets):
 
 Smoke test (well under 3 minutes):  DURATION=2 REPS=1 scripts/bench.sh
 Only the reference peers:           PEERS="limit nginx haproxy varnish" scripts/bench.sh
+
+scripts/bench.sh replay: cachet as a load-test stand-in. Records 10,000 1 KiB JSON responses
+through cachet --mode record, loads the same responses into each stand-in in its own format,
+checks every answer byte for byte, warms each with wrk (WireMock longer), then runs
+interleaved as above; also times saving and loading a 1 GiB snapshot. Installs wrk and
+openjdk-17-jre-headless when missing (scripts/setup.sh), and WireMock, mountebank and Mockoon
+CLI from npm into bench/.npm/ (ignored by git). A peer that cannot be installed, started or
+verified is reported in the summary, not timed.
+
+Replay scenarios: r1     one recorded 1 KiB JSON response, one path, 64 connections
+                  r10k   10,000 recorded paths, requested uniformly (bench/lua/paths.lua), 64
+                  lat50  one path, --replay-latency fixed:50ms, 1,000 connections
+                         (cachet-replay and WireMock with a fixed 50 ms stub delay only)
+
+Replay environment (besides DURATION, REPS, SCENARIOS, SERVER_CPU, CLIENT_CPU, SETTLE,
+QUIET_WAIT, QUIET_PCT, WRK_THREADS, BUILD_DIR, RESULTS_DIR, KEEP_TMP above):
+  PEERS="cachet-replay cachet-hit wiremock mountebank mockoon limit"
+  WARM_SECONDS=3       wrk seconds per scenario before timing each peer (JIT warm-up)
+  JVM_WARM_SECONDS=25  the same for WireMock, whose JIT needs far longer
+  VERIFY_SECONDS=60    at most this long checking each instance's answers (every 10th path
+                       first): the slowest mock servers answer 10,000 stubs at ~30 req/s
+  SNAPSHOT_BENCH=1     0 skips the snapshot save/load timing (~10 s, a 1.2 GiB temp file)
+  SNAPSHOT_RECORDS=1048576   records of 1 KiB for it (2^20: 1 GiB of bodies)
+
+Replay smoke test (about 5 minutes):
+  DURATION=2 REPS=1 SNAPSHOT_BENCH=0 VERIFY_SECONDS=15 scripts/bench.sh replay
 HELP
 }
 
+family=default
 case "${1:-}" in
     -h|--help) usage; exit 0 ;;
+    replay) family=replay ;;
     "") ;;
-    *) echo "bench.sh: takes no arguments, only environment variables (see --help)" >&2; exit 2 ;;
+    *) echo "bench.sh: the only argument is 'replay'; the rest is environment variables" \
+            "(see --help)" >&2; exit 2 ;;
 esac
+[ $# -le 1 ] || { echo "bench.sh: one argument at most (see --help)" >&2; exit 2; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export PYTHONDONTWRITEBYTECODE=1
+
+build_dir=${BUILD_DIR:-build-release}
+export BUILD_DIR=$build_dir
+
+# Configures the build directory if needed and builds the given ninja targets; build output
+# goes to stderr, stdout carries only the summary.
+build() {
+    if [ ! -f "$build_dir/build.ninja" ]; then
+        meson setup "$build_dir" -Dbuildtype=release >&2
+    fi
+    ninja -C "$build_dir" "$@" >&2
+}
+
+# The replay family's stand-ins, from npm, into bench/.npm/ (ignored by git), pinned to the
+# versions the figures in docs/benchmarks.md were measured with. Only what is missing is
+# installed; a failure is reported here and by the driver (those peers are not timed).
+npm_peers=(wiremock@3.13.2 @mbtest/mountebank@2.9.2 @mockoon/cli@9.9.0)
+install_npm_peers() {
+    local dir=$root/bench/.npm
+    if [ -f "$dir/node_modules/wiremock/package.json" ] &&
+       [ -f "$dir/node_modules/@mbtest/mountebank/package.json" ] &&
+       [ -f "$dir/node_modules/@mockoon/cli/package.json" ]; then
+        return 0
+    fi
+    mkdir -p "$dir"
+    echo "bench: installing ${npm_peers[*]} into $dir" >&2
+    timeout 600 npm install --prefix "$dir" --no-audit --no-fund --loglevel=error \
+        "${npm_peers[@]}" >&2 ||
+        echo "bench: npm install failed; the peers it did not install are reported, not timed" >&2
+}
+
+if [ "$family" = replay ]; then
+    packages=(wrk openjdk-17-jre-headless python3)
+    command -v npm >/dev/null || packages+=(nodejs npm)
+    "$root/scripts/setup.sh" "${packages[@]}" >&2
+    python3 "$root/bench/replay.py" --check-config
+    install_npm_peers
+    build cachet tools/cachet-limit-server bench/cachet-snapshot-bench
+    # lat50 holds 1,000 connections open: wrk and each server need more descriptors than a
+    # login shell's usual 1,024. Raised here for the bench's processes only.
+    hard=$(ulimit -Hn)
+    if [ "$hard" != unlimited ] && [ "$hard" -lt 4096 ]; then
+        echo "bench: the open files hard limit is $hard; lat50 needs about 1,100" \
+             "per process" >&2
+    fi
+    ulimit -Sn "$( [ "$hard" = unlimited ] && echo 65536 || echo "$hard" )"
+    exec python3 "$root/bench/replay.py"
+fi
 
 "$root/scripts/setup.sh" wrk nginx haproxy varnish gnuplot-nox python3 >&2
 
 # A mistyped variable fails here, before anything is built.
 python3 "$root/bench/driver.py" --check-config
 
-build_dir=${BUILD_DIR:-build-release}
-# Build output goes to stderr: stdout carries only the summary.
-if [ ! -f "$build_dir/build.ninja" ]; then
-    meson setup "$build_dir" -Dbuildtype=release >&2
-fi
 # meson 1.0 names tool targets by their path; cachet itself is built only when it is a peer,
 # so the reference peers can be measured while cachet does not build.
 targets=(tools/cachet-limit-server tools/cachet-bench-origin)
 case " ${PEERS:-cachet} " in *" cachet "*) targets=(cachet "${targets[@]}") ;; esac
-ninja -C "$build_dir" "${targets[@]}" >&2
+build "${targets[@]}"
 
 # The driver supervises every process it starts and stops them by PID on exit, on Ctrl-C
 # and on SIGTERM; nothing is left for a shell trap to do, so it replaces this shell.
-export BUILD_DIR=$build_dir
 exec python3 "$root/bench/driver.py"
