@@ -6,16 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "rpc_fixtures.hpp"
+
 using namespace cachet::json;
+using cachet::json::testing::batch;
 
 namespace {
-
-RpcRequest batch(std::string_view body, BodyParser& parser) {
-    auto request = parse_rpc(body, parser);
-    REQUIRE(request);
-    REQUIRE(request->batch);
-    return *std::move(request);
-}
 
 // What the store holds for a call: an answer with the id of the call that filled it.
 StoredAnswer stored_answer(const std::string& body, BodyParser& parser) {

@@ -6,16 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "rpc_fixtures.hpp"
+
 using namespace cachet::json;
+using cachet::json::testing::batch;
 
 namespace {
-
-RpcRequest batch(std::string_view body, BodyParser& parser) {
-    auto request = parse_rpc(body, parser);
-    REQUIRE(request);
-    REQUIRE(request->batch);
-    return *std::move(request);
-}
 
 // A plan where the calls at `cached` positions are in the store.
 BatchPlan plan_for(const RpcRequest& request, std::set<std::size_t> cached,
