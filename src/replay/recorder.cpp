@@ -1,5 +1,6 @@
 #include "replay/recorder.hpp"
 
+#include "snapshot/leftover_temps.hpp"
 #include "snapshot/reader.hpp"
 #include "util/log.hpp"
 
@@ -7,6 +8,7 @@ namespace cachet::replay {
 
 tl::expected<std::unique_ptr<Recorder>, std::string> Recorder::open(const std::string& path,
                                                                     bool keep_existing) {
+    snapshot::remove_leftover_temps(path);  // a killed recording's
     auto progress = std::make_unique<snapshot::Progress>("recording " + path);
     auto writer = snapshot::SnapshotWriter::create(path, progress.get());
     if (!writer) return tl::unexpected(writer.error().message);

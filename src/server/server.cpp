@@ -18,6 +18,7 @@
 #include "server/reload.hpp"
 #include "server/runtime.hpp"
 #include "server/worker.hpp"
+#include "snapshot/leftover_temps.hpp"
 #include "util/log.hpp"
 
 namespace cachet::server {
@@ -67,6 +68,7 @@ void reload_config(Runtime& runtime, const Reparse& reparse) {
 // file is logged with where it went wrong (and, with --persist-partial, what came before
 // it is kept); cachet starts either way: a cold cache is still a cache.
 void load_persisted(cache::Store& store, const Config& config) {
+    snapshot::remove_leftover_temps(config.persist);  // a killed save's, before its own saves
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);
     const persist::LoadResult loaded =

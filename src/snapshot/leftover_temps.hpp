@@ -1,8 +1,11 @@
 #pragma once
 // The temporary files of snapshot writers that never finished: a process killed during a
-// save leaves "PATH.tmp-PID-N" beside PATH (writer.hpp). The next writer of PATH removes
-// those whose process is gone, so repeated crashes do not fill the disk; a file whose
-// process still runs (another cachet saving the same PATH) is left alone.
+// save leaves "PATH.tmp-PID-N" beside PATH (writer.hpp). A process that will write PATH
+// (--persist, a recording, a merge) removes, once as it starts, those whose process is
+// gone, so repeated crashes do not fill the disk; a file whose process still runs (another
+// cachet saving the same PATH) is left alone. At the start, before the workers run: the
+// directory scan is not for a thread that runs beside them (ThreadSanitizer cannot follow
+// the descriptor opendir takes, and reports its reuse of a closed socket's number as a race).
 #include <sys/types.h>
 #include <optional>
 #include <string>

@@ -5,6 +5,7 @@
 #include <cinttypes>
 
 #include "snapshot/command.hpp"
+#include "snapshot/leftover_temps.hpp"
 #include "snapshot/progress.hpp"
 #include "snapshot/subcommands.hpp"
 #include "snapshot/writer.hpp"
@@ -13,6 +14,7 @@ namespace cachet::snapshot {
 
 int merge_snapshots(const std::string& out_path, std::span<const std::string_view> inputs,
                     std::FILE* out, std::FILE* err) {
+    remove_leftover_temps(out_path);
     auto writer = SnapshotWriter::create(out_path);
     if (!writer) {
         report_error(err, writer.error().message);

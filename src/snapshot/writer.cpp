@@ -9,7 +9,6 @@
 #include <utility>
 
 #include "snapshot/format.hpp"
-#include "snapshot/leftover_temps.hpp"
 #include "snapshot/progress.hpp"
 #include "snapshot/record_copy.hpp"
 
@@ -51,7 +50,6 @@ int sync_directory(const std::string& directory) {
 }  // namespace
 
 SnapshotResult<SnapshotWriter> SnapshotWriter::create(std::string path, Progress* progress) {
-    remove_leftover_temps(path);
     const std::string stem = path + ".tmp-" + std::to_string(::getpid()) + "-";
     for (int attempt = 0; attempt < 100; ++attempt) {
         std::string temp_path = stem + std::to_string(temp_serial.fetch_add(1));

@@ -2,14 +2,14 @@
 // Writes a snapshot so that PATH always holds a whole snapshot: the old one until commit()
 // returns, the new one after.
 //
-//   create()   removes the temporary files of PATH's writers whose process is gone
-//              (leftover_temps.hpp), opens PATH.tmp-<pid>-<n> in PATH's directory (O_EXCL,
-//              mode 0600: recorded exchanges can hold private responses), writes the header
+//   create()   opens PATH.tmp-<pid>-<n> in PATH's directory (O_EXCL, mode 0600: recorded
+//              exchanges can hold private responses) and writes the header
 //   append()   encodes into a buffer, written out in large writes (buffer_bytes)
 //   commit()   writes what is buffered, fsync(file), rename(temp, PATH), fsync(directory)
 //
 // A crash at any point (kill -9 included) leaves PATH as it was; the temporary file stays
-// behind, read by nothing, until the next writer of PATH removes it. A writer destroyed before commit() removes its temporary
+// behind, read by nothing, until a process that writes PATH starts and removes it
+// (leftover_temps.hpp). A writer destroyed before commit() removes its temporary
 // file. After a failed call the writer is spent: later calls return the same error.
 #include <cstdint>
 #include <optional>

@@ -158,7 +158,7 @@ TEST_CASE("persist: kill -9 during a save leaves the previous file intact") {
     CHECK(get(restarted.port(), "/one?cc=max-age%3D300").status == 200);
     CHECK(get(restarted.port(), "/two?cc=max-age%3D300").status == 200);
     REQUIRE(restarted.stop().clean());
-    CHECK(temp_files() == 0);  // the next save removed the leftover
+    CHECK(temp_files() == 0);  // the next start removed the leftover
 }
 
 TEST_CASE("persist: --persist-interval saves while serving") {
