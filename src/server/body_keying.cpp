@@ -33,7 +33,6 @@ bool ClientConnection::keys_body() const noexcept {
 
 bool ClientConnection::append_body_key() {
     rpc_id_.clear();
-    rpc_batch_ = false;
     const std::string_view body = held_->body();
     const cache::BodyKeyRules* rules = route_ ? &route_->rules.body_key : nullptr;
     const cache::BodyKeyKind kind = rules ? rules->kind : cache::BodyKeyKind::none;

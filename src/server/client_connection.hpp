@@ -121,9 +121,8 @@ private:
     // The id of the JSON-RPC call being answered (its JSON text); empty: not one.
     std::string rpc_id_;
     // --- a JSON-RPC batch, answered call by call (server/rpc_batch_dispatch.cpp) ---
-    // append_body_key found a batch (proxy mode): the request has no key of its own, so
-    // decide() passes it, and fetch_alone() hands it to answer_rpc_batch().
-    bool rpc_batch_ = false;
+    // When append_body_key finds a batch (proxy mode; parse_.rpc_batch), the request has no
+    // key of its own, so decide() passes it, and fetch_alone() hands it to answer_rpc_batch().
     std::unique_ptr<RpcBatchState> rpc_batch_state_;  // made on the first batch
     // Keeps the batch's calls for answer_rpc_batch (from append_body_key).
     void hold_rpc_batch(json::RpcRequest request);

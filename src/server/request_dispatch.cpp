@@ -296,7 +296,7 @@ void ClientConnection::fetch_alone(cache::Forward forward, bool keyed) {
     // Not coalesced. Keyed: what comes back may be stored (a Range, a key past its waiter
     // cap). Not keyed: other methods, preconditions, a HEAD or a no-store request.
     // A JSON-RPC batch has no key of its own: its calls have theirs.
-    if (rpc_batch_) [[unlikely]]
+    if (parse_.rpc_batch) [[unlikely]]
         return answer_rpc_batch(forward);
     Worker& worker = worker_;
     auto fill = proxy::Fill::create(keyed ? std::string(fill_key_) : std::string(), fill_hash_,

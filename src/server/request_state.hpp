@@ -24,6 +24,9 @@ struct RequestState {
     bool held = false;
     // Its method is QUERY, shown to llhttp as PATCH (http/query_method.hpp).
     bool query = false;
+    // A JSON-RPC batch, to be answered call by call (server/rpc_batch_dispatch.cpp): set
+    // with its calls held, and gone with the request, whatever answered it.
+    bool rpc_batch = false;
     // Why a callback refused the request (llhttp reports only "User callback error").
     std::string_view refusal;
     int refusal_status = 400;

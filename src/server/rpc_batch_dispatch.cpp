@@ -79,11 +79,11 @@ void ClientConnection::hold_rpc_batch(json::RpcRequest request) {
     batch.request = std::move(request);
     batch.request_key_size = key_.size;  // before any body part
     batch.route_slot = route_slot();
-    rpc_batch_ = true;
+    parse_.rpc_batch = true;
 }
 
 void ClientConnection::answer_rpc_batch(cache::Forward forward) {
-    rpc_batch_ = false;  // taken: the next request starts without one
+    parse_.rpc_batch = false;  // taken
     RpcBatchState& batch = *rpc_batch_state_;
     const Seconds now = worker_.clock().now();
     batch.reset(batch.request.calls.size());

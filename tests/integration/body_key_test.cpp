@@ -151,6 +151,11 @@ std::string rpc_call(const std::string& method, const std::string& params, const
     return call + "}";
 }
 
+// A single getUser call through cachet, whose answer the route stores (for batches to find).
+void store_get_user(const Cachet& cachet, const std::string& params, const std::string& id) {
+    REQUIRE(post(cachet.port(), kEchoTarget, rpc_call("getUser", params, id)).status == 200);
+}
+
 // The echo origin's answer to a call, with the id given.
 std::string echo_answer(const std::string& method, const std::string& params,
                         const std::string& id) {
@@ -164,10 +169,8 @@ TEST_CASE(
     TestOrigin origin;
     ConfigFile file(kRoutes);
     Cachet cachet(origin.url(), {"--config", file.path()});
-    REQUIRE(post(cachet.port(), kEchoTarget, rpc_call("getUser", R"({"id":7})", "1")).status ==
-            200);
-    REQUIRE(post(cachet.port(), kEchoTarget, rpc_call("getUser", R"({"id":8})", "2")).status ==
-            200);
+    store_get_user(cachet, R"({"id":7})", "1");
+    store_get_user(cachet, R"({"id":8})", "2");
     REQUIRE(origin.requests("/rpc") == 2);
 
     const std::string missing = rpc_call("getTeam", "[3]", "30");
@@ -229,8 +232,7 @@ TEST_CASE("body keys: a notification in a JSON-RPC batch goes to the origin and 
     TestOrigin origin;
     ConfigFile file(kRoutes);
     Cachet cachet(origin.url(), {"--config", file.path()});
-    REQUIRE(post(cachet.port(), kEchoTarget, rpc_call("getUser", R"({"id":7})", "1")).status ==
-            200);
+    store_get_user(cachet, R"({"id":7})", "1");
     const std::string note = rpc_call("log", R"(["hi"])", "");
     const std::string missing = rpc_call("getTeam", "[3]", "30");
     const Reply mixed =
@@ -288,8 +290,7 @@ TEST_CASE("body keys: pipelined after a JSON-RPC batch, requests are answered in
     TestOrigin origin;
     ConfigFile file(kRoutes);
     Cachet cachet(origin.url(), {"--config", file.path()});
-    REQUIRE(post(cachet.port(), kEchoTarget, rpc_call("getUser", R"({"id":7})", "1")).status ==
-            200);
+    store_get_user(cachet, R"({"id":7})", "1");
     // A stored batch, a batch with a call to fetch (its origin answer delayed), and a single
     // stored call, in one write: the answers leave in request order.
     const std::string stored = "[" + rpc_call("getUser", R"({"id":7})", "2") + "]";
