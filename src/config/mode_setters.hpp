@@ -1,6 +1,6 @@
 #pragma once
 // The settings of record and replay (--mode, --snapshot, --replay-*): their setters for the
-// flags table (flags.cpp), their names for --print-config, and what a mode needs of the
+// flags table (flag_table.hpp), their names for --print-config, and what a mode needs of the
 // other settings once every source is read.
 #include <string>
 #include <string_view>

@@ -1,5 +1,5 @@
 #pragma once
-// The setters of the flags table (flags.cpp): each parses one setting's text into the
+// The setters of the flags table (flag_table.hpp): each parses one setting's text into the
 // Config and returns "" when the value is valid, else what was expected ("a duration like
 // 500ms, 2s or 1m"), which flags.cpp and config_file.cpp turn into the error naming the
 // flag, variable or field.
