@@ -54,6 +54,11 @@ constexpr std::string_view name(Errc e) noexcept {
     case Errc::origin_idle_timeout: return "idle_timeout";
     case Errc::origin_bad_response: return "bad_response";
     case Errc::origin_truncated: return "truncated";
+    case Errc::origin_tls_hostname_mismatch: return "tls_hostname_mismatch";
+    case Errc::origin_tls_expired: return "tls_expired";
+    case Errc::origin_tls_untrusted: return "tls_untrusted";
+    case Errc::origin_tls_rejected: return "tls_rejected";
+    case Errc::origin_tls_handshake: return "tls_handshake";
     case Errc::fetch_abandoned: return "abandoned";
     }
     return "unknown";

@@ -17,6 +17,11 @@ enum class Errc : std::uint8_t {
     origin_idle_timeout,
     origin_bad_response,
     origin_truncated,
+    origin_tls_hostname_mismatch,  // the origin's certificate: tls/verify_failure.hpp
+    origin_tls_expired,
+    origin_tls_untrusted,
+    origin_tls_rejected,   // any other verification failure
+    origin_tls_handshake,  // not a certificate's fault: protocol, version, cipher, garbage
     fetch_abandoned,
 };
 
@@ -32,6 +37,11 @@ constexpr std::string_view describe(Errc e) noexcept {
     case Errc::origin_idle_timeout: return "origin stalled mid-response";
     case Errc::origin_bad_response: return "origin sent a malformed response";
     case Errc::origin_truncated: return "origin response ended early";
+    case Errc::origin_tls_hostname_mismatch: return "origin certificate: hostname mismatch";
+    case Errc::origin_tls_expired: return "origin certificate: expired or not yet valid";
+    case Errc::origin_tls_untrusted: return "origin certificate: untrusted issuer";
+    case Errc::origin_tls_rejected: return "origin certificate: rejected";
+    case Errc::origin_tls_handshake: return "origin TLS handshake failed";
     case Errc::fetch_abandoned: return "the fetch ended before its response did";
     }
     return "unknown error";
