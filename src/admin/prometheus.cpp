@@ -66,6 +66,16 @@ void write_origins(Writer& w, const std::vector<OriginFigures>& origins) {
                      o.errors[i]);
         }
     }
+    w.family("cachet_origin_tls_handshakes_total", "counter",
+             "Handshakes with https:// origin servers, full or resumed (failures are "
+             "cachet_origin_errors_total's tls_* reasons).");
+    for (const auto& o : origins) {
+        const std::string origin = label("origin", o.name);
+        w.sample("cachet_origin_tls_handshakes_total", origin + "," + label("result", "full"),
+                 o.tls_handshakes);
+        w.sample("cachet_origin_tls_handshakes_total", origin + "," + label("result", "resumed"),
+                 o.tls_resumed);
+    }
     w.family("cachet_origin_response_seconds", "histogram",
              "Time from sending a request to the origin to its response head.");
     for (const auto& o : origins) {
@@ -177,6 +187,11 @@ std::string format_prometheus(const Snapshot& s) {
     w.family("cachet_body_key_fallbacks_total", "counter",
              "Bodies a route keys as JSON or JSON-RPC that were not, keyed on their bytes.");
     w.sample("cachet_body_key_fallbacks_total", "", s.body_key_fallbacks);
+    w.family("cachet_tls_handshakes_total", "counter",
+             "Client handshakes on TLS listeners: full, resumed (session ticket) or failed.");
+    w.sample("cachet_tls_handshakes_total", label("result", "full"), s.tls_handshakes);
+    w.sample("cachet_tls_handshakes_total", label("result", "resumed"), s.tls_resumed);
+    w.sample("cachet_tls_handshakes_total", label("result", "failed"), s.tls_failures);
     w.family("cachet_open_connections", "gauge", "Open TCP connections, by side.");
     w.sample_signed("cachet_open_connections", label("side", "client"), s.client_connections);
     w.sample_signed("cachet_open_connections", label("side", "origin"), s.origin_connections);

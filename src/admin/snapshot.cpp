@@ -37,8 +37,13 @@ void add_counters(Snapshot& s, const WorkerCounters& c) noexcept {
         to.latency_sum_us += read(from.latency_sum_us);
         for (std::size_t i = 0; i < proxy::kDrillKindCount; ++i)
             to.drill_requests[i] += read(from.drill_requests[i]);
+        to.tls_handshakes += read(from.tls_handshakes);
+        to.tls_resumed += read(from.tls_resumed);
     }
     s.purges += read(c.purges);
+    s.tls_handshakes += read(c.tls_handshakes);
+    s.tls_resumed += read(c.tls_resumed);
+    s.tls_failures += read(c.tls_failures);
     s.client_connections += c.client_connections.load(std::memory_order_relaxed);
     s.origin_connections += c.origin_connections.load(std::memory_order_relaxed);
 }

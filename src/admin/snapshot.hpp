@@ -20,6 +20,8 @@ struct OriginFigures {
     std::array<std::uint64_t, kLatencyBuckets> latency{};  // per bucket, not cumulative
     std::uint64_t latency_sum_us = 0;
     std::array<std::uint64_t, proxy::kDrillKindCount> drill_requests{};  // by kind slot
+    std::uint64_t tls_handshakes = 0;  // full handshakes with its https:// servers
+    std::uint64_t tls_resumed = 0;     // and those that resumed a session
     struct Server {
         std::string authority;
         bool up = true;  // in the rotation (proxy/server_health.hpp)
@@ -43,6 +45,9 @@ struct Snapshot {
     std::uint64_t record_skipped = 0;
     std::uint64_t body_key_fallbacks = 0;
     std::uint64_t purges = 0;
+    std::uint64_t tls_handshakes = 0;  // TLS listeners: full, resumed, failed
+    std::uint64_t tls_resumed = 0;
+    std::uint64_t tls_failures = 0;
     std::int64_t client_connections = 0;
     std::int64_t origin_connections = 0;
     std::uint64_t store_entries = 0;

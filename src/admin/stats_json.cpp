@@ -69,6 +69,8 @@ void put_origin(std::string& out, const OriginFigures& o) {
     for (std::size_t k = 0; k < proxy::kDrillKindCount; ++k)
         put(out, proxy::name(proxy::kind_at(k)), o.drill_requests[k]);
     out += '}';
+    put(out, "tls_handshakes", o.tls_handshakes);
+    put(out, "tls_resumed", o.tls_resumed);
     put(out, "responses", count);
     put_double(out, "response_seconds_sum", static_cast<double>(o.latency_sum_us) / 1e6);
     put_double(out, "response_seconds_p50", latency_quantile(o, 0.5));
@@ -125,6 +127,12 @@ std::string format_stats_json(const Snapshot& s) {
     put(out, "recorded", s.recorded);
     put(out, "record_skipped", s.record_skipped);
     put(out, "body_key_fallbacks", s.body_key_fallbacks);
+    put_key(out, "tls");
+    out += '{';
+    put(out, "handshakes", s.tls_handshakes);
+    put(out, "resumed", s.tls_resumed);
+    put(out, "failures", s.tls_failures);
+    out += '}';
     put_key(out, "open_connections");
     out += '{';
     put_signed(out, "client", s.client_connections);

@@ -49,7 +49,8 @@ inline constexpr std::array kFlags = {
     FlagSpec{"tls-key", "CACHET_TLS_KEY", "FILE", "private key (PEM) of --tls-cert",
              [](Config& c, std::string_view v) { return set_path(c.tls_key, v); }},
     FlagSpec{"tls-listen", "CACHET_TLS_LISTEN", "HOST:PORT",
-             "a TLS listener beside the plain --listen one (needs --tls-cert and --tls-key)",
+             "a TLS listener beside the plain --listen one (needs --tls-cert and --tls-key; "
+             "default: none)",
              set_tls_listen},
     FlagSpec{"origin-ca", "CACHET_ORIGIN_CA", "FILE",
              "CA certificates (PEM) that https:// origins are verified against, for origins "

@@ -28,6 +28,10 @@ std::string set_listen(Config& c, std::string_view v) {
 }
 
 std::string set_tls_listen(Config& c, std::string_view v) {
+    if (v.empty()) {  // none: with a certificate, --listen itself speaks TLS
+        c.tls_listen_set = false;
+        return {};
+    }
     Config parsed;  // the same HOST:PORT syntax as --listen
     if (auto expected = set_listen(parsed, v); !expected.empty()) return expected;
     c.tls_listen_set = true;

@@ -5,11 +5,14 @@
 namespace cachet::server {
 namespace {
 
+// Servers, and how TLS to them is checked: the client contexts are made at start.
 bool same_servers(const Origin& a, const Origin& b) {
     if (a.name != b.name || a.servers.size() != b.servers.size()) return false;
+    if (a.sni != b.sni || a.ca_file != b.ca_file || a.insecure != b.insecure) return false;
     for (std::size_t i = 0; i < a.servers.size(); ++i) {
         if (a.servers[i].host != b.servers[i].host || a.servers[i].port != b.servers[i].port ||
-            a.servers[i].authority != b.servers[i].authority) {
+            a.servers[i].authority != b.servers[i].authority ||
+            a.servers[i].tls != b.servers[i].tls) {
             return false;
         }
     }
@@ -57,6 +60,14 @@ Reload reload(const Config& running, const Config& next) {
     };
     keep(&Config::listen_host, "listen");
     keep(&Config::listen_port, "listen");
+    // Which listeners speak TLS, and from which files: a SIGHUP reads the files again
+    // (tls/server_certificate.hpp), but the listeners and paths are the start's.
+    keep(&Config::tls_cert, "tls_cert");
+    keep(&Config::tls_key, "tls_key");
+    keep(&Config::tls_listen_set, "tls_listen");
+    keep(&Config::tls_listen_host, "tls_listen");
+    keep(&Config::tls_listen_port, "tls_listen");
+    keep(&Config::origin_ca, "origin_ca");
     keep(&Config::workers, "workers");
     keep(&Config::cache_size, "cache_size");
     keep(&Config::coalesce_max_waiters, "coalesce_max_waiters");
@@ -79,7 +90,7 @@ Reload reload(const Config& running, const Config& next) {
     keep(&Config::replay_match_host, "replay_match_host");  // the keys were recorded so
     keep(&Config::replay_date, "replay_date");  // the answers were loaded with or without Date
     if (c.origin.host != running.origin.host || c.origin.port != running.origin.port ||
-        c.origin.authority != running.origin.authority) {
+        c.origin.authority != running.origin.authority || c.origin.tls != running.origin.tls) {
         out.ignored.push_back("origin");
     }
     c.origin = running.origin;

@@ -169,7 +169,7 @@ TEST_CASE("an invalid value is an error that names the flag and the value") {
     CHECK(parsed.error().find("--connect-timeout") != std::string::npos);
     CHECK(parsed.error().find("thirty") != std::string::npos);
 
-    CHECK_FALSE(parse({"--origin", "https://example.com"}).has_value());
+    CHECK_FALSE(parse({"--origin", "ftp://example.com"}).has_value());
     CHECK_FALSE(parse({"--origin", "http://127.0.0.1:99999"}).has_value());
     CHECK_FALSE(parse({"--origin", "http://127.0.0.1:9000/api"}).has_value());
     CHECK_FALSE(parse({"--origin", "http://127.0.0.1:9000", "--listen", "8080"}).has_value());
@@ -212,6 +212,43 @@ TEST_CASE("an IPv6 origin keeps its brackets in the authority") {
     CHECK(origin->host == "::1");
     CHECK(origin->port == 8081);
     CHECK(origin->authority == "[::1]:8081");
+}
+
+TEST_CASE("an https origin speaks TLS, on port 443 unless it names one") {
+    auto origin = parse_origin_url("https://api.example.com");
+    REQUIRE(origin.has_value());
+    CHECK(origin->tls);
+    CHECK(origin->host == "api.example.com");
+    CHECK(origin->port == 443);
+    CHECK(origin->authority == "api.example.com");
+    auto plain = parse_origin_url("http://api.example.com");
+    REQUIRE(plain.has_value());
+    CHECK_FALSE(plain->tls);
+    CHECK(plain->port == 80);
+    CHECK(parse_origin_url("https://[::1]:8443")->port == 8443);
+    CHECK(parse_origin_url("https://").error() == "a host after the scheme");
+}
+
+TEST_CASE(
+    "TLS listener settings come together: a certificate with its key, --tls-listen with both") {
+    auto tls = parse({"--origin", "https://127.0.0.1:9443", "--origin-ca", "ca.pem", "--tls-cert",
+                      "c.pem", "--tls-key", "k.pem", "--tls-listen", "127.0.0.1:8443"});
+    REQUIRE_MESSAGE(tls.has_value(), tls.error());
+    CHECK(tls->config.tls_cert == "c.pem");
+    CHECK(tls->config.tls_key == "k.pem");
+    CHECK(tls->config.tls_listen_set);
+    CHECK(tls->config.tls_listen_port == 8443);
+    REQUIRE(tls->config.origins.size() == 1);
+    CHECK(tls->config.origins[0].ca_file == "ca.pem");  // --origin-ca: every origin's default
+    CHECK(tls->config.origins[0].servers[0].tls);
+
+    CHECK(parse({"--origin", "http://x", "--tls-cert", "c.pem"}).error() ==
+          "--tls-key: required with --tls-cert, e.g. --tls-key server.key");
+    CHECK(parse({"--origin", "http://x", "--tls-key", "k.pem"}).error() ==
+          "--tls-cert: required with --tls-key, e.g. --tls-cert server.pem");
+    CHECK(parse({"--origin", "http://x", "--tls-listen", "127.0.0.1:8443"}).error() ==
+          "--tls-cert: required with --tls-listen, e.g. --tls-cert server.pem");
+    CHECK_FALSE(parse({"--origin", "http://x", "--tls-listen", "8443"}).has_value());
 }
 
 TEST_CASE("each setting comes from its flag, else its variable, else the file, else the default") {

@@ -144,7 +144,8 @@ TEST_CASE("a bad origin is refused with the path of the field and what was expec
           "origins.a.max_fails: expected a whole number from 0 to 1000, got the number 1001");
     CHECK(error_of(R"({"a": {"servers": ["http://x"], "weight": 2}})") ==
           "origins.a.weight: unknown field (an origin takes servers, connect_timeout, "
-          "first_byte_timeout, idle_timeout, keepalive, max_fails, fail_timeout)");
+          "first_byte_timeout, idle_timeout, keepalive, max_fails, fail_timeout, sni, ca_file, "
+          "insecure)");
 }
 
 TEST_CASE("origins_json reads back to the same origins") {
@@ -157,4 +158,32 @@ TEST_CASE("origins_json reads back to the same origins") {
     CHECK(again.origins[0].servers[1].host == "::1");
     CHECK(again.origins[0].first_byte_timeout == 1'500);
     CHECK(origins_json(again.origins) == json);
+}
+
+TEST_CASE("an https origin's TLS settings: sni, ca_file, insecure, and back from origins_json") {
+    Config flags;
+    flags.origin_ca = "/etc/cachet/ca.pem";
+    const Config c = resolved(R"({"pay": {"servers": ["https://10.0.0.5", "http://10.0.0.6:80"],
+                                          "sni": "pay.example.com", "insecure": true},
+                                  "own": {"servers": "https://a.internal", "ca_file": "own.pem"}})",
+                              flags);
+    REQUIRE(c.origins.size() == 2);
+    const Origin& pay = c.origins[0];
+    CHECK(pay.servers[0].tls);
+    CHECK(pay.servers[0].port == 443);
+    CHECK_FALSE(pay.servers[1].tls);
+    CHECK(pay.sni == "pay.example.com");
+    CHECK(pay.insecure);
+    CHECK(pay.ca_file == "/etc/cachet/ca.pem");  // --origin-ca, as it named none
+    CHECK(c.origins[1].ca_file == "own.pem");
+    CHECK_FALSE(c.origins[1].insecure);
+
+    const std::string json = origins_json(c.origins);
+    CHECK(json.find("\"https://10.0.0.5\"") != std::string::npos);
+    CHECK(origins_json(resolved(json).origins) == json);
+
+    CHECK(error_of(R"({"a": {"servers": "https://x", "insecure": "yes"}})") ==
+          "origins.a.insecure: expected true or false, got \"yes\"");
+    CHECK(error_of(R"({"a": {"servers": "https://x", "sni": ""}})") ==
+          "origins.a.sni: expected a host name like \"api.example.com\", got \"\"");
 }
