@@ -157,7 +157,7 @@ def background_load(config: Config) -> float:
 def timed_run(config: Config, peer: Peer, scenario: Scenario, rep: int, origin_port: int,
               log_dir: Path) -> dict:
     pids = peer.pids(scenario)
-    url = f"http://127.0.0.1:{peer.port_for(scenario)}{peer.path_for(scenario)}"
+    url = peer.url_for(scenario)
     before_options, after_url = scenario.wrk_args()
     argv = ["timeout", "-k", "5", str(config.duration + 60),
             "taskset", "-c", str(config.client_cpu),
@@ -205,11 +205,14 @@ def timed_run(config: Config, peer: Peer, scenario: Scenario, rep: int, origin_p
 
 
 def run_interleaved(config: Config, peers: list[Peer], origin_port: int, log_dir: Path,
-                    runs: list[dict], problems: list[str], after_run=None) -> int:
+                    runs: list[dict], problems: list[str], after_run=None,
+                    timed=timed_run) -> int:
     """Every repetition, every scenario, every peer that serves it in turn (the order rotated
     by one each repetition, so drift hits all peers alike); appends each run to `runs` as it
     finishes. `after_run(peer, scenario, row)` may add to a row (memory after d). A peer that
-    died is reported once and skipped. Returns how many failures it added to `problems`."""
+    died is reported once and skipped. `timed` makes one run (wrk by default; the TLS family
+    passes its own, which also runs openssl s_time). Returns how many failures it added to
+    `problems`."""
     wrk_dir = log_dir / "wrk"
     failures = 0
     dead: set[str] = set()
@@ -226,7 +229,7 @@ def run_interleaved(config: Config, peers: list[Peer], origin_port: int, log_dir
                                     f"see {log_dir / (peer.name + '.log')}")
                     failures += 1
                     continue
-                row = timed_run(config, peer, scenario, rep, origin_port, wrk_dir)
+                row = timed(config, peer, scenario, rep, origin_port, wrk_dir)
                 if after_run:
                     after_run(peer, scenario, row)
                 runs.append(row)
