@@ -37,6 +37,7 @@ struct OriginAddress {
     std::string host = "127.0.0.1";  // numeric address or name, resolved at start
     std::uint16_t port = 80;
     std::string authority;  // host[:port] as written, the Host header default
+    bool tls = false;       // https://: TLS to this server (src/tls/), verified as its origin says
 };
 
 // A named origin: one or more servers, used round robin, each left out of the rotation for
@@ -52,12 +53,27 @@ struct Origin {
     unsigned keepalive = 64;  // idle connections kept per server and worker
     unsigned max_fails = 3;   // failures in a row (connect, reset or timeout before a head)
     Millis fail_timeout = 10'000;
+    // Its https:// servers: the name sent as SNI and checked in their certificates (empty:
+    // each server's host), the CA bundle they are checked against (empty: the system's
+    // store), or no check at all (insecure: only when the file says so, and logged at start).
+    std::string sni;
+    std::string ca_file;
+    bool insecure = false;
 };
 
 struct Config {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 8080;  // 0 = any free port (printed when listening)
-    OriginAddress origin;              // --origin: the servers of the origin named "default"
+    // TLS for clients (src/tls/): the certificate chain and key (PEM files, reloaded on
+    // SIGHUP). With them, the --listen listener speaks TLS, unless --tls-listen names a
+    // listener of its own for it (then --listen stays plain: both side by side).
+    std::string tls_cert;
+    std::string tls_key;
+    bool tls_listen_set = false;
+    std::string tls_listen_host;
+    std::uint16_t tls_listen_port = 0;
+    std::string origin_ca;  // --origin-ca: the CA bundle of origins that name none
+    OriginAddress origin;   // --origin: the servers of the origin named "default"
     bool origin_set = false;
     unsigned workers = 0;                     // 0 = one per core
     std::size_t cache_size = 256u << 20;      // bytes, the store's budget

@@ -90,6 +90,9 @@ struct alignas(64) OriginCounters {
     Counter latency_sum_us{0};
     // Requests a drill acted on (proxy/drill.hpp), by kind slot: cachet_drill_requests_total.
     std::array<Counter, proxy::kDrillKindCount> drill_requests{};
+    // Handshakes with its https:// servers: full ones, and those that resumed a session.
+    Counter tls_handshakes{0};
+    Counter tls_resumed{0};
 
     void count_error(Errc error) noexcept { bump(errors[static_cast<std::size_t>(error)]); }
     void observe_response(std::uint64_t micros) noexcept {
@@ -121,6 +124,11 @@ struct alignas(64) WorkerCounters {
     Counter record_skipped{0};
     // A body its route keys as JSON or JSON-RPC that was not (keyed on its bytes instead).
     Counter body_key_fallbacks{0};
+    // Client handshakes on TLS listeners: full, resumed, and failed (plain HTTP on the TLS
+    // port, garbage, no common protocol): cachet_tls_handshakes_total.
+    Counter tls_handshakes{0};
+    Counter tls_resumed{0};
+    Counter tls_failures{0};
     Gauge client_connections{0};
     Gauge origin_connections{0};
     std::vector<OriginCounters> origins;

@@ -27,8 +27,19 @@ constexpr std::array kRenderings = {
     Rendering{"listen", render_listen},
     Rendering{"origin",
               [](const Config& c) {
-                  return c.origin_set ? "http://" + c.origin.authority : std::string();
+                  if (!c.origin_set) return std::string();
+                  return (c.origin.tls ? "https://" : "http://") + c.origin.authority;
               }},
+    Rendering{"tls-listen",
+              [](const Config& c) {
+                  if (!c.tls_listen_set) return std::string();
+                  bool v6 = c.tls_listen_host.find(':') != std::string::npos;
+                  return (v6 ? "[" + c.tls_listen_host + "]" : c.tls_listen_host) + ":" +
+                         std::to_string(c.tls_listen_port);
+              }},
+    Rendering{"tls-cert", [](const Config& c) { return c.tls_cert; }},
+    Rendering{"tls-key", [](const Config& c) { return c.tls_key; }},
+    Rendering{"origin-ca", [](const Config& c) { return c.origin_ca; }},
     Rendering{"workers", [](const Config& c) { return std::to_string(c.workers); }},
     Rendering{"cache-size", [](const Config& c) { return format_size(c.cache_size); }},
     Rendering{"max-object-size", [](const Config& c) { return format_size(c.max_object_size); }},

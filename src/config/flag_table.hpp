@@ -42,6 +42,19 @@ inline constexpr std::array kFlags = {
              "origin server, e.g. http://127.0.0.1:9000: the origin \"default\" (required "
              "unless the file has origins)",
              set_origin},
+    FlagSpec{"tls-cert", "CACHET_TLS_CERT", "FILE",
+             "certificate chain (PEM) of the TLS listener: --listen's, or --tls-listen's when "
+             "given; reloaded on SIGHUP",
+             [](Config& c, std::string_view v) { return set_path(c.tls_cert, v); }},
+    FlagSpec{"tls-key", "CACHET_TLS_KEY", "FILE", "private key (PEM) of --tls-cert",
+             [](Config& c, std::string_view v) { return set_path(c.tls_key, v); }},
+    FlagSpec{"tls-listen", "CACHET_TLS_LISTEN", "HOST:PORT",
+             "a TLS listener beside the plain --listen one (needs --tls-cert and --tls-key)",
+             set_tls_listen},
+    FlagSpec{"origin-ca", "CACHET_ORIGIN_CA", "FILE",
+             "CA certificates (PEM) that https:// origins are verified against, for origins "
+             "that name no ca_file (default: the system's store)",
+             [](Config& c, std::string_view v) { return set_path(c.origin_ca, v); }},
     FlagSpec{"workers", "CACHET_WORKERS", "N",
              "worker threads, each with its own loop (default: one per core)", set_workers},
     FlagSpec{"cache-size", "CACHET_CACHE_SIZE", "SIZE", "memory budget of the store (default 256m)",

@@ -239,6 +239,7 @@ FlagsResult parse_flags(const std::vector<std::string_view>& args, EnvLookup env
         parsed.sources[index_of(*given.flag)] = Source::flag;
     }
     if (auto err = check_mode(c); !err.empty()) return tl::unexpected(err);
+    if (auto err = check_tls(c); !err.empty()) return tl::unexpected(err);
     // Last: an origin's unset timeouts are the flags', whichever source gave those.
     if (auto err = resolve_origins(c, origin_specs); !err.empty()) {
         const bool in_file = err.rfind("--origin", 0) != 0;

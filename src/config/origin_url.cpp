@@ -5,12 +5,19 @@
 namespace cachet::config {
 
 tl::expected<OriginAddress, std::string> parse_origin_url(std::string_view url) {
-    constexpr std::string_view scheme = "http://";
-    if (url.substr(0, scheme.size()) != scheme) {
-        return tl::unexpected(
-            std::string("a URL starting with http:// (https origins are not supported)"));
+    constexpr std::string_view plain = "http://";
+    constexpr std::string_view secure = "https://";
+    OriginAddress origin;
+    std::string_view rest;
+    if (url.substr(0, plain.size()) == plain) {
+        rest = url.substr(plain.size());
+    } else if (url.substr(0, secure.size()) == secure) {
+        rest = url.substr(secure.size());
+        origin.tls = true;
+        origin.port = 443;
+    } else {
+        return tl::unexpected(std::string("a URL starting with http:// or https://"));
     }
-    std::string_view rest = url.substr(scheme.size());
     auto slash = rest.find('/');
     if (slash != std::string_view::npos) {
         if (rest.substr(slash) != "/") {
@@ -19,8 +26,7 @@ tl::expected<OriginAddress, std::string> parse_origin_url(std::string_view url) 
         }
         rest = rest.substr(0, slash);
     }
-    if (rest.empty()) return tl::unexpected(std::string("a host after http://"));
-    OriginAddress origin;
+    if (rest.empty()) return tl::unexpected(std::string("a host after the scheme"));
     origin.authority = std::string(rest);
     std::string_view host = rest;
     std::string_view port;
@@ -38,7 +44,7 @@ tl::expected<OriginAddress, std::string> parse_origin_url(std::string_view url) 
         host = rest.substr(0, colon);
         port = rest.substr(colon + 1);
     }
-    if (host.empty()) return tl::unexpected(std::string("a host after http://"));
+    if (host.empty()) return tl::unexpected(std::string("a host after the scheme"));
     origin.host = std::string(host);
     if (!port.empty()) {
         unsigned p = 0;

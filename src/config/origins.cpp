@@ -16,7 +16,7 @@ namespace dom = simdjson::dom;
 
 constexpr std::string_view kOriginFields =
     "an origin takes servers, connect_timeout, first_byte_timeout, idle_timeout, keepalive, "
-    "max_fails, fail_timeout";
+    "max_fails, fail_timeout, sni, ca_file, insecure";
 
 // A name that reads the same in a route, a metric label and a log line.
 bool is_origin_name(std::string_view name) {
@@ -41,6 +41,19 @@ std::string get_count(const std::string& where, dom::element value, std::optiona
         return expected(where, "a whole number from 0 to " + std::to_string(max), value);
     }
     out = static_cast<unsigned>(n);
+    return {};
+}
+
+std::string get_text(const std::string& where, dom::element value, std::string_view what,
+                     std::optional<std::string>& out) {
+    std::string_view text;
+    if (value.get_string().get(text) || text.empty()) return expected(where, what, value);
+    out = std::string(text);
+    return {};
+}
+
+std::string get_flag(const std::string& where, dom::element value, bool& out) {
+    if (value.get_bool().get(out)) return expected(where, "true or false", value);
     return {};
 }
 
@@ -95,6 +108,12 @@ std::string parse_origin(const std::string& where, dom::element value, OriginSpe
             err = get_count(at, field, spec.keepalive, 65536);
         } else if (name == "max_fails") {
             err = get_count(at, field, spec.max_fails, 1000);
+        } else if (name == "sni") {
+            err = get_text(at, field, "a host name like \"api.example.com\"", spec.sni);
+        } else if (name == "ca_file") {
+            err = get_text(at, field, "the path of a PEM file of CA certificates", spec.ca_file);
+        } else if (name == "insecure") {
+            err = get_flag(at, field, spec.insecure);
         } else {
             return unknown(where, name, kOriginFields);
         }
@@ -116,6 +135,9 @@ Origin settle(const OriginSpec& spec, const Config& c) {
     origin.keepalive = spec.keepalive.value_or(c.origin_keepalive);
     origin.max_fails = spec.max_fails.value_or(c.origin_max_fails);
     origin.fail_timeout = spec.fail_timeout.value_or(c.origin_fail_timeout);
+    origin.sni = spec.sni.value_or("");
+    origin.ca_file = spec.ca_file.value_or(c.origin_ca);
+    origin.insecure = spec.insecure;
     return origin;
 }
 
@@ -212,14 +234,20 @@ std::string origins_json(const std::vector<Origin>& origins) {
         const Origin& o = origins[i];
         out += (i ? ", " : "") + json_quoted(o.name) + ": {\"servers\": [";
         for (std::size_t s = 0; s < o.servers.size(); ++s) {
-            out += (s ? ", " : "") + json_quoted("http://" + o.servers[s].authority);
+            const OriginAddress& server = o.servers[s];
+            out += (s ? ", " : "") +
+                   json_quoted((server.tls ? "https://" : "http://") + server.authority);
         }
         out += "], \"connect_timeout\": " + json_quoted(format_duration(o.connect_timeout)) +
                ", \"first_byte_timeout\": " + json_quoted(format_duration(o.first_byte_timeout)) +
                ", \"idle_timeout\": " + json_quoted(format_duration(o.idle_timeout)) +
                ", \"keepalive\": " + std::to_string(o.keepalive) +
                ", \"max_fails\": " + std::to_string(o.max_fails) +
-               ", \"fail_timeout\": " + json_quoted(format_duration(o.fail_timeout)) + "}";
+               ", \"fail_timeout\": " + json_quoted(format_duration(o.fail_timeout));
+        if (!o.sni.empty()) out += ", \"sni\": " + json_quoted(o.sni);
+        if (!o.ca_file.empty()) out += ", \"ca_file\": " + json_quoted(o.ca_file);
+        if (o.insecure) out += ", \"insecure\": true";
+        out += "}";
     }
     return out + "}";
 }

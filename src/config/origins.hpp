@@ -26,6 +26,9 @@ struct OriginSpec {
     std::optional<unsigned> keepalive;
     std::optional<unsigned> max_fails;
     std::optional<Millis> fail_timeout;
+    std::optional<std::string> sni;
+    std::optional<std::string> ca_file;
+    bool insecure = false;
 };
 
 inline constexpr std::size_t kMaxOrigins = 256;

@@ -27,6 +27,25 @@ std::string set_listen(Config& c, std::string_view v) {
     return {};
 }
 
+std::string set_tls_listen(Config& c, std::string_view v) {
+    Config parsed;  // the same HOST:PORT syntax as --listen
+    if (auto expected = set_listen(parsed, v); !expected.empty()) return expected;
+    c.tls_listen_set = true;
+    c.tls_listen_host = parsed.listen_host;
+    c.tls_listen_port = parsed.listen_port;
+    return {};
+}
+
+std::string check_tls(const Config& c) {
+    if (!c.tls_cert.empty() && c.tls_key.empty())
+        return "--tls-key: required with --tls-cert, e.g. --tls-key server.key";
+    if (c.tls_cert.empty() && !c.tls_key.empty())
+        return "--tls-cert: required with --tls-key, e.g. --tls-cert server.pem";
+    if (c.tls_listen_set && c.tls_cert.empty())
+        return "--tls-cert: required with --tls-listen, e.g. --tls-cert server.pem";
+    return {};
+}
+
 std::string set_origin(Config& c, std::string_view v) {
     auto origin = parse_origin_url(v);
     if (!origin) return origin.error();

@@ -15,6 +15,9 @@ namespace cachet::config {
 
 std::string set_listen(Config& c, std::string_view v);
 std::string set_origin(Config& c, std::string_view v);
+std::string set_tls_listen(Config& c, std::string_view v);
+// The TLS settings together: a certificate needs its key, --tls-listen a certificate.
+std::string check_tls(const Config& c);
 std::string set_workers(Config& c, std::string_view v);
 std::string set_size(std::size_t& out, std::string_view v, std::size_t min);
 std::string set_duration(Millis& out, std::string_view v);

@@ -84,6 +84,12 @@ void OriginConnection::handle_connect(int status) {
                                             : Errc::origin_connect_failed);
         return;
     }
+    // The connect timer runs on through the handshake: it bounds both.
+    if (pool_.server().tls) return start_tls();
+    on_established();
+}
+
+void OriginConnection::on_established() {
     phase_ = Phase::exchanging;
     begin_reading();
     send_head();
@@ -101,6 +107,7 @@ void OriginConnection::send_head() {
 }
 
 void OriginConnection::write_bytes(std::string bytes, bool is_body) {
+    if (tls_) return write_encrypted(bytes, is_body ? bytes.size() : 0);
     // A miss-path allocation: the write owns its bytes until libuv is done with them.
     auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
     uv_buf_t whole = uv_buf_init(bytes.data(), static_cast<unsigned>(bytes.size()));
@@ -185,7 +192,7 @@ void OriginConnection::begin_reading() {
         [](uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
             auto* c = static_cast<OriginConnection*>(s->data);
             if (c->phase_ == Phase::idle)
-                c->handle_idle_read(n);
+                c->tls_ ? c->handle_idle_ciphertext(n, buf) : c->handle_idle_read(n);
             else
                 c->handle_read(n, buf);
         });
@@ -224,6 +231,11 @@ void OriginConnection::handle_idle_read(ssize_t nread) {
 }
 
 void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
+    if (tls_) return handle_ciphertext(nread, buf);
+    handle_response_bytes(nread, buf->base);
+}
+
+void OriginConnection::handle_response_bytes(ssize_t nread, const char* data) {
     if (phase_ != Phase::exchanging) return;
     if (nread == 0) return;
     if (nread < 0) {
@@ -263,13 +275,13 @@ void OriginConnection::handle_read(ssize_t nread, const uv_buf_t* buf) {
         // head, so an origin dribbling its head (or 1xx after 1xx) cannot hold the client.
         arm_timer(pool_.settings().first_byte_timeout, Errc::origin_first_byte_timeout);
     }
-    llhttp_errno_t err = llhttp_execute(&parser_, buf->base, static_cast<std::size_t>(nread));
+    llhttp_errno_t err = llhttp_execute(&parser_, data, static_cast<std::size_t>(nread));
     if (phase_ != Phase::exchanging) return;
     if (err == HPE_PAUSED) {
         // Paused after the complete response. Bytes after it answer nothing we asked: an
         // origin that sends more than it framed cannot be trusted with the next request
         // (its extra bytes could be read as that request's response), so it is closed.
-        const char* end = buf->base + nread;
+        const char* end = data + nread;
         if (llhttp_get_error_pos(&parser_) != end) exchange_.refuse_reuse();
         finish_exchange();
         return;

@@ -6,8 +6,10 @@
 // Files: origin_connection.cpp (I/O: connect, read, write, timers, close),
 // response_parsing.cpp (the llhttp callbacks: what the response does to the fill),
 // origin_exchange.hpp (where the response stands), store_updates.hpp (what it does to
-// the store), origin_drill.cpp (what a drill on the origin does instead: request_.drill).
+// the store), origin_drill.cpp (what a drill on the origin does instead: request_.drill),
+// origin_tls.cpp (an https:// server: the handshake, and the bytes through tls_).
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -21,6 +23,7 @@
 #include "proxy/origin_pool.hpp"
 #include "proxy/origin_request.hpp"
 #include "proxy/response_head.hpp"
+#include "tls/channel.hpp"
 
 namespace cachet::proxy {
 
@@ -76,8 +79,26 @@ private:
     int cut_body(const char* at);
 
     void handle_connect(int status);
+    // Connected (and, to an https:// server, the handshake done): the request goes out.
+    void on_established();
     void handle_read(ssize_t nread, const uv_buf_t* buf);
+    // The response's bytes as sent (plaintext): what handle_read does for plain HTTP, and
+    // what the TLS session decrypts otherwise; nread < 0 is the end (UV_EOF) or a failure.
+    void handle_response_bytes(ssize_t nread, const char* data);
     void handle_idle_read(ssize_t nread);
+
+    // --- an https:// server (origin_tls.cpp); tls_ is null for plain HTTP ---
+    void start_tls();
+    // Feeds what the socket read; during the handshake, advances it.
+    void handle_ciphertext(ssize_t nread, const uv_buf_t* buf);
+    void advance_handshake();
+    // Hands the decrypted response on, until the session has no more or reading pauses.
+    void drain_plaintext();
+    // An idle connection's ciphertext: a ticket is fine, anything else closes it.
+    void handle_idle_ciphertext(ssize_t nread, const uv_buf_t* buf);
+    // Encrypts and sends `bytes`; `body_bytes` of them are request body (flow control).
+    void write_encrypted(std::string_view bytes, std::size_t body_bytes);
+    bool send_tls_output(std::size_t body_bytes);
     void handle_timeout();
     void handle_write_done(std::size_t body_bytes, int status);
     void handle_closed();
@@ -108,7 +129,8 @@ private:
     bool reused_ = false;           // the exchange runs on a kept-alive connection
     std::uint64_t started_ns_ = 0;  // uv_hrtime() when the exchange started
     Errc timer_error_ = Errc::origin_connect_timeout;
-    bool drill_timer_ = false;  // timer_ runs a drill's step, not a timeout
+    bool drill_timer_ = false;           // timer_ runs a drill's step, not a timeout
+    std::unique_ptr<tls::Channel> tls_;  // an https:// server's session, from connect on
 
     OriginRequest request_;
     // The exchange being recorded (request_.recorded), from its response head on.

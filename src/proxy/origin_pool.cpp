@@ -37,6 +37,13 @@ void OriginPool::forget(OriginConnection& connection) {
     idle_.erase(std::remove(idle_.begin(), idle_.end(), &connection), idle_.end());
 }
 
+bool OriginPool::should_log_tls_failure(Millis now) noexcept {
+    constexpr Millis kEvery = 10'000;
+    if (tls_failure_logged_ != 0 && now - tls_failure_logged_ < kEvery) return false;
+    tls_failure_logged_ = now;
+    return true;
+}
+
 void OriginPool::close_all() {
     closing_ = true;
     for (OriginConnection* c : idle_) c->close();

@@ -20,6 +20,7 @@
 #include "proxy/origin_request.hpp"
 #include "proxy/origin_set.hpp"
 #include "proxy/response_head.hpp"
+#include "tls/context.hpp"
 #include "util/loop_clock.hpp"
 
 namespace cachet::replay {
@@ -64,7 +65,7 @@ protected:
     ~FetchClient() = default;
 };
 
-class OriginPool {
+class OriginPool final : public tls::SessionSink {
 public:
     // Borrows all but its connections from the worker's OriginPools.
     OriginPool(OriginPools& owner, FetchContext& context, char* read_buffer, OriginServer& server)
@@ -98,6 +99,16 @@ public:
     uv_buf_t read_buffer() noexcept { return uv_buf_init(read_buffer_, kReadBufferSize); }
     std::size_t idle_count() const noexcept { return idle_.size(); }
 
+    // An https:// server's latest TLS session, offered when a new connection opens so that it
+    // resumes rather than makes a full handshake (null: none yet).
+    SSL_SESSION* resumable_session() const noexcept { return session_.get(); }
+    void on_new_session(tls::SessionPtr session) noexcept override {
+        session_ = std::move(session);
+    }
+    // Whether a TLS failure of this server should be logged now: once in a while, not once
+    // per request (every request fails the same way until its certificate is fixed).
+    bool should_log_tls_failure(Millis now) noexcept;
+
 private:
     OriginPools& owner_;
     FetchContext& context_;
@@ -106,6 +117,8 @@ private:
     std::vector<OriginConnection*> idle_;
     std::vector<OriginConnection*> busy_;
     bool closing_ = false;
+    tls::SessionPtr session_;
+    Millis tls_failure_logged_ = 0;
 };
 
 }  // namespace cachet::proxy

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "util/log.hpp"
+
 namespace cachet::proxy {
 namespace {
 
@@ -23,6 +25,20 @@ tl::expected<sockaddr_storage, std::string> resolve_server(const OriginAddress& 
     return address;
 }
 
+// The client context of an origin with https:// servers (null: it has none).
+tl::expected<tls::ContextPtr, std::string> origin_context(const Origin& origin) {
+    bool any_tls = false;
+    for (const OriginAddress& server : origin.servers) any_tls = any_tls || server.tls;
+    if (!any_tls) return tls::ContextPtr();
+    if (origin.insecure) {
+        log::write(log::Level::warn, "origin certificates are not verified (insecure: true)",
+                   {{"origin", origin.name}});
+    }
+    auto context = tls::make_client_context({origin.ca_file, origin.insecure});
+    if (!context) return tl::unexpected("origin " + origin.name + ": " + context.error());
+    return context;
+}
+
 }  // namespace
 
 tl::expected<std::unique_ptr<OriginSet>, std::string> OriginSet::resolve(
@@ -31,19 +47,28 @@ tl::expected<std::unique_ptr<OriginSet>, std::string> OriginSet::resolve(
     for (unsigned o = 0; o < origins.size(); ++o) {
         set->first_.push_back(set->servers_.size());
         set->count_.push_back(origins[o].servers.size());
+        auto context = origin_context(origins[o]);
+        if (!context) return tl::unexpected(context.error());
         for (const OriginAddress& address : origins[o].servers) {
             auto resolved = resolve_server(address);
             if (!resolved) {
-                return tl::unexpected("origin " + origins[o].name + ", server http://" +
-                                      address.authority + ": " + resolved.error());
+                return tl::unexpected("origin " + origins[o].name + ", server " +
+                                      (address.tls ? "https://" : "http://") + address.authority +
+                                      ": " + resolved.error());
             }
             auto server = std::make_unique<OriginServer>();
             server->index = set->servers_.size();
             server->origin = o;
             server->address = *resolved;
             server->authority = address.authority;
+            if (address.tls) {
+                server->tls = context->get();
+                server->tls_name = origins[o].sni.empty() ? address.host : origins[o].sni;
+                server->verify = !origins[o].insecure;
+            }
             set->servers_.push_back(std::move(server));
         }
+        if (*context) set->tls_contexts_.push_back(std::move(*context));
     }
     set->drills_ = std::make_unique<DrillBoard>(origins.size());
     return set;

@@ -14,6 +14,7 @@
 #include "cachet/config.hpp"
 #include "proxy/drill_board.hpp"
 #include "proxy/server_health.hpp"
+#include "tls/context.hpp"
 #include "util/result.hpp"
 
 namespace cachet::proxy {
@@ -24,6 +25,11 @@ struct OriginServer {
     sockaddr_storage address{};
     std::string authority;  // as configured, for logs and metrics
     ServerHealth health;
+    // https:// servers: their origin's client context (owned by the OriginSet), the name sent
+    // as SNI and checked in the certificate, and whether it is checked. Null: plain HTTP.
+    SSL_CTX* tls = nullptr;
+    std::string tls_name;
+    bool verify = true;
 };
 
 class OriginSet {
@@ -55,6 +61,7 @@ private:
     std::vector<std::size_t> first_;
     std::vector<std::size_t> count_;
     std::unique_ptr<DrillBoard> drills_;
+    std::vector<tls::ContextPtr> tls_contexts_;  // one per origin with https:// servers
 };
 
 }  // namespace cachet::proxy

@@ -8,6 +8,7 @@
 
 #include "http/query_method.hpp"
 #include "server/worker.hpp"
+#include "tls/server_certificate.hpp"
 
 namespace cachet::server {
 namespace {
@@ -50,7 +51,8 @@ std::string peer_ip(uv_tcp_t* tcp) {
 
 ClientConnection::ClientConnection(Worker& worker) : worker_(worker), stream_(*this) {}
 
-void ClientConnection::accept(Worker& worker, uv_stream_t* listener) {
+void ClientConnection::accept(Worker& worker, uv_stream_t* listener,
+                              tls::ServerCertificate* certificate) {
     auto* c = new ClientConnection(worker);  // owns itself until its close callbacks run
     uv_tcp_init(worker.loop(), &c->tcp_);
     c->tcp_.data = c;
@@ -68,12 +70,20 @@ void ClientConnection::accept(Worker& worker, uv_stream_t* listener) {
     llhttp_init(&c->parser_, HTTP_REQUEST, &parser_settings());
     c->parser_.data = c;
     c->last_activity_ = worker.clock().monotonic_ms();
+    if (certificate) {
+        tls::Session session = certificate->accept();
+        if (!session) return c->close();
+        c->tls_ = std::make_unique<tls::Channel>(std::move(session));
+        // The handshake has --client-timeout from the connection's start, as a head has.
+        c->head_started_ = c->last_activity_;
+    }
     c->update_reading();
 }
 
 void ClientConnection::close() noexcept {
     if (closing_ == Closing::closed) return;
     closing_ = Closing::closed;
+    if (tls_) say_goodbye();
     stream_.cancel();
     worker_.remove(*this);
     auto on_closed = [](uv_handle_t* h) {
@@ -82,6 +92,9 @@ void ClientConnection::close() noexcept {
     uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_closed);
     stream_.close_timer(this, on_closed);
     if (delay_.close([](void* self) { static_cast<ClientConnection*>(self)->handle_closed(); }))
+        ++open_handles_;
+    if (tls_resume_.close(
+            [](void* self) { static_cast<ClientConnection*>(self)->handle_closed(); }))
         ++open_handles_;
 }
 
@@ -105,6 +118,7 @@ void ClientConnection::update_reading() {
         uv_read_stop(stream());
         return;
     }
+    if (tls_ && tls_->session().holds_input()) resume_tls_later();
     uv_read_start(
         stream(),
         [](uv_handle_t* h, size_t, uv_buf_t* buf) {
@@ -120,7 +134,7 @@ void ClientConnection::resume_reading() noexcept {
     update_reading();
 }
 
-void ClientConnection::handle_alloc(uv_buf_t* buf) {
+void ClientConnection::make_room() noexcept {
     if (begin_ > 0 && (begin_ == end_ || end_ == capacity_)) {
         // Reclaim parsed bytes. No view into the buffer outlives process_input(): requests
         // are dispatched (and what must last is copied) before it returns.
@@ -129,25 +143,37 @@ void ClientConnection::handle_alloc(uv_buf_t* buf) {
         scan_from_ = scan_from_ > begin_ ? scan_from_ - begin_ : 0;
         begin_ = 0;
     }
+}
+
+void ClientConnection::handle_alloc(uv_buf_t* buf) {
+    if (tls_) [[unlikely]] {
+        *buf = worker_.cipher_buffer();  // decrypted into buffer_ as it is read
+        return;
+    }
+    make_room();
     *buf = uv_buf_init(buffer_.get() + end_, static_cast<unsigned>(capacity_ - end_));
 }
 
 void ClientConnection::handle_read(ssize_t nread) {
+    if (tls_) [[unlikely]]
+        return handle_ciphertext(nread);
     if (nread == 0) return;
-    if (nread < 0) {
-        if (nread != UV_EOF) {
-            close();
-            return;
-        }
-        peer_closed_ = true;
-        reading_ = false;
-        uv_read_stop(stream());
-        process_input();
-        finish_if_closing();
-        return;
-    }
-    end_ += static_cast<std::size_t>(nread);
-    admin::bump(worker_.counters().client_received_bytes, static_cast<std::uint64_t>(nread));
+    if (nread < 0) return on_read_end(nread);
+    take_input(static_cast<std::size_t>(nread));
+}
+
+void ClientConnection::on_read_end(ssize_t status) {
+    if (status != UV_EOF) return close();
+    peer_closed_ = true;
+    reading_ = false;
+    uv_read_stop(stream());
+    process_input();
+    finish_if_closing();
+}
+
+void ClientConnection::take_input(std::size_t size) {
+    end_ += size;
+    admin::bump(worker_.counters().client_received_bytes, size);
     last_activity_ = worker_.clock().monotonic_ms();
     process_input();
 }
@@ -235,7 +261,7 @@ bool ClientConnection::flush_hits() {
     HitBatch* batch = std::exchange(batch_, nullptr);
     if (writes_in_flight_++ == 0) last_write_progress_ = worker_.clock().monotonic_ms();
     admin::bump(worker_.counters().client_sent_bytes, batch->bytes);
-    WriteNow result = batch->submit(stream());
+    WriteNow result = batch->submit(*this);
     if (result == WriteNow::partial) return true;  // completes in on_write_done
     --writes_in_flight_;
     batch->clear();
@@ -278,7 +304,7 @@ void ClientConnection::write_slices(std::string prefix,
     admin::bump(worker_.counters().client_sent_bytes, bytes);
     uv_buf_t* rest = w->bufs.data();
     auto rest_count = static_cast<unsigned>(w->bufs.size());
-    WriteNow now = write_now(stream(), rest, rest_count);
+    WriteNow now = send_now(rest, rest_count);
     if (now != WriteNow::partial) {
         if (now == WriteNow::done) w->release_fill();
         delete w;

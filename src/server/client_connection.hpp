@@ -33,16 +33,25 @@
 #include "server/response_stream.hpp"
 #include "server/response_tail.hpp"
 #include "server/rpc_batch_state.hpp"
+#include "tls/channel.hpp"
 #include "util/errc.hpp"
+#include "util/write_now.hpp"
 
 namespace cachet::server {
 
 class AccessLog;
 class Worker;
+}  // namespace cachet::server
+namespace cachet::tls {
+class ServerCertificate;
+}  // namespace cachet::tls
+namespace cachet::server {
 
 class ClientConnection {
 public:
-    static void accept(Worker& worker, uv_stream_t* listener);
+    // `certificate`: the listener speaks TLS with it (null: plain HTTP).
+    static void accept(Worker& worker, uv_stream_t* listener,
+                       tls::ServerCertificate* certificate = nullptr);
     void close() noexcept;
 
     bool is_idle() const noexcept {
@@ -66,6 +75,13 @@ public:
         return uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(&tcp_));
     }
     void write_owned(std::string bytes);
+    // Writes what the socket takes now; the rest of bufs[0..count) is left for a uv_write
+    // (partial). Over TLS everything is taken: encrypted, and its ciphertext queued here.
+    WriteNow send_now(uv_buf_t*& bufs, unsigned& count) noexcept {
+        if (tls_) [[unlikely]]
+            return send_encrypted(bufs, count);
+        return write_now(stream(), bufs, count);
+    }
     // Writes prefix + slices + suffix; `fill` or `entry` keeps the slices' bytes alive.
     // Once written, the fill hears that its bytes below `fill_through` are (release_through).
     void write_slices(std::string prefix, const std::vector<proxy::Fill::Slice>& slices,
@@ -92,6 +108,23 @@ private:
 
     void handle_alloc(uv_buf_t* buf);
     void handle_read(ssize_t nread);
+    // The end of the client's input: UV_EOF (it closed its side) or an error.
+    void on_read_end(ssize_t status);
+    // Bytes that arrived at buffer_ + end_ (plaintext, over TLS decrypted there).
+    void take_input(std::size_t size);
+    // Room at buffer_ + end_: parsed bytes reclaimed first.
+    void make_room() noexcept;
+
+    // --- a TLS listener's connection (server/client_tls.cpp); tls_ is null otherwise ---
+    void handle_ciphertext(ssize_t nread);
+    // Decrypts what the session holds into buffer_ while the connection reads.
+    void drain_plaintext();
+    WriteNow send_encrypted(uv_buf_t*& bufs, unsigned& count) noexcept;
+    WriteNow flush_tls() noexcept;
+    bool send_tls_output() noexcept;  // false: the connection closed
+    // Reading resumed with plaintext still in the session: drained on the next loop turn.
+    void resume_tls_later() noexcept;
+    void say_goodbye() noexcept;  // close_notify, written if the socket takes it now
     void process_input();
     bool find_head();
     void dispatch();
@@ -203,6 +236,8 @@ private:
 
     Worker& worker_;
     uv_tcp_t tcp_;
+    std::unique_ptr<tls::Channel> tls_;
+    AnswerDelay tls_resume_;  // resume_tls_later()'s turn of the loop: made when first needed
     llhttp_t parser_;
     int open_handles_ = 0;
     Closing closing_ = Closing::no;

@@ -30,13 +30,13 @@ bool HitBatch::add(cache::EntryRef entry, const ResponseTail& tail, bool head_on
     return true;
 }
 
-WriteNow HitBatch::submit(uv_stream_t* stream) noexcept {
+WriteNow HitBatch::submit(ClientConnection& connection) noexcept {
     uv_buf_t* rest = bufs.data();
     unsigned rest_count = buf_count;
-    WriteNow now = write_now(stream, rest, rest_count);
+    WriteNow now = connection.send_now(rest, rest_count);
     if (now != WriteNow::partial) return now;
     req.data = this;
-    int rc = uv_write(&req, stream, rest, rest_count, [](uv_write_t* r, int status) {
+    int rc = uv_write(&req, connection.stream(), rest, rest_count, [](uv_write_t* r, int status) {
         auto* batch = static_cast<HitBatch*>(r->data);
         ClientConnection* owner = batch->owner;
         batch->clear();

@@ -31,7 +31,7 @@ struct HitBatch {
     // Writes the batch: at once when the socket takes it all (`done`: the caller recycles
     // the batch), else the rest through uv_write (`partial`: on completion the batch
     // returns to the connection's pool by itself).
-    WriteNow submit(uv_stream_t* stream) noexcept;
+    WriteNow submit(ClientConnection& connection) noexcept;
     void clear() noexcept;
 
     uv_write_t req;

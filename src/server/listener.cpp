@@ -58,4 +58,47 @@ tl::expected<ListenSocket, std::string> open_listen_socket(const std::string& ho
     return ListenSocket{fd, bound_port};
 }
 
+void WorkerSockets::close_all() noexcept {
+    for (int fd : plain) ::close(fd);
+    for (int fd : tls) ::close(fd);
+    plain.clear();
+    tls.clear();
+}
+
+namespace {
+
+// `count` sockets on host:port, sharing the port the first one got.
+std::string open_group(const std::string& host, std::uint16_t& port, unsigned count,
+                       std::string_view flag, std::vector<int>& fds) {
+    for (unsigned i = 0; i < count; ++i) {
+        auto socket = open_listen_socket(host, port, flag);
+        if (!socket) return socket.error();
+        port = socket->port;
+        fds.push_back(socket->fd);
+    }
+    return {};
+}
+
+}  // namespace
+
+tl::expected<WorkerSockets, std::string> open_worker_sockets(const Config& config) {
+    WorkerSockets sockets;
+    const bool tls = !config.tls_cert.empty();
+    const bool listen_is_tls = tls && !config.tls_listen_set;
+    sockets.port = config.listen_port;
+    std::string error = open_group(config.listen_host, sockets.port, config.workers, "--listen",
+                                   listen_is_tls ? sockets.tls : sockets.plain);
+    if (listen_is_tls) sockets.tls_port = sockets.port;
+    if (error.empty() && config.tls_listen_set) {
+        sockets.tls_port = config.tls_listen_port;
+        error = open_group(config.tls_listen_host, sockets.tls_port, config.workers, "--tls-listen",
+                           sockets.tls);
+    }
+    if (!error.empty()) {
+        sockets.close_all();
+        return tl::unexpected(error);
+    }
+    return sockets;
+}
+
 }  // namespace cachet::server

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "cachet/config.hpp"
 #include "util/result.hpp"
 
 namespace cachet::server {
@@ -22,5 +24,20 @@ tl::expected<ListenSocket, std::string> open_listen_socket(const std::string& ho
                                                            std::uint16_t port,
                                                            std::string_view flag = "--listen",
                                                            bool reuse_port = true);
+
+// The workers' sockets: one per worker for each listener, the first of each deciding its
+// port (0 asked for: any free one). --listen speaks TLS when a certificate is given and
+// --tls-listen is not; with --tls-listen, plain and TLS listen side by side.
+struct WorkerSockets {
+    std::vector<int> plain;  // by worker; empty when --listen speaks TLS
+    std::vector<int> tls;    // by worker; empty without a certificate
+    std::uint16_t port = 0;  // --listen's
+    std::uint16_t tls_port = 0;
+    int plain_fd(unsigned worker) const { return plain.empty() ? -1 : plain[worker]; }
+    int tls_fd(unsigned worker) const { return tls.empty() ? -1 : tls[worker]; }
+    void close_all() noexcept;
+};
+
+tl::expected<WorkerSockets, std::string> open_worker_sockets(const Config& config);
 
 }  // namespace cachet::server

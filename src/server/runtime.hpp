@@ -17,6 +17,9 @@ namespace cachet::server {
 
 class AccessLogWriter;
 }  // namespace cachet::server
+namespace cachet::tls {
+class ServerCertificate;
+}  // namespace cachet::tls
 namespace cachet::replay {
 class Recorder;
 class ReplayTable;
@@ -51,6 +54,9 @@ public:
     // --mode record, or a replay forwarding its misses: where exchanges are written
     // (replay/recorder.hpp); null otherwise. Both outlive the workers.
     replay::Recorder* recorder = nullptr;
+    // The TLS listener's certificate (tls/server_certificate.hpp), reloaded on SIGHUP; null
+    // without one. Outlives the workers.
+    tls::ServerCertificate* tls_certificate = nullptr;
     std::vector<std::unique_ptr<Worker>> workers;  // filled once before any worker runs
 };
 

@@ -19,6 +19,7 @@
 #include "server/runtime.hpp"
 #include "server/worker.hpp"
 #include "snapshot/leftover_temps.hpp"
+#include "tls/server_certificate.hpp"
 #include "util/log.hpp"
 
 namespace cachet::server {
@@ -39,6 +40,17 @@ sigset_t block_stop_signals() {
 
 // SIGHUP: the configuration read again; if valid, every worker adopts it at the top of its
 // next loop turn (connections and the store stay); if not, the running one stays.
+// SIGHUP, for the TLS listener: the certificate files read again. New connections get the
+// new certificate; a file that cannot be used keeps the running one.
+void reload_certificate(tls::ServerCertificate& certificate, const Config& config) {
+    if (std::string error = certificate.reload(); !error.empty()) {
+        log::write(log::Level::error, "TLS certificate reload failed; keeping the running one",
+                   {{"cert", config.tls_cert}, {"error", error}});
+        return;
+    }
+    log::write(log::Level::info, "TLS certificate reloaded", {{"cert", config.tls_cert}});
+}
+
 void reload_config(Runtime& runtime, const Reparse& reparse) {
     auto next = reparse();
     if (!next) {
@@ -139,19 +151,23 @@ int run_server(const Config& config, const Reparse& reparse) {
         std::fprintf(stderr, "cachet: %s\n", mode_parts.error().c_str());
         return 1;
     }
-    // The first socket decides the port (port 0 = any free port); the others share it.
-    std::vector<int> fds;
-    std::uint16_t port = config.listen_port;
-    for (unsigned i = 0; i < config.workers; ++i) {
-        auto socket = open_listen_socket(config.listen_host, port);
-        if (!socket) {
-            std::fprintf(stderr, "cachet: %s\n", socket.error().c_str());
-            for (int fd : fds) ::close(fd);
+    // The certificate is read before any socket listens: a file that cannot be used stops
+    // the start, naming it.
+    std::unique_ptr<tls::ServerCertificate> certificate;
+    if (!config.tls_cert.empty()) {
+        auto loaded = tls::ServerCertificate::load(config.tls_cert, config.tls_key);
+        if (!loaded) {
+            std::fprintf(stderr, "cachet: --tls-cert: %s\n", loaded.error().c_str());
             return 1;
         }
-        port = socket->port;
-        fds.push_back(socket->fd);
+        certificate = std::move(*loaded);
     }
+    auto sockets = open_worker_sockets(config);
+    if (!sockets) {
+        std::fprintf(stderr, "cachet: %s\n", sockets.error().c_str());
+        return 1;
+    }
+    const std::uint16_t port = sockets->port;
     // The admin listener: one socket, not shared (no SO_REUSEPORT), so a port another
     // process holds is refused here, before any thread starts.
     int admin_fd = -1;
@@ -161,7 +177,7 @@ int run_server(const Config& config, const Reparse& reparse) {
                                          /*reuse_port=*/false);
         if (!socket) {
             std::fprintf(stderr, "cachet: %s\n", socket.error().c_str());
-            for (int fd : fds) ::close(fd);
+            sockets->close_all();
             return 1;
         }
         admin_fd = socket->fd;
@@ -170,9 +186,11 @@ int run_server(const Config& config, const Reparse& reparse) {
     Runtime runtime(config, std::move(*origin_servers), access_log.get());
     runtime.replay = mode_parts->replay.get();
     runtime.recorder = mode_parts->recorder.get();
+    runtime.tls_certificate = certificate.get();
     if (!config.persist.empty()) load_persisted(runtime.store, config);
     for (unsigned i = 0; i < config.workers; ++i) {
-        runtime.workers.push_back(std::make_unique<Worker>(i, runtime, fds[i]));
+        runtime.workers.push_back(
+            std::make_unique<Worker>(i, runtime, sockets->plain_fd(i), sockets->tls_fd(i)));
     }
     for (auto& worker : runtime.workers) worker->start();
     std::unique_ptr<persist::Persister> persister;
@@ -188,12 +206,20 @@ int run_server(const Config& config, const Reparse& reparse) {
         admin_note = ", admin " + bracketed(config.admin_host) + ":" + std::to_string(admin_port);
     }
     const std::string origins = origins_summary(config);
-    std::printf("cachet listening on %s:%u (%u %s, origin %s%s)\n",
+    const std::string tls_address =
+        certificate
+            ? bracketed(config.tls_listen_set ? config.tls_listen_host : config.listen_host) + ":" +
+                  std::to_string(sockets->tls_port)
+            : std::string();
+    const std::string tls_note = certificate ? ", tls " + tls_address : std::string();
+    std::printf("cachet listening on %s:%u (%u %s, origin %s%s%s)\n",
                 bracketed(config.listen_host).c_str(), port, config.workers,
-                config.workers == 1 ? "worker" : "workers", origins.c_str(), admin_note.c_str());
+                config.workers == 1 ? "worker" : "workers", origins.c_str(), tls_note.c_str(),
+                admin_note.c_str());
     std::fflush(stdout);
     log::write(log::Level::info, "listening",
                {{"address", bracketed(config.listen_host) + ":" + std::to_string(port)},
+                {"tls", tls_address},
                 {"workers", static_cast<std::int64_t>(config.workers)},
                 {"origin", origins}});
 
@@ -202,6 +228,7 @@ int run_server(const Config& config, const Reparse& reparse) {
         sigwait(&stop_signals, &signal_number);
         if (signal_number != SIGHUP) break;
         reload_config(runtime, reparse);
+        if (certificate) reload_certificate(*certificate, config);
         // Also what log rotation asks of SIGHUP: the file moved away is followed by a new one.
         if (access_log) access_log->reopen();
     }

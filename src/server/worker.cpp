@@ -31,7 +31,7 @@ uv_loop_t* init_loop(uv_loop_t* loop) {
 
 }  // namespace
 
-Worker::Worker(unsigned index, Runtime& runtime, int listen_fd)
+Worker::Worker(unsigned index, Runtime& runtime, int listen_fd, int tls_listen_fd)
     : index_(index),
       runtime_(runtime),
       config_generation_(runtime.configs.generation()),
@@ -40,9 +40,18 @@ Worker::Worker(unsigned index, Runtime& runtime, int listen_fd)
       top_keys_(0x9E3779B97F4A7C15ULL * (index + 1)),  // a sampling sequence per worker
       origins_(fetch_context(init_loop(&loop_), runtime, *config_, clock_, counters_),
                *runtime.origin_servers, index) {
-    uv_tcp_init(&loop_, &listener_);
-    uv_tcp_open(&listener_, listen_fd);
-    listener_.data = this;
+    listens_plain_ = listen_fd >= 0;
+    listens_tls_ = tls_listen_fd >= 0;
+    if (listens_plain_) {
+        uv_tcp_init(&loop_, &listener_);
+        uv_tcp_open(&listener_, listen_fd);
+        listener_.data = this;
+    }
+    if (listens_tls_) {
+        uv_tcp_init(&loop_, &tls_listener_);
+        uv_tcp_open(&tls_listener_, tls_listen_fd);
+        tls_listener_.data = this;
+    }
     uv_async_init(&loop_, &wakeup_,
                   [](uv_async_t* a) { static_cast<Worker*>(a->data)->handle_wakeup(); });
     wakeup_.data = this;
@@ -69,18 +78,36 @@ void Worker::join() {
     if (thread_.joinable()) thread_.join();
 }
 
-void Worker::run() {
-    int rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), 4096,
-                       [](uv_stream_t* server, int status) {
-                           if (status < 0) return;
-                           auto* worker = static_cast<Worker*>(server->data);
-                           ClientConnection::accept(*worker, server);
-                       });
+void Worker::listen(uv_tcp_t& listener, bool tls) {
+    auto on_connection = [](uv_stream_t* server, int status) {
+        if (status < 0) return;
+        auto* worker = static_cast<Worker*>(server->data);
+        ClientConnection::accept(*worker, server);
+    };
+    auto on_tls_connection = [](uv_stream_t* server, int status) {
+        if (status < 0) return;
+        auto* worker = static_cast<Worker*>(server->data);
+        ClientConnection::accept(*worker, server, worker->runtime_.tls_certificate);
+    };
+    int rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener), 4096,
+                       tls ? +on_tls_connection : +on_connection);
     if (rc != 0) {
         log::write(log::Level::error, "listen failed",
-                   {{"worker", static_cast<std::int64_t>(index_)}, {"error", uv_strerror(rc)}});
+                   {{"worker", static_cast<std::int64_t>(index_)},
+                    {"tls", tls},
+                    {"error", uv_strerror(rc)}});
         accepting_.store(false, std::memory_order_relaxed);
     }
+}
+
+void Worker::close_listeners() {
+    if (listens_plain_) uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+    if (listens_tls_) uv_close(reinterpret_cast<uv_handle_t*>(&tls_listener_), nullptr);
+}
+
+void Worker::run() {
+    if (listens_plain_) listen(listener_, false);
+    if (listens_tls_) listen(tls_listener_, true);
     uv_timer_start(
         &sweep_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->handle_sweep(); },
         kSweepInterval, kSweepInterval);
@@ -184,7 +211,7 @@ void Worker::begin_drain() {
     draining_ = true;
     accepting_.store(false, std::memory_order_relaxed);
     drain_started_ = clock_.monotonic_ms();
-    uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+    close_listeners();
     for (ClientConnection* c = connections_; c != nullptr;) {
         ClientConnection* next = c->next_in_worker_;
         if (c->is_idle()) c->close();

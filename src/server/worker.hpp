@@ -25,7 +25,8 @@ class ClientConnection;
 
 class Worker {
 public:
-    Worker(unsigned index, Runtime& runtime, int listen_fd);
+    // Its listening sockets (listener.hpp): plain HTTP and TLS, either one -1 for none.
+    Worker(unsigned index, Runtime& runtime, int listen_fd, int tls_listen_fd = -1);
     ~Worker();
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
@@ -66,6 +67,11 @@ public:
         return *body_parser_;
     }
     std::string& body_key_scratch() noexcept { return body_key_scratch_; }
+    // Where a TLS connection's ciphertext is read to, copied into its session at once.
+    uv_buf_t cipher_buffer() noexcept {
+        if (!cipher_buffer_) cipher_buffer_ = std::make_unique<char[]>(kCipherBuffer);
+        return uv_buf_init(cipher_buffer_.get(), kCipherBuffer);
+    }
 
     // --- any thread ---
     const admin::WorkerCounters& counters() const noexcept { return counters_; }
@@ -105,7 +111,14 @@ private:
     admin::PublishedTopKeys published_top_keys_;  // its copy for the admin thread
     uv_loop_t loop_;
     LoopClock clock_{&loop_};
-    uv_tcp_t listener_;
+    void listen(uv_tcp_t& listener, bool tls);
+    void close_listeners();
+    uv_tcp_t listener_;      // plain HTTP, when listens_plain_
+    uv_tcp_t tls_listener_;  // TLS with runtime_.tls_certificate, when listens_tls_
+    bool listens_plain_ = false;
+    bool listens_tls_ = false;
+    static constexpr unsigned kCipherBuffer = 64 * 1024;
+    std::unique_ptr<char[]> cipher_buffer_;
     uv_async_t wakeup_;
     uv_idle_t local_wakeup_;                   // runs while local_fills_ is not empty
     std::vector<proxy::FillRef> local_fills_;  // this thread only

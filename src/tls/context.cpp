@@ -38,7 +38,8 @@ tl::expected<ContextPtr, std::string> make_client_context(const ClientSettings& 
     } else {
         SSL_CTX_set_verify(context.get(), SSL_VERIFY_PEER, nullptr);
         if (!settings.ca_file.empty()) {
-            if (SSL_CTX_load_verify_locations(context.get(), settings.ca_file.c_str(), nullptr) != 1)
+            if (SSL_CTX_load_verify_locations(context.get(), settings.ca_file.c_str(), nullptr) !=
+                1)
                 return tl::unexpected(refused(settings.ca_file, "no CA certificates read"));
         } else if (SSL_CTX_set_default_verify_paths(context.get()) != 1) {
             return tl::unexpected("the system's CA store could not be read (" +

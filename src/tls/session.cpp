@@ -75,7 +75,9 @@ ReadResult Session::read(char* out, std::size_t capacity) {
     return {ReadStatus::failed};
 }
 
-bool Session::has_pending_plaintext() const noexcept { return SSL_pending(ssl_.get()) > 0; }
+bool Session::holds_input() const noexcept {
+    return SSL_pending(ssl_.get()) > 0 || BIO_ctrl_pending(in_) > 0;
+}
 
 bool Session::write(std::string_view bytes) {
     if (bytes.empty()) return true;

@@ -48,8 +48,9 @@ public:
     bool established() const noexcept { return established_; }
     // Plaintext into out[0..capacity), as far as the fed ciphertext goes.
     ReadResult read(char* out, std::size_t capacity);
-    // Whether plaintext is decrypted and waiting (so a read would give data without a feed).
-    bool has_pending_plaintext() const noexcept;
+    // Whether fed ciphertext or decrypted plaintext waits to be read (a read may give data
+    // without another feed).
+    bool holds_input() const noexcept;
     // Encrypts `bytes` into output(); false if the connection is unusable.
     bool write(std::string_view bytes);
     // Queues a close_notify.

@@ -66,15 +66,14 @@ int TicketKeys::seal_or_open(unsigned char* name, unsigned char* iv, EVP_CIPHER_
         return 0;  // a ticket from before a restart, or forged: a full handshake
     }
     OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY, const_cast<unsigned char*>(key->mac.data()),
-                                          key->mac.size()),
+        OSSL_PARAM_construct_octet_string(
+            OSSL_MAC_PARAM_KEY, const_cast<unsigned char*>(key->mac.data()), key->mac.size()),
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>("SHA256"), 0),
         OSSL_PARAM_construct_end()};
     if (EVP_MAC_CTX_set_params(mac, params) != 1) return -1;
-    const int ok = encrypt ? EVP_EncryptInit_ex(cipher, EVP_aes_256_cbc(), nullptr,
-                                                key->cipher.data(), iv)
-                           : EVP_DecryptInit_ex(cipher, EVP_aes_256_cbc(), nullptr,
-                                                key->cipher.data(), iv);
+    const int ok =
+        encrypt ? EVP_EncryptInit_ex(cipher, EVP_aes_256_cbc(), nullptr, key->cipher.data(), iv)
+                : EVP_DecryptInit_ex(cipher, EVP_aes_256_cbc(), nullptr, key->cipher.data(), iv);
     return ok == 1 ? found : -1;
 }
 

@@ -130,8 +130,8 @@ TEST_CASE("a bad origin is refused with the path of the field and what was expec
     CHECK(error_of(R"({"a": {"servers": []}})") ==
           "origins.a.servers: expected an array of one or more server URLs, got an array");
     CHECK(error_of(R"({"a": {"servers": ["http://x", "ftp://y"]}})") ==
-          "origins.a.servers[1]: expected a URL starting with http:// (https origins are not "
-          "supported), got \"ftp://y\"");
+          "origins.a.servers[1]: expected a URL starting with http:// or https://, got "
+          "\"ftp://y\"");
     CHECK(error_of(R"({"a": {"servers": ["http://x:0"]}})") ==
           "origins.a.servers[0]: expected a port from 1 to 65535, got \"http://x:0\"");
     CHECK(error_of(R"({"a": {"servers": [7]}})") ==
