@@ -92,14 +92,16 @@ def config_from_env(peer_types: dict = PEER_TYPES,
     if unknown or not peers:
         raise ConfigError(f"PEERS: unknown peer(s) {' '.join(unknown) or '(none given)'}; "
                           f"choose from: {' '.join(peer_types)}")
-    scenarios = scenarios if scenarios is not None else all_scenarios(big)
+    family_scenarios = scenarios is not None   # BIG's d1m and u1m are the default family's
+    scenarios = scenarios if family_scenarios else all_scenarios(big)
     wanted = os.environ.get("SCENARIOS", "").split()
     if wanted:
         known = {s.name for s in scenarios}
         if set(wanted) - known:
             raise ConfigError(f"SCENARIOS: unknown {' '.join(sorted(set(wanted) - known))}; "
                               f"choose from: {' '.join(s.name for s in scenarios)}"
-                              + ("" if big else " (d1m and u1m need BIG=1)"))
+                              + ("" if big or family_scenarios else
+                                 " (d1m and u1m need BIG=1)"))
         scenarios = [s for s in scenarios if s.name in wanted]
     settle_s = float_env("SETTLE", 0.5)
     build_dir = Path(os.environ.get("BUILD_DIR", "build-release"))
