@@ -422,10 +422,11 @@ def check_cpus(config: Config) -> bool:
     return True
 
 
-def supervise(config: Config, run_family) -> int:
+def supervise(config: Config, run_family, columns: list[str] = report.COLUMNS) -> int:
     """Runs `run_family(config, supervisor, results, work, runs)` with everything it starts
     stopped by PID however it ends (normally, on an error, Ctrl-C, SIGTERM or SIGHUP); the
-    finished runs of an interrupted benchmark still go to runs.tsv."""
+    finished runs of an interrupted benchmark still go to runs.tsv (`columns`: a family's
+    own, as it writes them when it finishes)."""
     # Ctrl-C raises KeyboardInterrupt even when started from a shell that ignores SIGINT for
     # background jobs; SIGTERM and SIGHUP end the run the same way.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -444,7 +445,7 @@ def supervise(config: Config, run_family) -> int:
     except (KeyboardInterrupt, SystemExit) as stop:
         print("bench: interrupted; stopping everything", file=sys.stderr)
         if runs:
-            report.write_tsv(results / "runs.tsv", runs)
+            report.write_tsv(results / "runs.tsv", runs, columns)
             print(f"bench: the {len(runs)} finished run(s) are in {results / 'runs.tsv'}",
                   file=sys.stderr)
         return stop.code if isinstance(stop, SystemExit) else 130

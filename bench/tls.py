@@ -429,7 +429,7 @@ def main(argv: list[str]) -> int:
         print(f"bench: missing: {', '.join(missing)} (scripts/bench.sh tls installs and builds "
               f"them)", file=sys.stderr)
         return 2
-    return driver.supervise(config, lambda _, *rest: run(config, tls, *rest))
+    return driver.supervise(config, lambda _, *rest: run(config, tls, *rest), COLUMNS)
 
 
 if __name__ == "__main__":
