@@ -57,6 +57,7 @@ DEFAULT_PEERS = "cachet nginx haproxy cachet-http"
 HTTP_PEER = "cachet-http"   # the yardstick: the summary's "× cachet-http" column (ta only)
 HANDSHAKE_MODES = {"tn": "-new", "tnr": "-reuse"}   # scenarios loaded by openssl s_time
 HIT_TARGET = 1.3   # the issue: cachet's TLS hit at most this many times its plain hit
+CHECK_PATH = "/obj/1024/a"   # what the TLS check requests: the object ta, tn and tnr hit
 
 COLUMNS = report.COLUMNS + ["handshakes_full", "handshakes_resumed", "bytes_per_conn",
                             "origin_tls_connections"]
@@ -346,10 +347,10 @@ def run(config: driver.Config, tls: TlsConfig, supervisor: Supervisor, results: 
     failures += failed
 
     checks = {"HTTPS origin (terminator)": tls_check.check(
-        tls_origin_port, "/obj/1024/a", certs, work, log_dir / "s_client-tls-origin.txt")}
+        tls_origin_port, CHECK_PATH, certs, work, log_dir / "s_client-tls-origin.txt")}
     for peer in peers:
         if peer.tls:
-            checks[peer.name] = tls_check.check(peer.port, "/obj/1024/a", certs, work,
+            checks[peer.name] = tls_check.check(peer.port, CHECK_PATH, certs, work,
                                                 log_dir / f"s_client-{peer.name}.txt")
     for name, negotiated in checks.items():
         if negotiated.problem:
