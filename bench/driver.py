@@ -92,14 +92,16 @@ def config_from_env(peer_types: dict = PEER_TYPES,
     if unknown or not peers:
         raise ConfigError(f"PEERS: unknown peer(s) {' '.join(unknown) or '(none given)'}; "
                           f"choose from: {' '.join(peer_types)}")
-    scenarios = scenarios if scenarios is not None else all_scenarios(big)
+    family_scenarios = scenarios is not None   # BIG's d1m and u1m are the default family's
+    scenarios = scenarios if family_scenarios else all_scenarios(big)
     wanted = os.environ.get("SCENARIOS", "").split()
     if wanted:
         known = {s.name for s in scenarios}
         if set(wanted) - known:
             raise ConfigError(f"SCENARIOS: unknown {' '.join(sorted(set(wanted) - known))}; "
                               f"choose from: {' '.join(s.name for s in scenarios)}"
-                              + ("" if big else " (d1m and u1m need BIG=1)"))
+                              + ("" if big or family_scenarios else
+                                 " (d1m and u1m need BIG=1)"))
         scenarios = [s for s in scenarios if s.name in wanted]
     settle_s = float_env("SETTLE", 0.5)
     build_dir = Path(os.environ.get("BUILD_DIR", "build-release"))
@@ -157,7 +159,7 @@ def background_load(config: Config) -> float:
 def timed_run(config: Config, peer: Peer, scenario: Scenario, rep: int, origin_port: int,
               log_dir: Path) -> dict:
     pids = peer.pids(scenario)
-    url = f"http://127.0.0.1:{peer.port_for(scenario)}{peer.path_for(scenario)}"
+    url = peer.url_for(scenario)
     before_options, after_url = scenario.wrk_args()
     argv = ["timeout", "-k", "5", str(config.duration + 60),
             "taskset", "-c", str(config.client_cpu),
@@ -205,11 +207,14 @@ def timed_run(config: Config, peer: Peer, scenario: Scenario, rep: int, origin_p
 
 
 def run_interleaved(config: Config, peers: list[Peer], origin_port: int, log_dir: Path,
-                    runs: list[dict], problems: list[str], after_run=None) -> int:
+                    runs: list[dict], problems: list[str], after_run=None,
+                    timed=timed_run) -> int:
     """Every repetition, every scenario, every peer that serves it in turn (the order rotated
     by one each repetition, so drift hits all peers alike); appends each run to `runs` as it
     finishes. `after_run(peer, scenario, row)` may add to a row (memory after d). A peer that
-    died is reported once and skipped. Returns how many failures it added to `problems`."""
+    died is reported once and skipped. `timed` makes one run (wrk by default; the TLS family
+    passes its own, which also runs openssl s_time). Returns how many failures it added to
+    `problems`."""
     wrk_dir = log_dir / "wrk"
     failures = 0
     dead: set[str] = set()
@@ -226,7 +231,7 @@ def run_interleaved(config: Config, peers: list[Peer], origin_port: int, log_dir
                                     f"see {log_dir / (peer.name + '.log')}")
                     failures += 1
                     continue
-                row = timed_run(config, peer, scenario, rep, origin_port, wrk_dir)
+                row = timed(config, peer, scenario, rep, origin_port, wrk_dir)
                 if after_run:
                     after_run(peer, scenario, row)
                 runs.append(row)
@@ -417,10 +422,11 @@ def check_cpus(config: Config) -> bool:
     return True
 
 
-def supervise(config: Config, run_family) -> int:
+def supervise(config: Config, run_family, columns: list[str] = report.COLUMNS) -> int:
     """Runs `run_family(config, supervisor, results, work, runs)` with everything it starts
     stopped by PID however it ends (normally, on an error, Ctrl-C, SIGTERM or SIGHUP); the
-    finished runs of an interrupted benchmark still go to runs.tsv."""
+    finished runs of an interrupted benchmark still go to runs.tsv (`columns`: a family's
+    own, as it writes them when it finishes)."""
     # Ctrl-C raises KeyboardInterrupt even when started from a shell that ignores SIGINT for
     # background jobs; SIGTERM and SIGHUP end the run the same way.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -439,7 +445,7 @@ def supervise(config: Config, run_family) -> int:
     except (KeyboardInterrupt, SystemExit) as stop:
         print("bench: interrupted; stopping everything", file=sys.stderr)
         if runs:
-            report.write_tsv(results / "runs.tsv", runs)
+            report.write_tsv(results / "runs.tsv", runs, columns)
             print(f"bench: the {len(runs)} finished run(s) are in {results / 'runs.tsv'}",
                   file=sys.stderr)
         return stop.code if isinstance(stop, SystemExit) else 130

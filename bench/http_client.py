@@ -2,14 +2,17 @@
 
 Not a load generator (wrk is): it favours checking every response over speed. It keeps
 connections alive, reconnects when a server closes one, reads Content-Length, chunked and
-close-delimited bodies, and can pipeline a few requests per write.
+close-delimited bodies, and can pipeline a few requests per write. Given an ssl.SSLContext
+(`tls`), it speaks HTTPS, verifying the server as TLS_NAME (the TLS family's certificate).
 """
 
 import socket
+import ssl
 import threading
 from dataclasses import dataclass, field
 
 TIMEOUT_S = 10.0
+TLS_NAME = "localhost"   # SNI and the name verified; the address connected to stays 127.0.0.1
 
 
 class HttpError(Exception):
@@ -24,8 +27,10 @@ class Response:
 
 
 class Connection:
-    def __init__(self, port: int, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int, host: str = "127.0.0.1",
+                 tls: ssl.SSLContext | None = None) -> None:
         self._address = (host, port)
+        self._tls = tls
         self._sock: socket.socket | None = None
         self._buffer = bytearray()
 
@@ -40,6 +45,8 @@ class Connection:
         if self._sock is None:
             self._sock = socket.create_connection(self._address, timeout=TIMEOUT_S)
             self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self._tls:
+                self._sock = self._tls.wrap_socket(self._sock, server_hostname=TLS_NAME)
         host = f"{self._address[0]}:{self._address[1]}"
         self._sock.sendall(b"".join(
             f"GET {p} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode() for p in paths))
@@ -102,8 +109,8 @@ class Connection:
         return Response(int(parts[1]), headers, body)
 
 
-def get(port: int, path: str) -> Response:
-    connection = Connection(port)
+def get(port: int, path: str, tls: ssl.SSLContext | None = None) -> Response:
+    connection = Connection(port, tls=tls)
     try:
         return connection.get_many([path])[0]
     finally:
@@ -118,7 +125,7 @@ class FetchResult:
 
 
 def fetch_all(port: int, paths: list[str], check, connections: int = 8,
-              pipeline: int = 1) -> FetchResult:
+              pipeline: int = 1, tls: ssl.SSLContext | None = None) -> FetchResult:
     """GETs every path once over `connections` keep-alive connections, `pipeline` per write.
     `check(path, response)` returns None when the response is right, else what is wrong."""
     result = FetchResult()
@@ -133,7 +140,7 @@ def fetch_all(port: int, paths: list[str], check, connections: int = 8,
                     result.examples.append(f"{path}: {problem}")
 
     def worker(share: list[str]) -> None:
-        connection = Connection(port)
+        connection = Connection(port, tls=tls)
         at = 0
         while at < len(share):
             batch = share[at:at + pipeline]

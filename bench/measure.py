@@ -136,3 +136,26 @@ def parse_wrk(output: str) -> WrkReport | None:
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
         socket_errors=sum(int(g) for g in sockets.groups()) if sockets else 0,
     )
+
+
+@dataclass(frozen=True)
+class STimeReport:
+    """One `openssl s_time -new|-reuse -www PATH` run: it makes one connection after another,
+    each a handshake, one `GET PATH HTTP/1.0` and a read to the server's close, and prints a
+    mark per connection: 'r' if the session was resumed, another letter or '*' if not."""
+
+    connections: int      # s_time's own count of connections completed
+    resumed: int          # 'r' marks
+    full: int             # the other marks
+    bytes_per_conn: int   # response bytes read per connection (head + body), s_time's figure
+
+
+def parse_s_time(output: str) -> STimeReport | None:
+    """OpenSSL 3.0 s_time output, or None when it holds no result (it could not connect)."""
+    done = re.findall(r"(\d+) connections in \d+ real seconds, (\d+) bytes read per connection",
+                      output)
+    if not done:
+        return None
+    marks = "".join(re.findall(r"^([r*t3]+)$", output, re.M))
+    return STimeReport(connections=int(done[-1][0]), resumed=marks.count("r"),
+                       full=len(marks) - marks.count("r"), bytes_per_conn=int(done[-1][1]))

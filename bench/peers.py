@@ -68,6 +68,7 @@ def first_line(argv: list[str]) -> str:
 class Peer:
     name = ""
     caches = True   # False: answers without an origin, nothing to warm
+    tls = None      # an ssl.SSLContext when the peer's listener speaks TLS (the TLS family)
 
     def __init__(self, setup: Setup) -> None:
         self.setup = setup
@@ -90,6 +91,11 @@ class Peer:
         """The URL path wrk requests; a peer that keeps a variant of an object elsewhere (a
         delayed stub) says so here."""
         return scenario.path
+
+    def url_for(self, scenario: Scenario) -> str:
+        """The URL wrk loads: https:// for a peer whose listener speaks TLS."""
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.port_for(scenario)}{self.path_for(scenario)}"
 
     def pids(self, scenario: Scenario) -> list[int]:
         return process_tree(self.process.pid)
@@ -122,7 +128,7 @@ class Peer:
                 raise StartError(f"exited with status {self.process.returncode} "
                                  f"(see {self._log()})")
             try:
-                if http_client.get(self.port, "/__count").status == 200:
+                if http_client.get(self.port, "/__count", self.tls).status == 200:
                     return
             except (OSError, http_client.HttpError):
                 pass

@@ -16,10 +16,12 @@ COLUMNS = [
 ]
 
 
-def write_tsv(path: Path, runs: list[dict]) -> None:
-    lines = ["\t".join(COLUMNS)]
+def write_tsv(path: Path, runs: list[dict], columns: list[str] = COLUMNS) -> None:
+    """One line per run; a family with figures of its own (the TLS family's handshakes)
+    passes COLUMNS plus those."""
+    lines = ["\t".join(columns)]
     for run in runs:
-        lines.append("\t".join(_tsv_value(run.get(c, "")) for c in COLUMNS))
+        lines.append("\t".join(_tsv_value(run.get(c, "")) for c in columns))
     path.write_text("\n".join(lines) + "\n")
 
 

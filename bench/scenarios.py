@@ -80,3 +80,23 @@ def replay_scenarios() -> list[Scenario]:
         Scenario("lat50", f"one path, {fx.DELAY_MS} ms fixed delay per answer, 1,000 "
                  "connections", 1000, fx.BODY_BYTES, path=fx.ONE_PATH),
     ]
+
+
+def tls_scenarios(handshake_clients: int) -> list[Scenario]:
+    """The TLS family (scripts/bench.sh tls). ta and tm are loaded by wrk over https://; tn and
+    tnr by `handshake_clients` concurrent `openssl s_time` processes, each one connection at a
+    time, one request per connection (bench/tls.py), so their `connections` is that count."""
+    return [
+        Scenario("ta", "hits over TLS: one 1 KiB object, 64 keep-alive connections "
+                 "(cachet-http: the same over http://, scenario a)", 64, 1024,
+                 path="/obj/1024/a"),
+        Scenario("tn", f"new TLS connections, full handshakes: one 1 KiB hit per connection, "
+                 f"{handshake_clients} openssl s_time -new clients", handshake_clients, 1024,
+                 path="/obj/1024/a"),
+        Scenario("tnr", f"new TLS connections resumed with a session ticket: one 1 KiB hit per "
+                 f"connection, {handshake_clients} openssl s_time -reuse clients",
+                 handshake_clients, 1024, path="/obj/1024/a"),
+        Scenario("tm", "misses to an HTTPS origin: 1 KiB no-store, 64 keep-alive connections, "
+                 "every request to the origin over the peer's kept-alive TLS pool", 64, 1024,
+                 path="/nostore/1024/x", hit=False),
+    ]

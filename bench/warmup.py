@@ -57,14 +57,15 @@ class WarmResult:
 
 
 def warm(port: int, paths: list[str], origin_port: int, connections: int,
-         pipeline: int, check=check_object) -> WarmResult:
+         pipeline: int, check=check_object, tls=None) -> WarmResult:
     """Two passes over `paths`, each response judged by `check(path, response)` (the bench
-    origin's objects by default; the replay family passes its JSON check)."""
+    origin's objects by default; the replay family passes its JSON check), over HTTPS when
+    given an ssl.SSLContext (the TLS family)."""
     result = WarmResult(keys=len(paths))
     started = time.monotonic()
     counts = [origin_count(origin_port)]
     for _ in range(2):
-        fetched = http_client.fetch_all(port, paths, check, connections, pipeline)
+        fetched = http_client.fetch_all(port, paths, check, connections, pipeline, tls)
         result.failures += fetched.failures
         result.examples += fetched.examples[:5 - len(result.examples)]
         counts.append(origin_count(origin_port))

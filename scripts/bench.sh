@@ -3,12 +3,13 @@
 # against the limit server (the floor for answering a hit on one core). Installs what is
 # missing, builds, runs bench/driver.py. `scripts/bench.sh replay` runs the replay family
 # instead (bench/replay.py: cachet as a load-test stand-in against WireMock, mountebank and
-# Mockoon). See docs/benchmarks.md; `scripts/bench.sh --help`.
+# Mockoon), `scripts/bench.sh tls` the TLS family (bench/tls.py: cachet, nginx and HAProxy over
+# TLS 1.3 in front of an HTTPS origin). See docs/benchmarks.md; `scripts/bench.sh --help`.
 set -euo pipefail
 
 usage() {
     cat <<'HELP'
-usage: [VAR=value ...] scripts/bench.sh [replay]
+usage: [VAR=value ...] scripts/bench.sh [replay|tls]
 
 Installs wrk, nginx, haproxy, varnish and gnuplot-nox when missing (scripts/setup.sh), builds
 cachet and the two reference servers in build-release/ (meson release build), then starts the
@@ -71,6 +72,41 @@ QUIET_WAIT, QUIET_PCT, WRK_THREADS, BUILD_DIR, RESULTS_DIR, KEEP_TMP above):
 
 Replay smoke test (about 5 minutes):
   DURATION=2 REPS=1 SNAPSHOT_BENCH=0 VERIFY_SECONDS=15 scripts/bench.sh replay
+
+scripts/bench.sh tls: cachet, nginx and HAProxy as caches whose listeners speak TLS 1.3, each
+with one worker/thread on the server core, the same ECDSA P-256 certificate (a throw-away CA
+and a server certificate for localhost and 127.0.0.1, made with the openssl CLI in the run's
+temp dir), the same key-exchange groups and session tickets on, in front of one HTTPS origin:
+HAProxy terminating TLS in front of the bench origin, both on the client core. Checks with
+openssl s_client what each listener negotiates (protocol, ciphersuite, group, verification,
+tickets, resumption), warms each cache over HTTPS, then runs interleaved as above. Installs
+wrk, nginx, haproxy and openssl when missing (scripts/setup.sh); builds cachet and the bench
+origin.
+
+TLS scenarios: ta   hits over TLS: one 1 KiB object, 64 keep-alive connections, wrk over
+                    https://; cachet-http runs it over http:// (scenario a): the summary
+                    divides every peer's core-0 µs/req by that (target: cachet ≤ 1.3×)
+               tn   new connections, full handshakes: HANDSHAKE_CLIENTS concurrent
+                    `openssl s_time -new` clients, one 1 KiB hit per connection
+               tnr  the same resumed from a session ticket (`openssl s_time -reuse`)
+               tm   misses to the HTTPS origin: 1 KiB no-store over 64 connections, every
+                    request through the peer's kept-alive pool of verified TLS connections
+Per run, besides the figures above: for tn and tnr connections/s, core-0 µs per connection,
+full and resumed handshakes (s_time's mark per connection) and bytes read per connection; for
+tm the TLS connections each peer opened to the origin (the terminator's counter).
+
+TLS environment (besides DURATION, REPS, SCENARIOS, SERVER_CPU, CLIENT_CPU, SETTLE,
+QUIET_WAIT, QUIET_PCT, WRK_THREADS, CACHET_CACHE_SIZE, WARM_CONNECTIONS, BUILD_DIR,
+RESULTS_DIR, KEEP_TMP above):
+  PEERS="cachet nginx haproxy cachet-http"   (cachet-http serves ta only)
+  SCENARIOS="ta tn tnr tm"
+  HANDSHAKE_CLIENTS=4  concurrent openssl s_time processes in tn and tnr (each makes one
+                       connection at a time, all on CLIENT_CPU)
+  POOL_WARM_SECONDS=2  wrk seconds of tm per peer before timing, to fill its origin pool
+
+TLS smoke test (about half a minute per scenario once built):
+  DURATION=2 REPS=1 SCENARIOS=ta scripts/bench.sh tls
+Only the reference peers:  PEERS="nginx haproxy" scripts/bench.sh tls
 HELP
 }
 
@@ -78,9 +114,10 @@ family=default
 case "${1:-}" in
     -h|--help) usage; exit 0 ;;
     replay) family=replay ;;
+    tls) family=tls ;;
     "") ;;
-    *) echo "bench.sh: the only argument is 'replay'; the rest is environment variables" \
-            "(see --help)" >&2; exit 2 ;;
+    *) echo "bench.sh: the only argument is 'replay' or 'tls'; the rest is environment" \
+            "variables (see --help)" >&2; exit 2 ;;
 esac
 [ $# -le 1 ] || { echo "bench.sh: one argument at most (see --help)" >&2; exit 2; }
 
@@ -134,6 +171,18 @@ if [ "$family" = replay ]; then
     fi
     ulimit -Sn "$( [ "$hard" = unlimited ] && echo 65536 || echo "$hard" )"
     exec python3 "$root/bench/replay.py"
+fi
+
+if [ "$family" = tls ]; then
+    "$root/scripts/setup.sh" wrk nginx haproxy openssl python3 >&2
+    python3 "$root/bench/tls.py" --check-config
+    # cachet is built only when one of its two peers runs, as in the default family.
+    targets=(tools/cachet-bench-origin)
+    case " ${PEERS:-cachet} " in
+        *" cachet "* | *" cachet-http "*) targets=(cachet "${targets[@]}") ;;
+    esac
+    build "${targets[@]}"
+    exec python3 "$root/bench/tls.py"
 fi
 
 "$root/scripts/setup.sh" wrk nginx haproxy varnish gnuplot-nox python3 >&2
