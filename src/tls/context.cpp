@@ -13,12 +13,18 @@ constexpr const char* kTls12Ciphers =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
     "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
+// TLS 1.3's suites, in the server's order: AES-128-GCM first (as strong as needed, and
+// cheaper per byte than AES-256), ChaCha20 for clients without AES instructions.
+constexpr const char* kTls13Suites =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+
 // ALPN's wire form: length-prefixed names.
 constexpr unsigned char kHttp11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
 
 bool common_setup(SSL_CTX* context) {
     return SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION) == 1 &&
-           SSL_CTX_set_cipher_list(context, kTls12Ciphers) == 1;
+           SSL_CTX_set_cipher_list(context, kTls12Ciphers) == 1 &&
+           SSL_CTX_set_ciphersuites(context, kTls13Suites) == 1;
 }
 
 std::string refused(const std::string& file, std::string_view what) {

@@ -142,3 +142,28 @@ TEST_CASE("the access log keeps its destination and format until a restart") {
     CHECK(r.config.access_log_format == AccessLogFormat::json);
     CHECK(r.ignored == std::vector<std::string_view>{"access_log", "access_log_format"});
 }
+
+TEST_CASE("TLS listeners, their files' paths and origins' TLS checks need a restart") {
+    Config running;
+    running.tls_cert = "a.pem";
+    running.tls_key = "a.key";
+    Origin origin;
+    origin.name = "api";
+    OriginAddress server;
+    server.tls = true;
+    origin.servers = {server};
+    running.origins = {origin};
+    Config next = running;
+    next.tls_cert = "b.pem";
+    next.tls_listen_set = true;
+    next.tls_listen_port = 8443;
+    next.origin_ca = "ca.pem";
+    next.origins[0].insecure = true;
+    const Reload r = reload(running, next);
+    CHECK(r.config.tls_cert == "a.pem");
+    CHECK_FALSE(r.config.tls_listen_set);
+    CHECK(r.config.origin_ca.empty());
+    CHECK_FALSE(r.config.origins[0].insecure);
+    CHECK(r.ignored ==
+          std::vector<std::string_view>{"tls_cert", "tls_listen", "origin_ca", "origins"});
+}
