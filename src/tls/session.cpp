@@ -6,6 +6,25 @@
 #include "tls/openssl_error.hpp"
 
 namespace cachet::tls {
+namespace {
+
+// Letters, digits, '-' and '.' (and '*' for a wildcard the certificate may hold): what a
+// certificate's DNS name can match. "host:443" or "[::1]" is not one.
+bool is_host_name(const std::string& name) {
+    return name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") ==
+           std::string::npos;
+}
+
+}  // namespace
+
+void Session::SslFree::operator()(SSL* ssl) const noexcept {
+    // A connection that ends without our close_notify (an idle close, a reset, a timeout)
+    // leaves its session resumable: OpenSSL would otherwise mark it bad, and the pool that
+    // holds it would make a full handshake next time. Only established sessions ever reach
+    // a pool (tls/context.hpp), so a failed handshake's session is never kept.
+    if (SSL_is_init_finished(ssl)) SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    SSL_free(ssl);
+}
 
 Session::Session(SSL* ssl) : ssl_(ssl) {
     in_ = BIO_new(BIO_s_mem());
@@ -26,13 +45,17 @@ Session Session::client(SSL_CTX* context, const std::string& server_name, bool v
     const bool is_address = server_name.find(':') != std::string::npos ||
                             server_name.find_first_not_of("0123456789.") == std::string::npos;
     if (!server_name.empty() && !is_address) SSL_set_tlsext_host_name(ssl, server_name.c_str());
-    if (verify_name && !server_name.empty()) {
+    if (verify_name) {
+        // A name that cannot be checked is refused here: the chain alone would then be
+        // verified, and any certificate of a trusted CA would pass for this server.
         X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
         X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-        if (is_address)
-            X509_VERIFY_PARAM_set1_ip_asc(param, server_name.c_str());
-        else
-            X509_VERIFY_PARAM_set1_host(param, server_name.c_str(), server_name.size());
+        const int named =
+            server_name.empty() ? 0
+            : is_address        ? X509_VERIFY_PARAM_set1_ip_asc(param, server_name.c_str())
+                                : X509_VERIFY_PARAM_set1_host(param, server_name.c_str(),
+                                                              server_name.size());
+        if (named != 1 || (!is_address && !is_host_name(server_name))) return {};
     }
     if (resume) SSL_set_session(ssl, resume);
     return session;
@@ -111,7 +134,10 @@ std::string_view Session::alpn() const noexcept {
 }
 
 void Session::note_failure(int code) {
-    verify_error_ = SSL_get_verify_result(ssl_.get());
+    // Without SSL_VERIFY_PEER (insecure) the result is computed but not enforced: a failure
+    // then is never the certificate's.
+    const bool verifies = (SSL_get_verify_mode(ssl_.get()) & SSL_VERIFY_PEER) != 0;
+    verify_error_ = verifies ? SSL_get_verify_result(ssl_.get()) : X509_V_OK;
     if (verify_error_ != X509_V_OK) {
         failure_ = X509_verify_cert_error_string(verify_error_);
         return;

@@ -75,7 +75,7 @@ private:
     void note_failure(int code);
 
     struct SslFree {
-        void operator()(SSL* ssl) const noexcept { SSL_free(ssl); }
+        void operator()(SSL* ssl) const noexcept;
     };
     std::unique_ptr<SSL, SslFree> ssl_;
     BIO* in_ = nullptr;   // owned by ssl_
