@@ -6,8 +6,9 @@
 // /__stats do not inflate the figure that origin-connection reuse is judged by.
 //
 // On a TLS listener a connection's handshake counts the same way, with its first counted request
-// (full or resumed), so reading /__stats over TLS does not count its own handshake; a handshake
-// that failed counts at once, as no request can follow it.
+// (full or resumed), so reading /__stats over TLS does not count its own handshake, and neither
+// does a connection closed after its handshake without a request; a handshake that failed counts
+// at once, as no request can follow it.
 #include <cstdint>
 #include <map>
 #include <string>
