@@ -93,73 +93,57 @@ public:
     std::string path(const std::string& name) const { return dir_.path(name); }
 
     void make_ca() {
-        run({"req",
-             "-x509",
-             "-new",
-             "-newkey",
-             "ec",
-             "-pkeyopt",
-             "ec_paramgen_curve:P-256",
-             "-noenc",
-             "-keyout",
-             path("ca.key"),
-             "-out",
-             path("ca.pem"),
-             "-days",
-             "30",
-             "-subj",
-             "/CN=cachet test CA",
-             "-config",
-             config_,
-             "-extensions",
-             "ca_cert"});
+        self_signed_pair({path("ca.pem"), path("ca.key")}, "cachet test CA", "ca_cert");
     }
 
     CertificateFiles signed_by_ca(const std::string& name, std::string_view common_name,
                                   const std::string& extensions, const Validity& validity = {}) {
         CertificateFiles files{path(name + ".pem"), path(name + ".key")};
         const std::string request = path(name + ".csr");
-        run({"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-noenc",
-             "-keyout", files.key, "-out", request, "-subj", "/CN=" + std::string(common_name),
-             "-config", config_});
-        std::vector<std::string> sign = {"ca",       "-batch",      "-notext", "-config",
-                                         config_,    "-in",         request,   "-out",
-                                         files.cert, "-extensions", extensions};
+        std::vector<std::string> make_request = {"req", "-new", "-out", request};
+        append(make_request, new_key(files.key));
+        append(make_request, {"-subj", "/CN=" + std::string(common_name), "-config", config_});
+        run(std::move(make_request));
+
+        std::vector<std::string> sign = {"ca",    "-batch", "-notext", "-in",
+                                         request, "-out",   files.cert};
+        append(sign, {"-config", config_, "-extensions", extensions});
         if (validity.start.empty()) {
-            sign.insert(sign.end(), {"-days", "30"});
+            append(sign, {"-days", "30"});
         } else {
-            sign.insert(sign.end(), {"-startdate", validity.start, "-enddate", validity.end});
+            append(sign, {"-startdate", validity.start, "-enddate", validity.end});
         }
-        run(sign);
+        run(std::move(sign));
         return files;
     }
 
     CertificateFiles self_signed(const std::string& name, std::string_view common_name) {
         CertificateFiles files{path(name + ".pem"), path(name + ".key")};
-        run({"req",
-             "-x509",
-             "-new",
-             "-newkey",
-             "ec",
-             "-pkeyopt",
-             "ec_paramgen_curve:P-256",
-             "-noenc",
-             "-keyout",
-             files.key,
-             "-out",
-             files.cert,
-             "-days",
-             "30",
-             "-subj",
-             "/CN=" + std::string(common_name),
-             "-config",
-             config_,
-             "-extensions",
-             "localhost_server"});
+        self_signed_pair(files, common_name, "localhost_server");
         return files;
     }
 
 private:
+    // The arguments of `openssl req` for a new EC P-256 key, unencrypted, into key_file.
+    static std::vector<std::string> new_key(const std::string& key_file) {
+        return {"-newkey", "ec",      "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-noenc",  "-keyout", key_file};
+    }
+
+    static void append(std::vector<std::string>& args, const std::vector<std::string>& more) {
+        args.insert(args.end(), more.begin(), more.end());
+    }
+
+    // `openssl req -x509`: a new key and a certificate it signs itself.
+    void self_signed_pair(const CertificateFiles& files, std::string_view common_name,
+                          const std::string& extensions) {
+        std::vector<std::string> args = {"req", "-x509", "-new", "-days", "30", "-out", files.cert};
+        append(args, new_key(files.key));
+        append(args, {"-subj", "/CN=" + std::string(common_name), "-config", config_, "-extensions",
+                      extensions});
+        run(std::move(args));
+    }
+
     void run(std::vector<std::string> args) {
         args.insert(args.begin(), openssl_);
         std::string shown = "openssl";
