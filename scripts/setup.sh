@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(g++ meson ninja-build pkg-config libuv1-dev node-llhttp libsimdjson-dev
-          libxxhash-dev libjemalloc-dev doctest-dev libexpected-dev "$@")
+          libxxhash-dev libjemalloc-dev doctest-dev libexpected-dev libssl-dev openssl
+          ca-certificates "$@")
 
 missing=()
 for p in "${packages[@]}"; do

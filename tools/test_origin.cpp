@@ -1,8 +1,10 @@
 // cachet-test-origin: the scriptable origin the integration tests put behind cachet.
 //
-//   cachet-test-origin --listen 127.0.0.1:0
+//   cachet-test-origin --listen 127.0.0.1:0 [--tls-cert FILE --tls-key FILE]
 //
 // prints "test-origin listening on 127.0.0.1:PORT" once it accepts, and exits on SIGTERM or SIGINT.
+// With --tls-cert and --tls-key (PEM) the listener speaks TLS only, and every scripted behaviour
+// is the same over it; /__stats then also counts handshakes (test_origin/stats.hpp).
 // Each response is scripted by its request's query string (test_origin/response_plan.hpp).
 // Counters, read directly from the origin: GET /__stats (JSON), GET /__stats?path=/a or
 // ?target=/a%3Fx%3D1 (one number), GET /__stats?last_body=/a (the body of the last request
@@ -23,9 +25,10 @@ namespace {
 using namespace cachet::tools;
 
 constexpr const char* usage =
-    "usage: cachet-test-origin --listen HOST:PORT\n"
+    "usage: cachet-test-origin --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
     "  A scriptable HTTP/1.1 origin for cachet's integration tests; see\n"
-    "  tools/test_origin/response_plan.hpp for the query parameters it obeys.\n";
+    "  tools/test_origin/response_plan.hpp for the query parameters it obeys.\n"
+    "  --tls-cert FILE --tls-key FILE  speak TLS only, with this PEM certificate chain and key\n";
 
 void answer_text(Connection& conn, int status, const std::string& content_type,
                  const std::string& body) {
@@ -67,6 +70,7 @@ void handle(Connection& conn, Stats& stats) {
     }
     const bool first_on_connection = !conn.counted;
     conn.counted = true;
+    if (first_on_connection && conn.tls()) stats.count_tls_handshake(conn.tls()->resumed());
     Counted counted = stats.count(path, request.target, first_on_connection);
     stats.keep_body(path, request.body);
     ResponseSender::start(conn, plan_response(request, counted));
@@ -76,6 +80,8 @@ void handle(Connection& conn, Stats& stats) {
 
 int main(int argc, char** argv) {
     std::string listen;
+    std::string tls_cert;
+    std::string tls_key;
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -86,6 +92,10 @@ int main(int argc, char** argv) {
             listen = argv[++i];
         } else if (arg.substr(0, 9) == "--listen=") {
             listen = std::string(arg.substr(9));
+        } else if (arg == "--tls-cert" && i + 1 < argc) {
+            tls_cert = argv[++i];
+        } else if (arg == "--tls-key" && i + 1 < argc) {
+            tls_key = argv[++i];
         } else {
             std::fprintf(stderr, "cachet-test-origin: unknown flag %s\n%s", argv[i], usage);
             return 2;
@@ -97,7 +107,19 @@ int main(int argc, char** argv) {
                      listen.c_str());
         return 2;
     }
+    if (tls_cert.empty() != tls_key.empty()) {
+        std::fprintf(stderr, "cachet-test-origin: --tls-cert and --tls-key go together\n%s", usage);
+        return 2;
+    }
     Stats stats;
     Server server("test-origin", [&stats](Connection& conn) { handle(conn, stats); });
+    if (!tls_cert.empty()) {
+        auto refused =
+            server.use_tls(tls_cert, tls_key, [&stats](Connection&) { stats.count_tls_failure(); });
+        if (refused) {
+            std::fprintf(stderr, "cachet-test-origin: %s\n", refused->c_str());
+            return 2;
+        }
+    }
     return server.run(*address);
 }

@@ -67,6 +67,7 @@ Connection::Connection(Server& server) : server_(server), id_(server.next_connec
     timer_.data = this;
     shutdown_req_.data = this;
     open_handles_ = 2;
+    if (SSL_CTX* context = server_.tls_context()) tls_ = std::make_unique<TlsTransport>(context);
     server_.connections_.insert(this);
 }
 
@@ -84,6 +85,19 @@ void Connection::start() noexcept {
 }
 
 void Connection::write(std::string bytes, std::function<void()> on_written) {
+    if (closing_) return;
+    if (tls_) {
+        auto sealed = tls_->seal(bytes);
+        if (!sealed) {
+            close();
+            return;
+        }
+        bytes = std::move(*sealed);
+    }
+    send_raw(std::move(bytes), std::move(on_written));
+}
+
+void Connection::send_raw(std::string bytes, std::function<void()> on_written) {
     if (closing_) return;
     auto w = std::make_unique<WriteReq>();
     w->bytes = std::move(bytes);
@@ -129,8 +143,16 @@ void Connection::finish() {
     if (!in_dispatch_) process_input();
 }
 
-void Connection::close_gracefully() {
+void Connection::close_gracefully() { shut_down(/*close_notify=*/true); }
+
+void Connection::close_without_notify() { shut_down(/*close_notify=*/false); }
+
+void Connection::shut_down(bool close_notify) {
     if (closing_ || draining_) return;
+    if (tls_ && close_notify) {
+        std::string notify = tls_->close_notify();
+        if (!notify.empty()) send_raw(std::move(notify));
+    }
     draining_ = true;
     responding_ = false;
     if (uv_shutdown(&shutdown_req_, reinterpret_cast<uv_stream_t*>(&tcp_), on_shutdown) != 0) {
@@ -155,7 +177,11 @@ void Connection::handle_read(ssize_t nread, const uv_buf_t* buf) {
     if (closing_) return;
     if (nread > 0) {
         if (draining_) return;
-        input_.append(buf->base, static_cast<std::size_t>(nread));
+        if (tls_) {
+            if (!receive_tls(buf->base, static_cast<std::size_t>(nread))) return;
+        } else {
+            input_.append(buf->base, static_cast<std::size_t>(nread));
+        }
         process_input();
         if (!closing_ && responding_ && reading_ && input_.size() - input_used_ > max_backlog) {
             uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
@@ -174,6 +200,28 @@ void Connection::handle_read(ssize_t nread, const uv_buf_t* buf) {
         return;
     }
     if (nread < 0) close();
+}
+
+// Decrypts into input_ and sends what the session made (handshake records, the ticket, an
+// alert). False when the bytes ended the connection's input, which is then already handled.
+bool Connection::receive_tls(const char* data, std::size_t size) {
+    const TlsInput got = tls_->receive(data, size, input_);
+    std::string output = tls_->take_output();
+    if (!output.empty()) send_raw(std::move(output));
+    switch (got) {
+    case TlsInput::ok: return true;
+    case TlsInput::handshake_failed:
+        server_.handshake_failed(*this);
+        close_gracefully();  // the alert, if OpenSSL made one, then FIN
+        return false;
+    case TlsInput::failed: close(); return false;
+    case TlsInput::peer_closed:
+        // As after a FIN: what came before it is answered, then the connection closes.
+        peer_eof_ = true;
+        if (!responding_) process_input();
+        return false;
+    }
+    return false;
 }
 
 void Connection::process_input() {

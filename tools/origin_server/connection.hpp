@@ -7,14 +7,18 @@
 // - The object is deleted only by the close callback of its last handle (tcp_ and timer_), so a
 //   pending write or timer callback never sees a dead connection; once closing, callbacks that
 //   handlers registered (write completions, timers) are dropped, never run.
+// - On a TLS listener every byte crosses tls_ (tls_transport.hpp): reads are decrypted into
+//   input_, writes are encrypted when queued, so the ciphertext keeps the order of the calls.
 #include <llhttp.h>
 #include <uv.h>
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "origin_server/request.hpp"
+#include "origin_server/tls_transport.hpp"
 
 namespace cachet::tools {
 
@@ -43,12 +47,18 @@ public:
     // when the request did not allow keep-alive.
     void finish();
     // Sends FIN once queued writes are flushed, drains what the peer still sends, then closes.
+    // Over TLS a close_notify goes first: the peer knows the stream ended where we meant it to.
     void close_gracefully();
+    // The same FIN, but over TLS without close_notify (RFC 9112 §9.8's incomplete close): the
+    // peer cannot tell this end from a cut connection. Plain HTTP: close_gracefully().
+    void close_without_notify();
     // Aborts with an RST (SO_LINGER 0) without flushing anything.
     void reset();
     // Closes now.
     void close() noexcept;
     bool closing() const noexcept { return closing_; }
+    // Null on a plain HTTP listener; on a TLS one, established before any request arrives.
+    const TlsTransport* tls() const noexcept { return tls_.get(); }
 
     // Free for the handler: set once the connection carried a request it counted.
     bool counted = false;
@@ -58,6 +68,9 @@ private:
     ~Connection();  // only the last close callback deletes
 
     void handle_read(ssize_t nread, const uv_buf_t* buf);
+    bool receive_tls(const char* data, std::size_t size);
+    void send_raw(std::string bytes, std::function<void()> on_written = {});
+    void shut_down(bool close_notify);
     void process_input();
     void reject_malformed();
     void close_handles(bool with_reset) noexcept;
@@ -85,6 +98,7 @@ private:
     uv_shutdown_t shutdown_req_{};
     llhttp_t parser_{};
     std::function<void()> timer_fn_;
+    std::unique_ptr<TlsTransport> tls_;  // null: plain HTTP
 
     std::string input_;           // bytes read and not yet consumed by the parser
     std::size_t input_used_ = 0;  // prefix of input_ the parser consumed

@@ -38,6 +38,18 @@ Server::~Server() {
     uv_loop_close(&loop_);
 }
 
+std::optional<std::string> Server::use_tls(const std::string& cert_file,
+                                           const std::string& key_file,
+                                           HandshakeFailedHandler on_handshake_failed) {
+    auto tickets = std::make_unique<tls::TicketKeys>();
+    auto context = tls::make_server_context(cert_file, key_file, *tickets);
+    if (!context) return context.error();
+    tickets_ = std::move(tickets);
+    tls_context_ = std::move(*context);
+    on_handshake_failed_ = std::move(on_handshake_failed);
+    return std::nullopt;
+}
+
 int Server::run(const ListenAddress& address) {
     std::signal(SIGPIPE, SIG_IGN);
     sockaddr_in addr{};

@@ -195,6 +195,7 @@ ResponsePlan plan_response(const Request& request, const Counted& counted) {
 
     if (query.get("chunked") == "1") plan.framing = Framing::chunked;
     if (query.get("close") == "1") plan.framing = Framing::close_delimited;
+    plan.close_notify = query.get("close_notify") != "0";
     plan.chunk_size =
         chunk_size.value_or(std::clamp<std::uint64_t>((plan.body_size + 3) / 4, 1, 65536));
     if (truncate && *truncate < plan.body_size) plan.truncate_after = truncate;

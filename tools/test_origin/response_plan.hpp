@@ -17,9 +17,12 @@
 //   delay_ms=N                  wait before the head
 //   drip_ms=N                   send the head a byte at a time, N ms apart (a slow origin)
 //   chunked=1 [chunk_size=N]    Transfer-Encoding: chunked, in several chunks
-//   close=1                     close-delimited body: no Content-Length, close after it
+//   close=1                     close-delimited body: no Content-Length, close after it;
+//                               over TLS a close_notify marks its end (RFC 9112 §9.8), and
+//                               close_notify=0 leaves it out (an "incomplete close")
 //   stall_after=B&stall_ms=N    send the head and B body bytes, wait N ms, send the rest
-//   truncate=B                  declare the full length, close (FIN) after B body bytes
+//   truncate=B                  declare the full length, close (FIN) after B body bytes;
+//                               over TLS without close_notify, as a crashed origin would
 //   reset=1                     abort the connection with an RST instead of answering
 //   hang=1                      never answer, keep the connection open
 //   bad=1|header|length|fold|extra   a malformed status line / header line / conflicting
@@ -69,7 +72,8 @@ struct ResponsePlan {
     std::uint64_t body_size = 0;       // bytes
     bool send_body = true;             // false for HEAD, 204, 304
     Framing framing = Framing::content_length;
-    std::uint64_t chunk_size = 0;                 // bytes per chunk when chunked
+    bool close_notify = true;      // over TLS, a close-delimited body ends with close_notify
+    std::uint64_t chunk_size = 0;  // bytes per chunk when chunked
     std::optional<std::uint64_t> truncate_after;  // body bytes sent before the close
     std::uint64_t stall_after = 0;                // body bytes before the stall
     std::uint64_t stall_ms = 0;                   // 0: no stall

@@ -85,7 +85,7 @@ void ResponseSender::pump() {
         return;
     }
     if (plan_.truncate_after) {
-        conn_.close_gracefully();
+        conn_.close_without_notify();
         return;
     }
     if (plan_.framing == Framing::chunked) {
@@ -97,7 +97,11 @@ void ResponseSender::pump() {
 
 void ResponseSender::done() {
     if (plan_.framing == Framing::close_delimited) {
-        conn_.close_gracefully();
+        if (plan_.close_notify) {
+            conn_.close_gracefully();
+        } else {
+            conn_.close_without_notify();
+        }
     } else {
         conn_.finish();
     }

@@ -1,7 +1,7 @@
 #pragma once
 // Sends a ResponsePlan over time: the delay, the head, the body in pieces small enough to stream,
-// the stall, and the ending (finish, graceful close after a truncation or a close-delimited body,
-// RST, or nothing at all for a hang).
+// the stall, and the ending (finish, a close after a truncation (over TLS without close_notify)
+// or a close-delimited body, RST, or nothing at all for a hang).
 //
 // Ownership: the sender is shared by the pending write or timer closure that continues it; the
 // connection drops those closures when it closes, which frees the sender.

@@ -48,9 +48,14 @@ Counted Stats::count(std::string_view path, std::string_view target, bool connec
     return Counted{requests_, ++p->second};
 }
 
+void Stats::count_tls_handshake(bool resumed) { ++(resumed ? tls_resumed_ : tls_handshakes_); }
+
 void Stats::reset() {
     requests_ = 0;
     connections_ = 0;
+    tls_handshakes_ = 0;
+    tls_resumed_ = 0;
+    tls_failures_ = 0;
     paths_.clear();
     targets_.clear();
     last_bodies_.clear();
@@ -77,7 +82,10 @@ std::uint64_t Stats::for_target(std::string_view target) const {
 
 std::string Stats::to_json() const {
     std::string out = "{\"requests\": " + std::to_string(requests_) +
-                      ", \"connections\": " + std::to_string(connections_) + ", \"paths\": ";
+                      ", \"connections\": " + std::to_string(connections_) +
+                      ", \"tls_handshakes\": " + std::to_string(tls_handshakes_) +
+                      ", \"tls_resumed\": " + std::to_string(tls_resumed_) +
+                      ", \"tls_failures\": " + std::to_string(tls_failures_) + ", \"paths\": ";
     append_counts(out, paths_);
     out += ", \"targets\": ";
     append_counts(out, targets_);

@@ -26,11 +26,11 @@ std::string http_request(std::string_view method, std::string_view target,
     return out;
 }
 
-HttpConnection::HttpConnection(int port, Deadline deadline) {
+int connect_loopback(int port, Deadline deadline, std::string& error) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        connect_error_ = std::string("socket: ") + std::strerror(errno);
-        return;
+        error = std::string("socket: ") + std::strerror(errno);
+        return -1;
     }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -44,22 +44,26 @@ HttpConnection::HttpConnection(int port, Deadline deadline) {
         socklen_t len = sizeof err;
         getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
         if (ready <= 0) {
-            connect_error_ = "connect timed out";
+            error = "connect timed out";
             rc = -1;
         } else {
             rc = err == 0 ? 0 : -1;
-            if (err != 0) connect_error_ = std::string("connect: ") + std::strerror(err);
+            if (err != 0) error = std::string("connect: ") + std::strerror(err);
         }
     } else if (rc != 0) {
-        connect_error_ = std::string("connect: ") + std::strerror(errno);
+        error = std::string("connect: ") + std::strerror(errno);
     }
     if (rc != 0) {
         close(fd);
-        return;
+        return -1;
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    fd_ = fd;
+    return fd;
+}
+
+HttpConnection::HttpConnection(int port, Deadline deadline) {
+    fd_ = connect_loopback(port, deadline, connect_error_);
 }
 
 HttpConnection::HttpConnection(HttpConnection&& other) noexcept

@@ -16,6 +16,10 @@ namespace cachet::integration {
 std::string http_request(std::string_view method, std::string_view target,
                          const std::vector<std::string>& headers = {}, std::string_view body = {});
 
+// A non-blocking TCP socket connected to 127.0.0.1:port with TCP_NODELAY, or -1 and `error`
+// set when refused or timed out. The caller closes it.
+int connect_loopback(int port, Deadline deadline, std::string& error);
+
 class HttpConnection {
 public:
     // Connects to 127.0.0.1:port; connected() is false when refused or timed out.

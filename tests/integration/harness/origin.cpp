@@ -11,6 +11,7 @@
 
 #include "harness/http_client.hpp"
 #include "harness/readiness_line.hpp"
+#include "harness/tls_client.hpp"
 
 #ifndef TEST_ORIGIN_BIN
 #error "TEST_ORIGIN_BIN must name the cachet-test-origin binary (tests/integration/meson.build)"
@@ -24,6 +25,14 @@ std::uint64_t json_number(const std::string& json, std::string_view key) {
     auto at = json.find(needle);
     if (at == std::string::npos) throw HarnessError("no " + std::string(key) + " in " + json);
     return std::stoull(json.substr(at + needle.size()));
+}
+
+std::vector<std::string> origin_command(int listen_port,
+                                        const std::vector<std::string>& tls_arguments) {
+    std::vector<std::string> argv = {TEST_ORIGIN_BIN, "--listen",
+                                     "127.0.0.1:" + std::to_string(listen_port)};
+    argv.insert(argv.end(), tls_arguments.begin(), tls_arguments.end());
+    return argv;
 }
 
 }  // namespace
@@ -45,8 +54,14 @@ std::string url_encode(std::string_view text) {
 
 TestOrigin::TestOrigin() : TestOrigin(0) {}
 
-TestOrigin::TestOrigin(int listen_port)
-    : process_({TEST_ORIGIN_BIN, "--listen", "127.0.0.1:" + std::to_string(listen_port)}) {
+TestOrigin::TestOrigin(int listen_port) : TestOrigin(listen_port, {}) {}
+
+TestOrigin TestOrigin::tls(const std::string& cert_file, const std::string& key_file) {
+    return TestOrigin(0, {"--tls-cert", cert_file, "--tls-key", key_file});
+}
+
+TestOrigin::TestOrigin(int listen_port, std::vector<std::string> tls_arguments)
+    : process_(origin_command(listen_port, tls_arguments)), tls_(!tls_arguments.empty()) {
     constexpr std::string_view ready = "test-origin listening on ";
     auto line = process_.wait_for_line(ready, Deadline::after(10s));
     if (!line) throw HarnessError("the test origin did not report its port within 10 s");
@@ -68,7 +83,7 @@ TestOrigin::~TestOrigin() {
 std::string TestOrigin::stats(std::string_view query) const {
     std::string target = "/__stats";
     if (!query.empty()) target += "?" + std::string(query);
-    Reply r = get(port_, target, {}, 5s);
+    Reply r = tls_ ? tls_get(port_, target, TlsOptions{}, 5s) : get(port_, target, {}, 5s);
     if (!r.ok() || r.status != 200) {
         throw HarnessError("reading the origin's counters failed: " + r.describe());
     }
@@ -92,6 +107,14 @@ std::uint64_t TestOrigin::total_requests() const { return json_number(stats(""),
 std::uint64_t TestOrigin::connections() const { return json_number(stats(""), "connections"); }
 
 std::string TestOrigin::stats_json() const { return stats(""); }
+
+std::uint64_t TestOrigin::tls_handshakes() const {
+    return json_number(stats(""), "tls_handshakes");
+}
+
+std::uint64_t TestOrigin::tls_resumed() const { return json_number(stats(""), "tls_resumed"); }
+
+std::uint64_t TestOrigin::tls_failures() const { return json_number(stats(""), "tls_failures"); }
 
 DeadPort::DeadPort() {
     fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
