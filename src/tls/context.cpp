@@ -74,10 +74,11 @@ tl::expected<ContextPtr, std::string> make_server_context(const std::string& cer
         return tl::unexpected("TLS server setup failed (" + openssl_error_text() + ")");
     if (SSL_CTX_use_certificate_chain_file(context.get(), cert_file.c_str()) != 1)
         return tl::unexpected(refused(cert_file, "no certificate read"));
-    if (SSL_CTX_use_PrivateKey_file(context.get(), key_file.c_str(), SSL_FILETYPE_PEM) != 1)
-        return tl::unexpected(refused(key_file, "no private key read"));
-    if (SSL_CTX_check_private_key(context.get()) != 1)
-        return tl::unexpected(refused(key_file, "the key does not match the certificate"));
+    // OpenSSL checks the key against the certificate as it reads it.
+    if (SSL_CTX_use_PrivateKey_file(context.get(), key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(context.get()) != 1)
+        return tl::unexpected(
+            refused(key_file, "no private key read, or not the certificate's key"));
     SSL_CTX_set_options(context.get(), SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
     // Resumption by ticket only: a session-ID cache would be one locked table for all workers.
     SSL_CTX_set_session_cache_mode(context.get(), SSL_SESS_CACHE_OFF);

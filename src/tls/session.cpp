@@ -11,7 +11,8 @@ namespace {
 // Letters, digits, '-' and '.' (and '*' for a wildcard the certificate may hold): what a
 // certificate's DNS name can match. "host:443" or "[::1]" is not one.
 bool is_host_name(const std::string& name) {
-    return name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") ==
+    return name.find_first_not_of(
+               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") ==
            std::string::npos;
 }
 
@@ -50,11 +51,10 @@ Session Session::client(SSL_CTX* context, const std::string& server_name, bool v
         // verified, and any certificate of a trusted CA would pass for this server.
         X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
         X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-        const int named =
-            server_name.empty() ? 0
-            : is_address        ? X509_VERIFY_PARAM_set1_ip_asc(param, server_name.c_str())
-                                : X509_VERIFY_PARAM_set1_host(param, server_name.c_str(),
-                                                              server_name.size());
+        const int named = server_name.empty() ? 0
+                          : is_address ? X509_VERIFY_PARAM_set1_ip_asc(param, server_name.c_str())
+                                       : X509_VERIFY_PARAM_set1_host(param, server_name.c_str(),
+                                                                     server_name.size());
         if (named != 1 || (!is_address && !is_host_name(server_name))) return {};
     }
     if (resume) SSL_set_session(ssl, resume);

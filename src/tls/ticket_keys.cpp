@@ -51,7 +51,10 @@ int TicketKeys::seal_or_open(unsigned char* name, unsigned char* iv, EVP_CIPHER_
     const std::uint64_t now = monotonic_ms();
     if (now - current_.made_ms >= kRotationMs) rotate_locked(now);
     const Key* key = nullptr;
-    int found = 1;
+    // A ticket that opens is always renewed: TLS 1.3 clients use a ticket once (RFC 8446
+    // §C.4; OpenSSL's client forgets it), so without a new one the next connection would make
+    // a full handshake.
+    int found = 2;
     if (encrypt) {
         key = &current_;
         std::memcpy(name, key->name.data(), key->name.size());
@@ -61,7 +64,6 @@ int TicketKeys::seal_or_open(unsigned char* name, unsigned char* iv, EVP_CIPHER_
     } else if (has_previous_ &&
                std::memcmp(name, previous_.name.data(), previous_.name.size()) == 0) {
         key = &previous_;
-        found = 2;  // resumes, and the client is given a ticket under the current key
     } else {
         return 0;  // a ticket from before a restart, or forged: a full handshake
     }

@@ -1,7 +1,8 @@
 #pragma once
 // The keys that encrypt a listener's session tickets: shared by every worker (a ticket one
 // worker issued resumes on any other) and kept across certificate reloads, rotated every
-// kRotation. A ticket sealed with the previous key still resumes, and is then renewed.
+// kRotation. A ticket sealed with the previous key still resumes. Every resumption gets a
+// new ticket, sealed with the current key.
 #include <openssl/ssl.h>
 
 #include <array>
@@ -26,7 +27,7 @@ private:
         std::uint64_t made_ms = 0;
     };
     // OpenSSL's ticket callback: seal (`encrypt`) with the current key, or open with the key
-    // the ticket names. Returns 1 (ok), 2 (ok, renew the ticket) or 0 (unknown key).
+    // the ticket names. Returns 1 (sealed), 2 (opened: renew the ticket) or 0 (unknown key).
     int seal_or_open(unsigned char* name, unsigned char* iv, EVP_CIPHER_CTX* cipher,
                      EVP_MAC_CTX* mac, bool encrypt);
     static Key fresh_key(std::uint64_t now_ms);

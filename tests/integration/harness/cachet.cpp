@@ -47,6 +47,7 @@ Cachet::Cachet(const std::string& origin_url, const std::vector<std::string>& fl
     if (!port) throw HarnessError("cannot read a port in '" + *line + "'");
     port_ = *port;
     admin_port_ = admin_port_in_readiness_line(*line).value_or(0);
+    tls_port_ = tls_port_in_readiness_line(*line).value_or(0);
 }
 
 Cachet::~Cachet() {

@@ -25,6 +25,8 @@ public:
     int port() const noexcept { return port_; }
     // The admin API's port, from the readiness line's ", admin HOST:PORT"; 0 without one.
     int admin_port() const noexcept { return admin_port_; }
+    // The TLS listener's port, from the readiness line's ", tls HOST:PORT"; 0 without one.
+    int tls_port() const noexcept { return tls_port_; }
     pid_t pid() const noexcept { return process_.pid(); }
     // Its log so far, when made with options.capture_stderr.
     std::string stderr_text() const { return process_.stderr_text(); }
@@ -38,6 +40,7 @@ private:
     Process process_;
     int port_ = 0;
     int admin_port_ = 0;
+    int tls_port_ = 0;
     bool stopped_ = false;  // the test stopped it and judges the exit status itself
 };
 

@@ -22,13 +22,12 @@ inline std::optional<int> port_in_readiness_line(std::string_view line, std::str
     return port;
 }
 
-// cachet's "(N workers, origin X, admin HOST:PORT)": the admin port, if the line names one.
-inline std::optional<int> admin_port_in_readiness_line(std::string_view line) {
-    constexpr std::string_view marker = ", admin ";
+// The port of the address after `marker` in cachet's "(..., tls HOST:PORT, admin HOST:PORT)".
+inline std::optional<int> port_after_marker(std::string_view line, std::string_view marker) {
     auto at = line.find(marker);
     if (at == std::string_view::npos) return std::nullopt;
     std::string_view address = line.substr(at + marker.size());
-    address = address.substr(0, address.find_first_of(") \t\r"));
+    address = address.substr(0, address.find_first_of("), \t\r"));
     auto colon = address.rfind(':');
     if (colon == std::string_view::npos || colon + 1 == address.size()) return std::nullopt;
     int port = 0;
@@ -38,6 +37,16 @@ inline std::optional<int> admin_port_in_readiness_line(std::string_view line) {
     }
     if (port <= 0 || port > 65535) return std::nullopt;
     return port;
+}
+
+// The admin port, if the line names one.
+inline std::optional<int> admin_port_in_readiness_line(std::string_view line) {
+    return port_after_marker(line, ", admin ");
+}
+
+// The TLS listener's port, if cachet has one.
+inline std::optional<int> tls_port_in_readiness_line(std::string_view line) {
+    return port_after_marker(line, ", tls ");
 }
 
 }  // namespace cachet::integration
