@@ -203,6 +203,23 @@ TEST_CASE("over TLS too: concurrent misses coalesce, and a stale entry revalidat
     CHECK(origin.requests("/v") == 2);
 }
 
+TEST_CASE("over TLS too: interim responses are relayed, a stalled body streams, a hang times out") {
+    TestOrigin origin = tls_origin();
+    Cachet cachet(origin_url(origin), trusting({"--first-byte-timeout", "500ms"}));
+    Reply early = get(cachet.port(), "/i?interim=103&delay_ms=100&cc=no-store");
+    REQUIRE_MESSAGE(early.ok(), early.describe());
+    REQUIRE(early.interim.size() == 1);
+    CHECK(early.interim[0].status == 103);
+
+    Reply streamed = get(cachet.port(), "/s?size=200000&stall_after=1000&stall_ms=300&cc=no-store");
+    REQUIRE_MESSAGE(streamed.ok(), streamed.describe());
+    CHECK(streamed.body == pattern_bytes(0, 200000));
+
+    Reply hung = get(cachet.port(), "/h?hang=1");
+    CHECK(hung.status == 504);
+    CHECK(hung.body == "origin did not answer in time\n");
+}
+
 TEST_CASE("an exchange with an https origin is recorded, and replayed with the origin gone") {
     TempDir dir("tls");
     const std::string snapshot = dir.path("api.snapshot");
