@@ -60,14 +60,17 @@ void OriginConnection::handle_ciphertext(ssize_t nread, const uv_buf_t* buf) {
 }
 
 void OriginConnection::drain_plaintext() {
-    while (phase_ == Phase::exchanging && !response_paused_) {
+    bool held = true;
+    while (held && phase_ == Phase::exchanging && !response_paused_) {
         uv_buf_t out = pool_.read_buffer();
         const tls::ReadResult got = tls_->session().read(out.base, out.len);
         if (!send_tls_output(0)) return;  // a key update's answer
         switch (got.status) {
         case tls::ReadStatus::data:
             handle_response_bytes(static_cast<ssize_t>(got.bytes), out.base);
-            continue;
+            // Nothing more fed or decrypted: another SSL_read would only say so.
+            held = tls_->session().holds_input();
+            break;
         case tls::ReadStatus::more: return;
         case tls::ReadStatus::closed: return handle_response_bytes(UV_EOF, nullptr);
         case tls::ReadStatus::failed: return handle_response_bytes(UV_ECONNRESET, nullptr);
@@ -75,7 +78,7 @@ void OriginConnection::drain_plaintext() {
     }
     // Parked after a complete response: anything more the session holds answers nothing we
     // asked, and must not be read as the next request's response.
-    if (phase_ == Phase::idle) {
+    if (phase_ == Phase::idle && tls_->session().holds_input()) {
         uv_buf_t out = pool_.read_buffer();
         if (tls_->session().read(out.base, out.len).status != tls::ReadStatus::more)
             handle_idle_read(UV_ECONNRESET);

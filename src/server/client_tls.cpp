@@ -43,7 +43,11 @@ void ClientConnection::drain_plaintext() {
         const tls::ReadResult got = tls_->session().read(buffer_.get() + end_, capacity_ - end_);
         if (!send_tls_output()) return;  // a key update's answer
         switch (got.status) {
-        case tls::ReadStatus::data: take_input(got.bytes); continue;
+        case tls::ReadStatus::data:
+            take_input(got.bytes);
+            // Nothing more fed or decrypted: another SSL_read would only say so.
+            if (tls_ && !tls_->session().holds_input()) return;
+            continue;
         case tls::ReadStatus::more: return;
         case tls::ReadStatus::closed: return on_read_end(UV_EOF);
         case tls::ReadStatus::failed: return close();

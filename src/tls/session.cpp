@@ -3,10 +3,20 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "tls/openssl_error.hpp"
 
 namespace cachet::tls {
 namespace {
+
+// SSL_get_error reads the thread's error queue, so it must be empty before each call; but
+// ERR_clear_error costs about 2,000 instructions even when it is (OpenSSL 3.0 frees every
+// slot's strings), which is more than decrypting a request: it is emptied only when not.
+void clear_errors() noexcept {
+    if (ERR_peek_error() != 0) ERR_clear_error();
+}
 
 // Letters, digits, '-' and '.' (and '*' for a wildcard the certificate may hold): what a
 // certificate's DNS name can match. "host:443" or "[::1]" is not one.
@@ -27,13 +37,85 @@ void Session::SslFree::operator()(SSL* ssl) const noexcept {
     SSL_free(ssl);
 }
 
-Session::Session(SSL* ssl) : ssl_(ssl) {
-    in_ = BIO_new(BIO_s_mem());
-    out_ = BIO_new(BIO_s_mem());
-    // An empty memory BIO reads as "retry later", not as the end of the stream.
-    BIO_set_mem_eof_return(in_, -1);
-    BIO_set_mem_eof_return(out_, -1);
-    SSL_set_bio(ssl, in_, out_);
+// Ciphertext fed and not yet read by OpenSSL (from in_at on), and ciphertext OpenSSL wrote
+// and the caller has not taken. Plain strings, reused: OpenSSL's memory BIO would zero its
+// whole buffer on every reset, and take a BIO_ctrl for every look at it.
+struct Session::Buffers {
+    std::string in;
+    std::size_t in_at = 0;
+    std::string out;
+};
+
+void Session::BuffersFree::operator()(Buffers* buffers) const noexcept { delete buffers; }
+
+namespace {
+
+// What a buffer may keep when emptied: an idle connection does not hold on to the largest
+// response it ever sent.
+constexpr std::size_t kKeptCapacity = 32 * 1024;
+
+void empty(std::string& bytes) {
+    bytes.clear();
+    if (bytes.capacity() > kKeptCapacity) bytes.shrink_to_fit();
+}
+
+int write_out(BIO* bio, const char* data, std::size_t size, std::size_t* written) {
+    static_cast<Session::Buffers*>(BIO_get_data(bio))->out.append(data, size);
+    *written = size;
+    return 1;
+}
+
+int read_in(BIO* bio, char* to, std::size_t size, std::size_t* read) {
+    auto& buffers = *static_cast<Session::Buffers*>(BIO_get_data(bio));
+    BIO_clear_retry_flags(bio);
+    const std::size_t left = buffers.in.size() - buffers.in_at;
+    if (left == 0) {
+        BIO_set_retry_read(bio);  // nothing yet: "retry later", never the end of the stream
+        *read = 0;
+        return 0;
+    }
+    const std::size_t n = std::min(size, left);
+    std::memcpy(to, buffers.in.data() + buffers.in_at, n);
+    buffers.in_at += n;
+    if (buffers.in_at == buffers.in.size()) {
+        empty(buffers.in);
+        buffers.in_at = 0;
+    }
+    *read = n;
+    return 1;
+}
+
+long control(BIO* bio, int command, long, void*) {
+    const auto& buffers = *static_cast<const Session::Buffers*>(BIO_get_data(bio));
+    switch (command) {
+    case BIO_CTRL_FLUSH: return 1;
+    case BIO_CTRL_PENDING: return static_cast<long>(buffers.in.size() - buffers.in_at);
+    case BIO_CTRL_WPENDING: return static_cast<long>(buffers.out.size());
+    default: return 0;
+    }
+}
+
+BIO_METHOD* buffers_method() {
+    static BIO_METHOD* const method = [] {
+        BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "cachet buffers");
+        BIO_meth_set_write_ex(m, write_out);
+        BIO_meth_set_read_ex(m, read_in);
+        BIO_meth_set_ctrl(m, control);
+        BIO_meth_set_create(m, [](BIO* bio) {
+            BIO_set_init(bio, 1);
+            return 1;
+        });
+        return m;
+    }();
+    return method;
+}
+
+}  // namespace
+
+Session::Session(SSL* ssl) : buffers_(new Buffers), ssl_(ssl) {
+    BIO* bio = BIO_new(buffers_method());
+    BIO_set_data(bio, buffers_.get());
+    SSL_set_bio(ssl, bio, bio);  // one BIO both ways; the SSL owns it
 }
 
 Session Session::client(SSL_CTX* context, const std::string& server_name, bool verify_name,
@@ -69,13 +151,11 @@ Session Session::server(SSL_CTX* context) {
     return session;
 }
 
-void Session::feed(const char* data, std::size_t size) {
-    if (size > 0) BIO_write(in_, data, static_cast<int>(size));
-}
+void Session::feed(const char* data, std::size_t size) { buffers_->in.append(data, size); }
 
 Handshake Session::handshake() {
     if (established_) return Handshake::done;
-    ERR_clear_error();
+    clear_errors();
     int rc = SSL_do_handshake(ssl_.get());
     if (rc == 1) {
         established_ = true;
@@ -88,7 +168,7 @@ Handshake Session::handshake() {
 }
 
 ReadResult Session::read(char* out, std::size_t capacity) {
-    ERR_clear_error();
+    clear_errors();
     std::size_t got = 0;
     if (SSL_read_ex(ssl_.get(), out, capacity, &got) == 1) return {ReadStatus::data, got};
     int code = SSL_get_error(ssl_.get(), 0);
@@ -99,12 +179,12 @@ ReadResult Session::read(char* out, std::size_t capacity) {
 }
 
 bool Session::holds_input() const noexcept {
-    return SSL_pending(ssl_.get()) > 0 || BIO_ctrl_pending(in_) > 0;
+    return buffers_->in.size() > buffers_->in_at || SSL_pending(ssl_.get()) > 0;
 }
 
 bool Session::write(std::string_view bytes) {
     if (bytes.empty()) return true;
-    ERR_clear_error();
+    clear_errors();
     std::size_t written = 0;
     // The output BIO is memory: a write takes everything at once or fails.
     if (SSL_write_ex(ssl_.get(), bytes.data(), bytes.size(), &written) == 1) return true;
@@ -114,17 +194,15 @@ bool Session::write(std::string_view bytes) {
 
 void Session::shutdown() {
     if (!established_) return;
-    ERR_clear_error();
+    clear_errors();
     SSL_shutdown(ssl_.get());
 }
 
 std::span<const char> Session::output() const noexcept {
-    char* data = nullptr;
-    long size = BIO_get_mem_data(out_, &data);
-    return {data, size > 0 ? static_cast<std::size_t>(size) : 0};
+    return {buffers_->out.data(), buffers_->out.size()};
 }
 
-void Session::consume_output() noexcept { (void)BIO_reset(out_); }
+void Session::consume_output() noexcept { empty(buffers_->out); }
 
 std::string_view Session::alpn() const noexcept {
     const unsigned char* protocol = nullptr;

@@ -1,6 +1,6 @@
 #pragma once
-// One TLS connection over memory BIOs: the caller carries ciphertext between the socket and
-// the session (feed, output), and plaintext in and out (read, write). It does no I/O and
+// One TLS connection over in-memory buffers: the caller carries ciphertext between the socket
+// and the session (feed, output), and plaintext in and out (read, write). It does no I/O and
 // never blocks, so it runs on any event loop: a worker's libuv streams, or the test origin's.
 //
 // Ciphertext written by the session (handshake records, encrypted data, close_notify) waits in
@@ -59,7 +59,6 @@ public:
     // Ciphertext waiting to be sent, valid until the next call on the session.
     std::span<const char> output() const noexcept;
     void consume_output() noexcept;
-    std::size_t output_size() const noexcept { return output().size(); }
 
     bool resumed() const noexcept { return SSL_session_reused(ssl_.get()) == 1; }
     // Why the handshake failed: the certificate's verification (its X509_V_ERR_* code) or the
@@ -70,6 +69,10 @@ public:
     std::string_view alpn() const noexcept;
     SSL* native() const noexcept { return ssl_.get(); }
 
+    // The ciphertext both ways, behind the session's BIO (session.cpp): on the heap, so that
+    // the BIO's pointer to it survives the Session's moves.
+    struct Buffers;
+
 private:
     explicit Session(SSL* ssl);
     void note_failure(int code);
@@ -77,9 +80,11 @@ private:
     struct SslFree {
         void operator()(SSL* ssl) const noexcept;
     };
-    std::unique_ptr<SSL, SslFree> ssl_;
-    BIO* in_ = nullptr;   // owned by ssl_
-    BIO* out_ = nullptr;  // owned by ssl_
+    struct BuffersFree {
+        void operator()(Buffers* buffers) const noexcept;
+    };
+    std::unique_ptr<Buffers, BuffersFree> buffers_;
+    std::unique_ptr<SSL, SslFree> ssl_;  // after buffers_: freed first, as its BIO points there
     bool established_ = false;
     long verify_error_ = 0;
     std::string failure_;

@@ -145,7 +145,7 @@ TEST_CASE("a client that trusts the CA completes the handshake and plaintext goe
     const std::string response(100'000, 'r');  // several TLS records
     REQUIRE(server.write(response));
     CHECK(receive(server, client) == response);
-    CHECK(client.output_size() == 0);
+    CHECK(client.output().empty());
 }
 
 TEST_CASE("ALPN agrees on http/1.1 on both sides") {
