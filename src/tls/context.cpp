@@ -83,6 +83,8 @@ tl::expected<ContextPtr, std::string> make_server_context(const std::string& cer
     // Resumption by ticket only: a session-ID cache would be one locked table for all workers.
     SSL_CTX_set_session_cache_mode(context.get(), SSL_SESS_CACHE_OFF);
     SSL_CTX_set_num_tickets(context.get(), 1);
+    // Read whole records (and what follows them) from the BIO at once, not header then body.
+    SSL_CTX_set_read_ahead(context.get(), 1);
     tickets.install(context.get());
     SSL_CTX_set_alpn_select_cb(
         context.get(),

@@ -179,7 +179,9 @@ ReadResult Session::read(char* out, std::size_t capacity) {
 }
 
 bool Session::holds_input() const noexcept {
-    return buffers_->in.size() > buffers_->in_at || SSL_pending(ssl_.get()) > 0;
+    // SSL_has_pending, not SSL_pending: with read-ahead, records past the current one wait
+    // undecrypted inside OpenSSL.
+    return buffers_->in.size() > buffers_->in_at || SSL_has_pending(ssl_.get()) == 1;
 }
 
 bool Session::write(std::string_view bytes) {

@@ -79,6 +79,26 @@ TEST_CASE("a TLS listener serves misses and hits, keep-alive, with ALPN http/1.1
     CHECK(metric(cachet, "cachet_tls_handshakes_total{result=\"full\"}") == "1");
 }
 
+TEST_CASE("requests pipelined in back-to-back TLS records are all answered, in order") {
+    TestOrigin origin;
+    Cachet cachet(origin.url(), tls_flags(test_certificates().localhost));
+    Deadline deadline = Deadline::after(10s);
+    TlsConnection conn(cachet.port(), verifying(), deadline);
+    REQUIRE_MESSAGE(conn.established(), conn.error());
+    // One record each, sent before any answer is read: several arrive in one socket read.
+    for (int i = 0; i < 20; ++i) {
+        REQUIRE(conn.send(http_request("GET", "/p" + std::to_string(i % 4) + "?size=" +
+                                                  std::to_string(100 + i % 4) + "&cc=max-age%3D60"),
+                          deadline));
+    }
+    for (int i = 0; i < 20; ++i) {
+        Reply r = conn.read_response(deadline);
+        REQUIRE_MESSAGE(r.ok(), r.describe());
+        CHECK(r.body == pattern_bytes(0, 100 + i % 4));
+    }
+    CHECK(origin.total_requests() == 4);
+}
+
 TEST_CASE("a large body streamed to a TLS client arrives whole") {
     TestOrigin origin;
     Cachet cachet(origin.url(), tls_flags(test_certificates().localhost));
