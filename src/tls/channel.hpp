@@ -2,7 +2,7 @@
 // A Session on a libuv stream: what one connection needs to send TLS over a socket that
 // libuv reads and writes. Plaintext is encrypted by SSL_write straight from the caller's
 // buffers (an entry's head and body on the hit path), and the ciphertext goes to the socket
-// from the session's memory BIO: at once when the socket takes it, else copied once into a
+// from the session's output buffer: at once when the socket takes it, else copied once into a
 // queued write. Reading stays with the owner: it feeds what it read and reads plaintext.
 #include <uv.h>
 
