@@ -290,6 +290,29 @@ def describe_machine(config: Config) -> dict:
     }
 
 
+def start_peers(peer_types: dict, config: Config, setup, problems: list[str],
+                facts: dict) -> tuple[list[Peer], int]:
+    """Starts each of config.peers (by name, from peer_types) that serves one of the
+    scenarios; one that does not come up is a problem, not the end of the run. Every family
+    starts its peers so. Returns the peers started and how many failed."""
+    peers, failed = [], 0
+    for name in config.peers:
+        peer = peer_types[name](setup)
+        if not any(peer.serves(s) for s in config.scenarios):
+            continue   # e.g. cachet-http without ta, cachet-hit with only lat50
+        try:
+            peer.start()
+        except (StartError, OSError) as error:
+            problems.append(f"{name} did not start, not timed: {error}")
+            print(f"bench: {name} did not start: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        peers.append(peer)
+        facts[f"peer {name}"] = peer.version()
+        print(f"bench: {name} ready on port {peer.port}", file=sys.stderr)
+    return peers, failed
+
+
 def start_origin(config: Config, supervisor: Supervisor, log_dir: Path) -> int:
     log = log_dir / "origin.log"
     process = supervisor.start("origin", [str(config.build_dir / "tools" / "cachet-bench-origin"),
@@ -317,19 +340,8 @@ def run(config: Config, supervisor: Supervisor, results: Path, work: Path,
                   supervisor=supervisor, big=config.big,
                   cachet_cache_size=config.cachet_cache_size)
 
-    peers: list[Peer] = []
-    for name in config.peers:
-        peer = PEER_TYPES[name](setup)
-        try:
-            peer.start()
-        except (StartError, OSError) as error:
-            problems.append(f"{name} did not start: {error}")
-            failures += 1
-            print(f"bench: {name} did not start: {error}", file=sys.stderr)
-            continue
-        peers.append(peer)
-        meta_facts[f"peer {name}"] = peer.version()
-        print(f"bench: {name} ready on port {peer.port}", file=sys.stderr)
+    peers, failed = start_peers(PEER_TYPES, config, setup, problems, meta_facts)
+    failures += failed
 
     warm_paths = list(dict.fromkeys(p for s in config.scenarios for p in s.warm_paths()))
     warm_results = {}

@@ -289,29 +289,6 @@ def snapshot_figures(lines: list[str]) -> str:
 
 # --- the run ---------------------------------------------------------------------------------
 
-def start_peers(config: driver.Config, setup: ReplaySetup, problems: list[str],
-                facts: dict) -> tuple[list[Peer], int]:
-    """Starts each peer that serves one of the scenarios; one that does not come up is a
-    problem, not the end of the run. Returns the peers started and how many failed."""
-    peers = []
-    failed = 0
-    for name in config.peers:
-        peer = REPLAY_PEER_TYPES[name](setup)
-        if not any(peer.serves(s) for s in config.scenarios):
-            continue   # e.g. cachet-hit with SCENARIOS=lat50
-        try:
-            peer.start()
-        except (StartError, OSError) as error:
-            problems.append(f"{name} did not start, not timed: {error}")
-            print(f"bench: {name} did not start: {error}", file=sys.stderr)
-            failed += 1
-            continue
-        peers.append(peer)
-        facts[f"peer {name}"] = peer.version()
-        print(f"bench: {name} ready on port {peer.port}", file=sys.stderr)
-    return peers, failed
-
-
 def target_lines(rows: list[dict]) -> list[str]:
     """The issue's targets, each with the measured figure and whether it is met."""
     by = {(r["scenario"], r["peer"]): r for r in rows if not r["na"]}
@@ -397,8 +374,8 @@ def run(config: driver.Config, replay: ReplayConfig, supervisor: Supervisor, res
                  results_dir=results, origin_port=origin_port, server_cpu=config.server_cpu,
                  supervisor=supervisor, big=False, cachet_cache_size=config.cachet_cache_size)
     setup = ReplaySetup(base, recordings, config.scenarios)
-    peers, failed = start_peers(dataclasses.replace(config, peers=wanted), setup, problems,
-                                facts)
+    peers, failed = driver.start_peers(REPLAY_PEER_TYPES, dataclasses.replace(config, peers=wanted),
+                                       setup, problems, facts)
     failures = len(missing) + failed
 
     readiness = {peer.name: verify_peer(peer, config.scenarios, origin_port, config,

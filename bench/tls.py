@@ -49,7 +49,7 @@ import warmup
 from measure import US_PER_TICK, core_ticks, parse_s_time, parse_wrk, process_cpu_ticks
 from peers import Peer, Setup
 from scenarios import Scenario, tls_scenarios
-from supervisor import StartError, Supervisor
+from supervisor import Supervisor
 from tls_peers import HTTP_SCENARIO, NEEDS_CACHET, TLS_PEER_TYPES, TlsOrigin, TlsSetup
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -298,28 +298,6 @@ def target_lines(rows: list[dict]) -> list[str]:
 
 # --- the run ---------------------------------------------------------------------------------
 
-def start_peers(config: driver.Config, setup: TlsSetup, problems: list[str],
-                facts: dict) -> tuple[list[Peer], int]:
-    """Starts each peer that serves one of the scenarios; one that does not come up is a
-    problem, not the end of the run. Returns the peers started and how many failed."""
-    peers, failed = [], 0
-    for name in config.peers:
-        peer = TLS_PEER_TYPES[name](setup)
-        if not any(peer.serves(s) for s in config.scenarios):
-            continue   # cachet-http without ta
-        try:
-            peer.start()
-        except (StartError, OSError) as error:
-            problems.append(f"{name} did not start, not timed: {error}")
-            print(f"bench: {name} did not start: {error}", file=sys.stderr)
-            failed += 1
-            continue
-        peers.append(peer)
-        facts[f"peer {name}"] = peer.version()
-        print(f"bench: {name} ready on port {peer.port}", file=sys.stderr)
-    return peers, failed
-
-
 def run(config: driver.Config, tls: TlsConfig, supervisor: Supervisor, results: Path,
         work: Path, runs: list[dict]) -> int:
     log_dir = results / "logs"
@@ -343,7 +321,7 @@ def run(config: driver.Config, tls: TlsConfig, supervisor: Supervisor, results: 
     facts["HTTPS origin"] = origin.version()
     setup = TlsSetup(base, certs, tls_origin_port)
 
-    peers, failed = start_peers(config, setup, problems, facts)
+    peers, failed = driver.start_peers(TLS_PEER_TYPES, config, setup, problems, facts)
     failures += failed
 
     checks = {"HTTPS origin (terminator)": tls_check.check(
