@@ -181,6 +181,7 @@ void OriginConnection::resume_response() noexcept {
     if (phase_ != Phase::exchanging) return;
     arm_timer(pool_.settings().idle_timeout, Errc::origin_idle_timeout);
     begin_reading();
+    if (tls_ && tls_->session().holds_input()) drain_later();
 }
 
 void OriginConnection::begin_reading() {
@@ -201,6 +202,7 @@ void OriginConnection::begin_reading() {
 void OriginConnection::arm_timer(Millis ms, Errc on_expiry) {
     timer_error_ = on_expiry;
     drill_timer_ = false;
+    drain_timer_ = false;
     uv_timer_start(
         &timer_, [](uv_timer_t* t) { static_cast<OriginConnection*>(t->data)->handle_timeout(); },
         ms, 0);
@@ -216,6 +218,10 @@ void OriginConnection::arm_first_byte_timer() {
 void OriginConnection::handle_timeout() {
     if (phase_ == Phase::idle || phase_ == Phase::closing) return;
     if (std::exchange(drill_timer_, false)) return take_drill_step();
+    if (std::exchange(drain_timer_, false)) {
+        arm_timer(pool_.settings().idle_timeout, Errc::origin_idle_timeout);
+        return drain_plaintext();
+    }
     if (phase_ == Phase::connecting)
         fail_connect(timer_error_);
     else

@@ -94,6 +94,9 @@ private:
     void advance_handshake();
     // Hands the decrypted response on, until the session has no more or reading pauses.
     void drain_plaintext();
+    // Reading resumed with bytes still in the session, which no socket read will bring:
+    // drained from the timer on the next loop turn (not inside the client's callback).
+    void drain_later();
     // An idle connection's ciphertext: a ticket is fine, anything else closes it.
     void handle_idle_ciphertext(ssize_t nread, const uv_buf_t* buf);
     // Encrypts and sends `bytes`; `body_bytes` of them are request body (flow control).
@@ -130,6 +133,7 @@ private:
     std::uint64_t started_ns_ = 0;  // uv_hrtime() when the exchange started
     Errc timer_error_ = Errc::origin_connect_timeout;
     bool drill_timer_ = false;           // timer_ runs a drill's step, not a timeout
+    bool drain_timer_ = false;           // timer_ runs drain_plaintext on the next loop turn
     std::unique_ptr<tls::Channel> tls_;  // an https:// server's session, from connect on
 
     OriginRequest request_;

@@ -85,6 +85,13 @@ void OriginConnection::drain_plaintext() {
     }
 }
 
+void OriginConnection::drain_later() {
+    drain_timer_ = true;
+    uv_timer_start(
+        &timer_, [](uv_timer_t* t) { static_cast<OriginConnection*>(t->data)->handle_timeout(); },
+        0, 0);
+}
+
 void OriginConnection::handle_idle_ciphertext(ssize_t nread, const uv_buf_t* buf) {
     if (nread == 0) return;
     if (nread > 0) {

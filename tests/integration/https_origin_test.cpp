@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "harness/cache_status.hpp"
@@ -17,6 +18,7 @@
 #include "harness/http_client.hpp"
 #include "harness/metrics.hpp"
 #include "harness/origin.hpp"
+#include "harness/slow_reader.hpp"
 #include "harness/temp_dir.hpp"
 #include "test_origin/body_pattern.hpp"
 
@@ -218,6 +220,24 @@ TEST_CASE("over TLS too: interim responses are relayed, a stalled body streams, 
     Reply hung = get(cachet.port(), "/h?hang=1");
     CHECK(hung.status == 504);
     CHECK(hung.body == "origin did not answer in time\n");
+}
+
+TEST_CASE("a slow client's pass-through from an https origin pauses and resumes, bytes intact") {
+    TestOrigin origin = tls_origin();
+    Cachet cachet(origin_url(origin), trusting({"--origin-idle-timeout", "5s"}));
+    constexpr std::size_t size = 8 * 1024 * 1024;
+    SlowReader client(cachet.port(),
+                      http_request("GET", "/pass?cc=no-store&size=" + std::to_string(size)));
+    REQUIRE(client.connected());
+    // Reading nothing for a while: the origin side pauses with decrypted bytes still held by
+    // its session, and must hand them on when the client drains, not wait for a socket read.
+    std::this_thread::sleep_for(500ms);
+    std::string response = client.read_response(size, Deadline::after(20s));
+    const std::size_t body_at = response.find("\r\n\r\n");
+    REQUIRE(body_at != std::string::npos);
+    CHECK(response.compare(0, 12, "HTTP/1.1 200") == 0);
+    CHECK(response.size() - body_at - 4 == size);
+    CHECK(response.substr(body_at + 4) == pattern_bytes(0, size));
 }
 
 TEST_CASE("an exchange with an https origin is recorded, and replayed with the origin gone") {
